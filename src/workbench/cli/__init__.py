@@ -1,0 +1,28 @@
+"""The ``workbench`` command: one click group per domain; French messages for staff."""
+
+from __future__ import annotations
+
+import click
+
+from workbench.cli.common import WorkbenchGroup
+from workbench.i18n import _
+
+__all__ = ["main"]
+
+
+@click.group(cls=WorkbenchGroup, help=_("Participation workbench of Guingamp-Paimpol "
+                                      "Agglomération."))
+@click.version_option(package_name="workbench", message="workbench %(version)s")
+def main() -> None:
+    """Root command."""
+
+
+def _register() -> None:
+    from workbench.cli import db, demo, forms, invitations, responses, serve
+
+    for module in (db, demo, forms, invitations, responses):
+        main.add_command(module.group)
+    main.add_command(serve.serve)
+
+
+_register()

@@ -1,0 +1,42 @@
+"""What every command shares: French errors instead of tracebacks, shared options."""
+
+from __future__ import annotations
+
+import click
+
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+
+__all__ = ["StaffError", "WorkbenchGroup", "echo_ok", "fail", "slug_argument"]
+
+
+class StaffError(click.ClickException):
+    """An error for staff: printed as ``Erreur : …`` on stderr, exit status 1."""
+
+    def show(self, file=None) -> None:
+        click.echo(_("Error: {message}").format(message=self.format_message()), err=True)
+
+
+class WorkbenchGroup(click.Group):
+    """A click group whose commands report ``WorkbenchError`` as a French message (exit 1)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except WorkbenchError as error:
+            raise StaffError(str(error)) from error
+
+
+def fail(message: str) -> StaffError:
+    """An error for staff, already in French."""
+    return StaffError(message)
+
+
+def echo_ok(message: str) -> None:
+    """A success line."""
+    click.secho(message, fg="green")
+
+
+def slug_argument():
+    """The questionnaire identifier argument."""
+    return click.argument("slug", metavar=_("SLUG"))

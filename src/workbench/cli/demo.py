@@ -1,0 +1,26 @@
+"""``workbench demo``: the demonstration data."""
+
+from __future__ import annotations
+
+import click
+
+from workbench.cli.common import WorkbenchGroup, echo_ok
+from workbench.i18n import _
+
+
+@click.group("demo", cls=WorkbenchGroup, help=_("Demonstration data (labelled synthetic)."))
+def group() -> None:
+    """Demo commands."""
+
+
+@group.command("seed", help=_("Publish the demo questionnaire and its synthetic responses "
+                              "(idempotent)."))
+@click.option("--responses", "count", default=300, show_default=True,
+              type=click.IntRange(0, 100_000))
+def seed(count: int) -> None:
+    from workbench.demo.seed import seed_demo
+
+    result = seed_demo(count)
+    echo_ok(_("Demo questionnaire '{slug}' (version {version}): {new} new synthetic responses, "
+              "{total} in all.").format(slug=result.slug, version=result.version,
+                                        new=result.created, total=result.total))

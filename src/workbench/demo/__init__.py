@@ -1,0 +1,3 @@
+"""Demonstration data: the demo questionnaire and its synthetic responses (labelled as such)."""
+
+__all__ = ["seed", "synthetic"]

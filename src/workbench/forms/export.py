@@ -1,0 +1,227 @@
+"""Exporting responses to CSV or XLSX, one column per question (and per option where needed).
+
+The XLSX has three sheets: ``Réponses``, ``Libellés`` (every column and code explained, so an
+analyst understands it without the spec) and ``À propos``. ``read_export`` reads a file back
+into answers: the export round-trips.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbench.forms.spec import DONT_KNOW, OTHER, FormSpec
+from workbench.i18n import _
+from workbench.storage.responses import StoredResponse
+from workbench.territory import commune_by_code
+
+__all__ = ["ExportColumn", "export_columns", "read_export", "write_csv", "write_xlsx"]
+
+BASE_HEADERS = ("recu", "soumis_le_utc", "version", "synthetique")
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """One column: which question, which option (if any), and what it holds."""
+
+    key: str
+    question_id: str
+    qtype: str
+    kind: str  # value | flag | rank | points | other_text | name
+    option: str | None = None
+
+
+def export_columns(spec: FormSpec) -> list[ExportColumn]:
+    """The answer columns for ``spec``, in question order."""
+    columns: list[ExportColumn] = []
+    for q in spec.questions:
+        if q.type == "multiple_choice":
+            values = [*q.option_labels, *([OTHER] if q.other else [])]
+            columns += [ExportColumn(f"{q.id}__{v}", q.id, q.type, "flag", v) for v in values]
+            if q.other:
+                columns.append(ExportColumn(f"{q.id}__{OTHER}_texte", q.id, q.type, "other_text"))
+        elif q.type in ("ranking", "points"):
+            kind = "rank" if q.type == "ranking" else "points"
+            columns += [ExportColumn(f"{q.id}__{v}", q.id, q.type, kind, v)
+                        for v in q.option_labels]
+        else:
+            columns.append(ExportColumn(q.id, q.id, q.type, "value"))
+            if q.type == "commune":
+                columns.append(ExportColumn(f"{q.id}__nom", q.id, q.type, "name"))
+    return columns
+
+
+def _cell(column: ExportColumn, answers: dict) -> object:
+    value = answers.get(column.question_id)
+    if value is None:
+        return None
+    match column.kind:
+        case "flag":
+            return int(column.option in value["choices"])
+        case "other_text":
+            return value.get("other")
+        case "rank":
+            return value.index(column.option) + 1
+        case "points":
+            return value[column.option]
+        case "name":
+            commune = commune_by_code(value)
+            return commune.nom if commune else None
+    return "NSP" if value == DONT_KNOW else value
+
+
+def _rows(spec: FormSpec, responses: Iterable[StoredResponse]) -> Iterable[list]:
+    columns = export_columns(spec)
+    for r in responses:
+        yield [r.receipt, r.submitted_at.isoformat(timespec="seconds"), r.version,
+               int(r.is_synthetic), *(_cell(c, r.answers) for c in columns)]
+
+
+def _headers(spec: FormSpec) -> list[str]:
+    return [*BASE_HEADERS, *(c.key for c in export_columns(spec))]
+
+
+def write_csv(spec: FormSpec, responses: Iterable[StoredResponse], path: Path) -> int:
+    """Write a CSV for French spreadsheets (``;``, UTF-8 with BOM); returns the row count."""
+    count = 0
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(_headers(spec))
+        for row in _rows(spec, responses):
+            writer.writerow(["" if v is None else v for v in row])
+            count += 1
+    return count
+
+
+def _label_rows(spec: FormSpec) -> list[list]:
+    rows: list[list] = [
+        ["recu", _("Receipt number given to the participant"), "", "", ""],
+        ["soumis_le_utc", _("Date and time of submission (UTC)"), "", "", ""],
+        ["version", _("Version of the questionnaire that was answered"), "", "", ""],
+        ["synthetique", _("1 = synthetic demo answer, not a real person"), "", "", ""],
+    ]
+    for column in export_columns(spec):
+        q = spec.question(column.question_id)
+        options = getattr(q, "option_labels", {})
+        option_label = options.get(column.option, _("Other (specify)")) if column.option else ""
+        meaning = {
+            "flag": _("1 = chosen, 0 = not chosen: {option}"),
+            "rank": _("rank given to: {option} (1 = first)"),
+            "points": _("points given to: {option}"),
+            "other_text": _("text of the 'Other' answer"),
+            "name": _("name of the commune"),
+        }.get(column.kind, "")
+        rows.append([column.key, q.label, q.type, "", meaning.format(option=option_label)])
+        if column.kind == "value":
+            rows += [[column.key, "", "", code, label] for code, label in _codes(q)]
+    return rows
+
+
+def _codes(question) -> list[tuple[object, str]]:
+    if question.type == "likert":
+        codes = list(enumerate(question.labels, start=1))
+        return codes + ([("NSP", _("Does not know"))] if question.dont_know else [])
+    if question.type == "single_choice":
+        return list(question.option_labels.items())
+    if question.type == "scale":
+        return [(0, question.min_label or "0"), (10, question.max_label or "10")]
+    if question.type == "number" and question.unit:
+        return [("", _("unit: {unit}").format(unit=question.unit))]
+    return []
+
+
+def write_xlsx(spec: FormSpec, responses: Iterable[StoredResponse], path: Path,
+               version: int) -> int:
+    """Write the three-sheet workbook; returns the row count."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Responses")
+    sheet.append(_headers(spec))
+    count = 0
+    for row in _rows(spec, responses):
+        sheet.append(row)
+        count += 1
+    sheet.freeze_panes = "B2"
+    labels = book.create_sheet(_("Labels"))
+    labels.append([_("column"), _("question"), _("type"), _("code"), _("meaning")])
+    for row in _label_rows(spec):
+        labels.append(row)
+    about = book.create_sheet(_("About"))
+    for row in (
+        [_("Questionnaire"), spec.title],
+        [_("Identifier"), spec.slug],
+        [_("Latest version"), version],
+        [_("Responses"), count],
+        [_("Exported on (UTC)"), datetime.now(UTC).strftime("%Y-%m-%d %H:%M")],
+        [_("Anonymity"), _("anonymous") if spec.anonymity == "anonymous" else _("identified")],
+        [_("Note"), _("Rows with synthetique = 1 are generated demo data, not real answers.")],
+    ):
+        about.append(row)
+    for ws in (sheet, labels, about):
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+    book.save(path)
+    return count
+
+
+def read_export(spec: FormSpec, path: Path) -> dict[str, dict]:
+    """Answers by receipt, read back from an export written for ``spec``."""
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True).worksheets[0]
+        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    else:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle, delimiter=";"))
+    header, body = rows[0], rows[1:]
+    columns = {c.key: c for c in export_columns(spec)}
+    result: dict[str, dict] = {}
+    for row in body:
+        cells = dict(zip(header, row, strict=True))
+        answers: dict = {}
+        for key, value in cells.items():
+            column = columns.get(key)
+            if column is not None and value not in (None, ""):
+                _restore(column, value, answers)
+        result[str(cells["recu"])] = _ordered_rankings(answers, spec)
+    return result
+
+
+def _number(value: object) -> int | float:
+    number = float(value)
+    return int(number) if number.is_integer() else number
+
+
+def _restore(column: ExportColumn, value: object, answers: dict) -> None:
+    qid = column.question_id
+    match column.kind:
+        case "flag":
+            entry = answers.setdefault(qid, {"choices": [], "other": None})
+            if int(value) == 1:
+                entry["choices"].append(column.option)
+        case "other_text":
+            answers.setdefault(qid, {"choices": [], "other": None})["other"] = str(value)
+        case "rank" | "points":
+            answers.setdefault(qid, {})[column.option] = int(value)
+        case "value" if value == "NSP":
+            answers[qid] = DONT_KNOW
+        case "value" if column.qtype in ("likert", "scale", "number"):
+            answers[qid] = _number(value)
+        case "value":
+            answers[qid] = str(value)
+
+
+def _ordered_rankings(answers: dict, spec: FormSpec) -> dict:
+    """Ranks read back become ordered lists, as ranking answers are stored."""
+    for q in spec.questions:
+        if q.type == "ranking" and isinstance(answers.get(q.id), dict):
+            ranks = answers[q.id]
+            answers[q.id] = sorted(ranks, key=ranks.__getitem__)
+    return answers

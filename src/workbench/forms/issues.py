@@ -1,0 +1,114 @@
+"""Problems found in a questionnaire spec, each with its place and its French wording."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+
+__all__ = ["SpecError", "SpecIssue", "describe"]
+
+
+@dataclass(frozen=True)
+class SpecIssue:
+    """One problem: its kind (``code``), where (``loc``, ``line``) and details (``ctx``)."""
+
+    code: str
+    loc: tuple[str | int, ...]
+    ctx: dict = field(default_factory=dict)
+    line: int | None = None
+
+    @property
+    def field_path(self) -> str:
+        """``questions[3].labels`` style path (1-based question numbers are in messages)."""
+        out = ""
+        for part in self.loc:
+            out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        return out or "(racine)"
+
+    @property
+    def message(self) -> str:
+        return describe(self.code, self.ctx)
+
+
+class SpecError(WorkbenchError):
+    """A spec file that cannot be used, with every problem found."""
+
+    def __init__(self, source: str, issues: list[SpecIssue]) -> None:
+        super().__init__(source, issues)
+        self.source, self.issues = source, issues
+
+    def lines(self) -> list[str]:
+        """``file:line: field : message`` for each problem."""
+        return [
+            f"{self.source}:{issue.line or 1}: {issue.field_path} : {issue.message}"
+            for issue in self.issues
+        ]
+
+    def message(self) -> str:
+        return "\n".join(self.lines())
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "yaml_syntax": _("invalid YAML syntax: {problem}"),
+        "not_mapping": _("the file must describe a questionnaire (fields 'title', 'questions'…)"),
+        "missing": _("required field missing"),
+        "extra_forbidden": _("unknown field '{name}'"),
+        "union_tag_invalid": _("unknown question type '{tag}' (possible types: {expected_tags})"),
+        "union_tag_not_found": _("the field 'type' is required (possible types: {types})"),
+        "string_type": _("must be a text"),
+        "string_too_short": _("must not be empty"),
+        "string_too_long": _("too long ({max_length} characters at most)"),
+        "string_pattern_mismatch": _(
+            "invalid identifier: unaccented lower-case letters, digits and '_' (or '-' for the "
+            "slug), starting with a letter"),
+        "int_type": _("must be a whole number"),
+        "int_parsing": _("must be a whole number"),
+        "int_from_float": _("must be a whole number"),
+        "float_type": _("must be a number"),
+        "float_parsing": _("must be a number"),
+        "bool_type": _("must be true or false"),
+        "bool_parsing": _("must be true or false"),
+        "list_type": _("must be a list"),
+        "too_short": _("needs at least {min_length} item(s)"),
+        "too_long": _("allows at most {max_length} item(s)"),
+        "literal_error": _("value '{input}' not allowed (possible values: {expected})"),
+        "date_type": _("invalid date (format YYYY-MM-DD)"),
+        "date_parsing": _("invalid date (format YYYY-MM-DD)"),
+        "date_from_datetime_parsing": _("invalid date (format YYYY-MM-DD)"),
+        "datetime_type": _("invalid date (format YYYY-MM-DD or YYYY-MM-DD HH:MM)"),
+        "datetime_parsing": _("invalid date (format YYYY-MM-DD or YYYY-MM-DD HH:MM)"),
+        "datetime_from_date_parsing": _("invalid date (format YYYY-MM-DD or YYYY-MM-DD HH:MM)"),
+        "greater_than_equal": _("must be greater than or equal to {ge}"),
+        "less_than_equal": _("must be less than or equal to {le}"),
+        "model_type": _("must be a group of fields (name: value)"),
+        "model_attributes_type": _("must be a group of fields (name: value)"),
+        "dict_type": _("must be a group of fields (name: value)"),
+        "likert_labels": _("a likert question needs exactly 5 labels ({count} given)"),
+        "duplicate_option": _("option '{value}' appears twice"),
+        "selection_bounds": _(
+            "impossible selection bounds: min {min}, max {max}, for {count} options"),
+        "number_range": _("min ({min}) is above max ({max})"),
+        "condition_test": _("show_if needs 'equals' or 'in' (one of them)"),
+        "duplicate_id": _("the id '{id}' is already used by question {first}"),
+        "show_if_unknown": _("show_if refers to '{target}', which is not a question of this form"),
+        "show_if_later": _(
+            "show_if refers to '{target}', which comes later: it must refer to an earlier "
+            "question"),
+        "show_if_value": _("show_if: '{value}' is not a possible answer to '{target}'"),
+        "dates_order": _("the closing date comes before the opening date"),
+        "slug_mismatch": _("the slug '{slug}' differs from the file name '{stem}'"),
+    }
+
+
+def describe(code: str, ctx: dict) -> str:
+    """The French message for an issue ``code`` with its details."""
+    template = _messages().get(code)
+    if template is None:
+        return _("invalid value ({detail})").format(detail=ctx.get("msg", code))
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError):
+        return template

@@ -1,0 +1,97 @@
+"""Reading spec files: YAML with line numbers, validated into a ``FormSpec`` or a ``SpecError``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from workbench.forms.checks import cross_question_issues
+from workbench.forms.issues import SpecError, SpecIssue
+from workbench.forms.spec import QUESTION_TYPES, FormSpec
+
+__all__ = ["load_spec_file", "load_spec_text", "spec_from_dict"]
+
+
+def load_spec_file(path: str | Path) -> FormSpec:
+    """The validated spec in ``path``; its slug defaults to the file name."""
+    path = Path(path)
+    return load_spec_text(path.read_text(encoding="utf-8"), str(path), path.stem)
+
+
+def load_spec_text(text: str, source: str, stem: str) -> FormSpec:
+    """Validate YAML ``text``; errors name ``source`` and the line of each problem."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else None
+        issue = SpecIssue("yaml_syntax", (), {"problem": error.problem}, line)
+        raise SpecError(source, [issue]) from None
+    if not isinstance(data, dict):
+        raise SpecError(source, [SpecIssue("not_mapping", (), {}, 1)])
+    data.setdefault("slug", stem)
+    issues: list[SpecIssue] = []
+    if data["slug"] != stem:
+        issues.append(SpecIssue("slug_mismatch", ("slug",), {"slug": data["slug"], "stem": stem}))
+    try:
+        spec = FormSpec.model_validate(data)
+    except ValidationError as error:
+        issues += [_issue_from_pydantic(e) for e in error.errors()]
+        spec = None
+    if spec is not None:
+        issues += cross_question_issues(spec)
+    if issues:
+        raise SpecError(source, [_with_line(issue, root) for issue in issues])
+    return spec
+
+
+def spec_from_dict(data: dict) -> FormSpec:
+    """A spec stored in the database (already checked when it was published)."""
+    return FormSpec.model_validate(data)
+
+
+def _issue_from_pydantic(error: dict) -> SpecIssue:
+    ctx = dict(error.get("ctx") or {})
+    loc = tuple(part for part in error["loc"] if part not in QUESTION_TYPES)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        ctx["name"] = loc[-1]
+    if kind == "union_tag_not_found":
+        ctx["types"] = ", ".join(QUESTION_TYPES)
+    if kind == "literal_error":
+        ctx["input"] = error.get("input")
+    ctx.setdefault("msg", error.get("msg"))
+    return SpecIssue(kind, loc, ctx)
+
+
+def _with_line(issue: SpecIssue, root: yaml.Node | None) -> SpecIssue:
+    if issue.line is not None:
+        return issue
+    return SpecIssue(issue.code, issue.loc, issue.ctx, _line_of(root, issue.loc))
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int:
+    """The 1-based line of the node at ``loc`` (or of its closest existing parent)."""
+    if node is None:
+        return 1
+    line = node.start_mark.line + 1
+    for part in loc:
+        child = None
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if key.value == part:
+                    # A scalar's problem is on its key's line; a block's starts there too.
+                    line = key.start_mark.line + 1
+                    child = value
+                    break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
+                and 0 <= part < len(node.value):
+            child = node.value[part]
+            line = child.start_mark.line + 1
+        if child is None:
+            break
+        node = child
+    return line

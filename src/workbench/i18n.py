@@ -1,0 +1,33 @@
+"""The one translation function: every string a person reads goes through ``_``.
+
+Message ids are English; the French catalogue lives in ``locale/fr/LC_MESSAGES/workbench.po``
+(compiled to ``.mo`` by ``pybabel compile``; a test keeps both in step).
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from pathlib import Path
+
+__all__ = ["LOCALE_DIR", "_", "ngettext"]
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "workbench"
+
+_translation = gettext.translation(
+    DOMAIN,
+    localedir=LOCALE_DIR,
+    languages=[os.environ.get("WORKBENCH_LANGUAGE", "fr")],
+    fallback=True,
+)
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the interface language (French)."""
+    return _translation.gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message that depends on a count."""
+    return _translation.ngettext(singular, plural, n)

@@ -1,0 +1,91 @@
+"""The database schema (SQLAlchemy Core). Alembic migrations build exactly this.
+
+Anonymity by construction: ``response`` and ``answer`` hold no reference to ``invitation``.
+The link exists only in ``response_identity``, written for forms in identified mode.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = ["answer", "form", "form_version", "invitation", "metadata", "response",
+           "response_identity"]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+form = Table(
+    "form",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+form_version = Table(
+    "form_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form_id", ForeignKey("form.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("spec_json", Text, nullable=False),
+    Column("spec_sha256", String(64), nullable=False),
+    Column("published_at", DateTime, nullable=False),
+    UniqueConstraint("form_id", "version", name="uq_form_version_form_id_version"),
+)
+
+response = Table(
+    "response",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form_version_id", ForeignKey("form_version.id"), nullable=False, index=True),
+    Column("submission_id", String(64), nullable=False, unique=True),
+    Column("receipt", String(16), nullable=False, unique=True),
+    Column("submitted_at", DateTime, nullable=False),
+    Column("is_synthetic", Boolean, nullable=False, default=False),
+)
+
+answer = Table(
+    "answer",
+    metadata,
+    Column("response_id", ForeignKey("response.id", ondelete="CASCADE"), primary_key=True),
+    Column("question_id", String(64), primary_key=True),
+    Column("value_json", Text, nullable=False),
+)
+
+invitation = Table(
+    "invitation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form_id", ForeignKey("form.id"), nullable=False, index=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("recipient", Text),
+    Column("created_at", DateTime, nullable=False),
+    # A day, not a time: in anonymous mode a timestamp would let one match it to an answer.
+    Column("used_on", Date),
+)
+
+response_identity = Table(
+    "response_identity",
+    metadata,
+    Column("response_id", ForeignKey("response.id", ondelete="CASCADE"), primary_key=True),
+    Column("invitation_id", ForeignKey("invitation.id"), nullable=False, unique=True),
+)
