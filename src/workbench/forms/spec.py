@@ -233,8 +233,8 @@ class FormSpec(_Model):
     slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
     title: Text
     introduction: str = ""
-    opens_at: datetime | date | None = None
-    closes_at: datetime | date | None = None
+    opens_at: date | datetime | None = None
+    closes_at: date | datetime | None = None
     anonymity: Literal["anonymous", "identified"] = "anonymous"
     access: Literal["open", "token"] = "open"
     synthetic_demo: bool = False

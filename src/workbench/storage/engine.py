@@ -23,10 +23,13 @@ __all__ = ["get_engine", "read_connection", "write_transaction"]
 BUSY_TIMEOUT_MS = 60_000
 
 
-@cache
 def get_engine(url: str | None = None) -> Engine:
-    """The engine for ``url`` (default: the configured database), one per process."""
-    url = url or database_url()
+    """The engine for ``url`` (default: the configured database), one per URL and process."""
+    return _engine_for(url or database_url())
+
+
+@cache
+def _engine_for(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)

@@ -1,0 +1,84 @@
+"""Shared fixtures: databases (SQLite file, PostgreSQL schema), published demo forms."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine
+
+from workbench.forms.publish import publish_spec_file
+from workbench.storage.engine import get_engine
+from workbench.storage.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+DEMO_SPEC = ROOT / "widgets" / "evaluation-transport.yaml"
+TOKEN_SPEC = FIXTURES / "widgets" / "consultation-conseil.yaml"
+POSTGRES_URL = os.environ.get(
+    "WORKBENCH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def postgres_or_fail() -> None:
+    """Skip when PostgreSQL is unreachable on a workstation; fail in CI (CI=true)."""
+    try:
+        with create_engine(POSTGRES_URL).connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as error:
+        message = f"PostgreSQL unreachable at {POSTGRES_URL}: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'workbench.sqlite'}"
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Engine:
+    """A migrated SQLite database in a temporary folder."""
+    engine = get_engine(sqlite_url(tmp_path))
+    upgrade(engine)
+    return engine
+
+
+@pytest.fixture
+def postgresql_engine() -> Engine:
+    """A migrated PostgreSQL schema of its own, dropped afterwards."""
+    postgres_or_fail()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"create schema {schema}"))
+    engine = get_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+    with admin.begin() as conn:
+        conn.execute(text(f"drop schema {schema} cascade"))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request) -> Engine:
+    """Each storage test runs on SQLite and on PostgreSQL."""
+    return request.getfixturevalue(f"{request.param}_engine")
+
+
+@pytest.fixture
+def demo_form(engine: Engine):
+    """The demo questionnaire published in ``engine``."""
+    version, _created = publish_spec_file(DEMO_SPEC, engine)
+    return version
+
+
+@pytest.fixture
+def token_form(engine: Engine):
+    """A questionnaire that requires an invitation, published in ``engine``."""
+    version, _created = publish_spec_file(TOKEN_SPEC, engine)
+    return version

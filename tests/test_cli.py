@@ -1,0 +1,88 @@
+"""The staff commands: French output, exit codes, no tracebacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from workbench.cli import main
+
+from .conftest import sqlite_url
+
+
+@pytest.fixture
+def cli(tmp_path: Path, monkeypatch):
+    """Run ``workbench …`` against a fresh SQLite database."""
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
+    runner = CliRunner()
+
+    def run(*args: str, code: int = 0) -> str:
+        result = runner.invoke(main, list(args))
+        assert result.exit_code == code, result.output
+        assert "Traceback" not in result.output
+        return result.output
+
+    return run
+
+
+def test_db_upgrade_then_check(cli, tmp_path) -> None:
+    assert "Base de données à jour (révision 0001)" in cli("db", "upgrade")
+    assert "Schéma à la révision 0001 (la dernière)" in cli("db", "check")
+
+
+def test_db_check_on_an_empty_database_says_what_to_do(cli) -> None:
+    output = cli("db", "check", code=1)
+    assert "Erreur : Le schéma de la base est à la révision aucune" in output
+    assert "workbench db upgrade" in output
+
+
+def test_demo_seed_is_idempotent(cli, tmp_path) -> None:
+    cli("db", "upgrade")
+    assert "25 nouvelles réponses synthétiques, 25 au total" in cli("demo", "seed",
+                                                                     "--responses", "25")
+    assert "0 nouvelles réponses synthétiques, 25 au total" in cli("demo", "seed",
+                                                                    "--responses", "25")
+
+
+def test_forms_publish_versions_only_changes(cli) -> None:
+    cli("db", "upgrade")
+    assert "« evaluation-transport » publié, version 1." in cli(
+        "forms", "publish", "evaluation-transport")
+    assert "inchangé : la version 1 reste en vigueur" in cli(
+        "forms", "publish", "evaluation-transport")
+    assert "Pas de fichier de questionnaire" in cli("forms", "publish", "inconnu", code=1)
+
+
+def test_invitations_print_single_use_links(cli, tmp_path) -> None:
+    cli("db", "upgrade")
+    cli("forms", "publish", "evaluation-transport")
+    output = cli("invitations", "create", "evaluation-transport", "--count", "3",
+                 "--base-url", "https://participer.example")
+    links = [line for line in output.splitlines() if "https://participer.example" in line]
+    assert len(links) == 3
+    assert all("/voila/render/questionnaire.ipynb?form=evaluation-transport&t=" in x
+               for x in links)
+    assert "3 liens à usage unique créés" in output
+    people = tmp_path / "membres.csv"
+    people.write_text("nom;email\nAnne Le Goff;anne@example.org\n;\n", encoding="utf-8")
+    output = cli("invitations", "create", "evaluation-transport", "--csv", str(people), code=1)
+    assert "ligne 3 : les colonnes « nom » et « email » sont vides" in output
+
+
+def test_invitations_for_an_unknown_form_are_refused(cli) -> None:
+    cli("db", "upgrade")
+    output = cli("invitations", "create", "inconnu", "--count", "1", code=1)
+    assert "Ce questionnaire n'existe pas ou n'est pas publié." in output
+
+
+def test_export_xlsx_has_one_row_per_response(cli, tmp_path) -> None:
+    cli("db", "upgrade")
+    cli("demo", "seed", "--responses", "12")
+    target = tmp_path / "out.xlsx"
+    assert "12 réponses exportées" in cli("responses", "export", "evaluation-transport",
+                                          "--format", "xlsx", "--output", str(target))
+    rows = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
+    assert len(rows) == 13
