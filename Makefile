@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: install demo test lint chromium db seed serve clean
+.PHONY: install demo test lint chromium db seed serve clean i18n
 
 install: $(STAMP)
 
@@ -40,3 +40,9 @@ lint: install
 
 clean:
 	rm -rf $(VENV) data/workbench.sqlite* reports/*
+
+# Refresh the French catalogue after adding messages: fill the new msgstr, then run it again.
+i18n: install
+	$(BIN)/pybabel extract -k _ -k ngettext:1,2 --no-location -o build/workbench.pot src/workbench
+	$(BIN)/pybabel update -i build/workbench.pot -d src/workbench/locale -D workbench --no-fuzzy-matching
+	$(BIN)/pybabel compile -d src/workbench/locale -D workbench

@@ -48,7 +48,8 @@ def test_unknown_type_names_line_and_possible_types() -> None:
         type: slider
         label: "Q"
     """)
-    assert line.startswith("widgets/test.yaml:3: questions[0] : type de question inconnu « slider »")
+    assert line.startswith(
+        "widgets/test.yaml:3: questions[0] : type de question inconnu « slider »")
     assert "likert" in line
 
 

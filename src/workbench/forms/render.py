@@ -91,9 +91,8 @@ class FormView:
                 answered += not is_blank(value)
         self.progress_bar.max = max(visible, 1)
         self.progress_bar.value = answered
-        self.progress_text.value = html.escape(ngettext(
-            "{answered} of {total} question answered", "{answered} of {total} questions answered",
-            visible).format(answered=answered, total=visible))
+        self.progress_text.value = html.escape(_("Questions answered: {answered} of {total}")
+                                               .format(answered=answered, total=visible))
 
     def _submit(self) -> None:
         if self.button.disabled:

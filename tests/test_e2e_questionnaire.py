@@ -1,0 +1,237 @@
+"""End to end: a real Voilà server, Chromium at phone size, the demo questionnaire."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from sqlalchemy import func, select
+
+from workbench.demo.seed import seed_demo
+from workbench.forms.invitations import create_invitations
+from workbench.forms.publish import publish_spec_file
+from workbench.storage import get_engine, read_connection
+from workbench.storage.migrate import upgrade
+from workbench.storage.schema import response
+from workbench.web.serve import public_app_command, public_app_environment
+from workbench.web.urls import participant_url
+
+from .conftest import TOKEN_SPEC, sqlite_url
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+CHROMIUM = "/usr/bin/chromium"
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 60_000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """The public app on a free port, with its own SQLite database."""
+
+    def __init__(self, folder: Path) -> None:
+        self.url = sqlite_url(folder)
+        self.engine = get_engine(self.url)
+        upgrade(self.engine)
+        seed_demo(5, self.engine)
+        publish_spec_file(TOKEN_SPEC, self.engine)
+        self.tokens = [i.token for i in create_invitations(
+            "consultation-conseil", [None, None], engine=self.engine)]
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        env = public_app_environment()
+        env["WORKBENCH_DATABASE_URL"] = self.url
+        self.log = (folder / "voila.log").open("w")
+        self.process = subprocess.Popen(public_app_command("127.0.0.1", self.port), env=env,
+                                        stdout=self.log, stderr=subprocess.STDOUT)
+        self._wait()
+
+    def _wait(self) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base + "/", timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("Voilà did not start")
+
+    def responses(self) -> int:
+        with read_connection(self.engine) as conn:
+            return conn.scalar(select(func.count()).select_from(response))
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    running = Server(tmp_path_factory.mktemp("voila"))
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A fresh phone-sized browser (its own storage: a new participant)."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    yield page
+    context.close()
+
+
+def open_form(page: Page, server: Server, slug: str = "evaluation-transport",
+              token: str | None = None) -> None:
+    page.goto(participant_url(server.base, slug, token))
+    page.wait_for_selector(".wb-submit, .wb-panel", timeout=TIMEOUT_MS)
+
+
+def question(page: Page, text: str):
+    return page.locator(".wb-question").filter(has_text=text)
+
+
+def fill_demo(page: Page) -> None:
+    """Answer the demo questionnaire as a weekly bus user would."""
+    page.get_by_label("Dans quelle commune habitez-vous").select_option(label="Pabu")
+    question(page, "Quel est votre âge").get_by_label("30 à 44 ans").check()
+    modes = question(page, "Quels modes de déplacement")
+    modes.get_by_label("Bus du réseau").check()
+    modes.get_by_label("Marche").check()
+    question(page, "À quelle fréquence").get_by_label("Chaque semaine").check()
+    question(page, "Les horaires des bus").get_by_label("Plutôt d'accord").check()
+    question(page, "transport à la demande est une bonne").get_by_label(
+        "Ne se prononce pas").check()
+    question(page, "quelle note donnez-vous").get_by_role("button", name="7",
+                                                          exact=True).click()
+    duration = page.get_by_label("Combien de temps dure votre trajet")
+    duration.fill("35")
+    duration.press("Tab")
+    ranking = question(page, "Classez ces améliorations")
+    ranking.get_by_role("button", name="↓").first.click()
+    expect(ranking.get_by_label("Cet ordre me convient")).to_be_checked()
+    budget = question(page, "Répartissez 100 points")
+    for label, points in [("Lignes régulières", "40"), ("Transport à la demande", "30"),
+                          ("Navettes estivales", "10"), ("Aménagements vélo", "10"),
+                          ("Aires de covoiturage", "10")]:
+        budget.get_by_label(label).fill(points)
+        budget.get_by_label(label).press("Tab")
+    expect(budget).to_contain_text("Points restant à répartir : 0 sur 100")
+    words = page.get_by_label("En un mot")
+    words.fill("<img src=x onerror=alert(1)>")
+    words.press("Tab")
+    question(page, "participer à un atelier").get_by_label("Oui").check()
+
+
+def test_a_participant_answers_on_a_phone_and_gets_a_receipt(phone: Page, server) -> None:
+    before = server.responses()
+    dialogs: list[str] = []
+    phone.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_form(phone, server)
+    expect(phone.locator(".wb-header")).to_contain_text("Guingamp-Paimpol Agglomération")
+    expect(phone.locator(".wb-demo")).to_contain_text("réponses déjà enregistrées sont "
+                                                      "synthétiques")
+    expect(phone.locator(".wb-progress")).to_contain_text("Questions répondues : 0 sur 12")
+    fill_demo(phone)
+    expect(phone.locator(".wb-progress")).to_contain_text("Questions répondues : 12 sur 14")
+    phone.get_by_role("button", name="Envoyer").click()
+    panel = phone.locator(".wb-panel")
+    expect(panel).to_contain_text("Votre réponse est enregistrée. Reçu n°")
+    receipt = panel.inner_text().split("Reçu n°")[1].strip().rstrip(".")
+    assert server.responses() == before + 1
+    with read_connection(server.engine) as conn:
+        stored = conn.execute(select(response.c.receipt, response.c.is_synthetic)
+                              .order_by(response.c.id.desc()).limit(1)).one()
+    assert stored.receipt == receipt and not stored.is_synthetic
+    assert dialogs == []
+    # A reload after submitting shows the same receipt, never a second form.
+    phone.reload()
+    phone.wait_for_selector(".wb-panel", timeout=TIMEOUT_MS)
+    expect(phone.locator(".wb-panel")).to_contain_text("Vous avez déjà répondu")
+    expect(phone.locator(".wb-panel")).to_contain_text(receipt)
+    assert server.responses() == before + 1
+
+
+def test_the_page_fits_a_phone_and_labels_are_tied_to_inputs(phone: Page, server) -> None:
+    open_form(phone, server)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]
+    assert phone.evaluate("document.documentElement.lang") == "fr"
+    for label in ("Dans quelle commune habitez-vous", "Combien de temps dure votre trajet",
+                  "Avez-vous des suggestions"):
+        expect(phone.get_by_label(label)).to_be_visible()
+    size = phone.evaluate("parseFloat(getComputedStyle(document.querySelector("
+                          "'.wb-question input[type=text]')).fontSize)")
+    assert size >= 16
+
+
+def test_invalid_answers_get_french_messages_and_nothing_is_stored(phone: Page, server) -> None:
+    before = server.responses()
+    open_form(phone, server)
+    phone.get_by_label("Dans quelle commune habitez-vous").select_option(label="Paimpol")
+    budget = question(phone, "Répartissez 100 points")
+    budget.get_by_label("Lignes régulières").fill("50")
+    budget.get_by_label("Lignes régulières").press("Tab")
+    phone.get_by_role("button", name="Envoyer").click()
+    expect(question(phone, "Quel est votre âge")).to_contain_text(
+        "Cette question est obligatoire.")
+    expect(budget).to_contain_text(
+        "Vous avez réparti 50 points sur 100 : le total doit être exactement 100.")
+    expect(phone.locator(".wb-form")).to_contain_text("Corrigez les")
+    expect(phone.locator(".wb-form")).to_contain_text("Rien n'a encore été enregistré.")
+    expect(phone.get_by_role("button", name="Envoyer")).to_be_enabled()
+    assert server.responses() == before
+
+
+def test_a_double_click_stores_one_answer(phone: Page, server) -> None:
+    before = server.responses()
+    open_form(phone, server, "consultation-conseil", server.tokens[1])
+    question(phone, "Votre collège").get_by_label("Habitants").check()
+    question(phone, "Votre satisfaction").get_by_role("button", name="9", exact=True).click()
+    phone.get_by_role("button", name="Envoyer").dblclick()
+    expect(phone.locator(".wb-panel")).to_contain_text("Reçu n°")
+    phone.wait_for_timeout(1000)
+    assert server.responses() == before + 1
+
+
+def test_a_used_invitation_is_refused_politely(phone: Page, browser: Browser, server) -> None:
+    open_form(phone, server, "consultation-conseil", server.tokens[0])
+    question(phone, "Votre collège").get_by_label("Associations").check()
+    question(phone, "Votre satisfaction").get_by_role("button", name="6", exact=True).click()
+    phone.get_by_role("button", name="Envoyer").click()
+    expect(phone.locator(".wb-panel")).to_contain_text("Reçu n°")
+    before = server.responses()
+    other = browser.new_context(viewport=PHONE).new_page()
+    open_form(other, server, "consultation-conseil", server.tokens[0])
+    expect(other.locator(".wb-panel")).to_contain_text("Ce lien d'invitation a déjà servi")
+    expect(other.get_by_role("button", name="Envoyer")).to_have_count(0)
+    other.context.close()
+    assert server.responses() == before
+
+
+def test_a_token_form_without_token_says_so(phone: Page, server) -> None:
+    open_form(phone, server, "consultation-conseil")
+    expect(phone.locator(".wb-panel")).to_contain_text(
+        "Ce questionnaire est réservé aux personnes invitées")
