@@ -45,4 +45,4 @@ clean:
 i18n: install
 	$(BIN)/pybabel extract -k _ -k ngettext:1,2 --no-location -o build/workbench.pot src/workbench
 	$(BIN)/pybabel update -i build/workbench.pot -d src/workbench/locale -D workbench --no-fuzzy-matching
-	$(BIN)/pybabel compile -d src/workbench/locale -D workbench
+	$(BIN)/pybabel compile -d src/workbench/locale -D "workbench click"

@@ -86,3 +86,10 @@ def test_export_xlsx_has_one_row_per_response(cli, tmp_path) -> None:
                                           "--format", "xlsx", "--output", str(target))
     rows = list(load_workbook(target).worksheets[0].iter_rows(values_only=True))
     assert len(rows) == 13
+
+
+def test_usage_errors_are_in_french(cli) -> None:
+    assert "Erreur : Commande inconnue : 'nope'." in cli("nope", code=2)
+    output = cli("responses", "export", "x", "--format", "pdf", code=2)
+    assert "Valeur invalide pour '--format' : 'pdf' n'est pas parmi 'csv', 'xlsx'." in output
+    assert "Utilisation : " in cli("--help")

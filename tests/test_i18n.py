@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
@@ -13,7 +15,6 @@ from workbench.i18n import LOCALE_DIR, _
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "workbench"
 PO = LOCALE_DIR / "fr" / "LC_MESSAGES" / "workbench.po"
-MO = PO.with_suffix(".mo")
 
 
 def extracted_ids() -> set:
@@ -35,10 +36,12 @@ def _key(value):
     return tuple(value) if isinstance(value, list | tuple) else value
 
 
-def test_the_compiled_catalogue_matches_the_po_file() -> None:
-    with PO.open("rb") as handle:
+@pytest.mark.parametrize("domain", ["workbench", "click"])
+def test_the_compiled_catalogue_matches_the_po_file(domain: str) -> None:
+    po_path = PO.with_name(f"{domain}.po")
+    with po_path.open("rb") as handle:
         po = {_key(m.id): _key(m.string) for m in read_po(handle) if m.id}
-    with MO.open("rb") as handle:
+    with po_path.with_suffix(".mo").open("rb") as handle:
         mo = {_key(m.id): _key(m.string) for m in read_mo(io.BytesIO(handle.read())) if m.id}
     assert mo == po, "the .mo is stale: run 'make i18n'"
 

@@ -10,17 +10,21 @@ import gettext
 import os
 from pathlib import Path
 
-__all__ = ["LOCALE_DIR", "_", "ngettext"]
+__all__ = ["LOCALE_DIR", "_", "catalogue", "ngettext"]
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "workbench"
 
-_translation = gettext.translation(
-    DOMAIN,
-    localedir=LOCALE_DIR,
-    languages=[os.environ.get("WORKBENCH_LANGUAGE", "fr")],
-    fallback=True,
-)
+
+
+def catalogue(domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The translations of ``domain`` in the interface language (English if none)."""
+    return gettext.translation(domain, localedir=LOCALE_DIR,
+                               languages=[os.environ.get("WORKBENCH_LANGUAGE", "fr")],
+                               fallback=True)
+
+
+_translation = catalogue()
 
 
 def _(message: str) -> str:

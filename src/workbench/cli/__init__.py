@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
-from workbench.cli.common import WorkbenchGroup
+from workbench.cli.common import WorkbenchGroup, frenchify_click
 from workbench.i18n import _
 
 __all__ = ["main"]
+
+frenchify_click()
 
 
 @click.group(cls=WorkbenchGroup, help=_("Participation workbench of Guingamp-Paimpol "

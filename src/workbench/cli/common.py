@@ -7,7 +7,32 @@ import click
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 
-__all__ = ["StaffError", "WorkbenchGroup", "echo_ok", "fail", "slug_argument"]
+__all__ = ["StaffError", "WorkbenchGroup", "echo_ok", "fail", "frenchify_click",
+           "slug_argument"]
+
+
+def frenchify_click() -> None:
+    """Give click's own messages (usage, help, parameter errors) their French wording.
+
+    click calls the module-level ``gettext``/``ngettext`` of the stdlib, bound in each of its
+    modules; they are rebound to the ``click`` catalogue shipped in ``workbench/locale``.
+    """
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.termui
+    import click.types
+
+    from workbench.i18n import catalogue
+
+    translation = catalogue("click")
+    for module in (click.core, click.decorators, click.exceptions, click.formatting,
+                   click.termui, click.types):
+        if hasattr(module, "_"):
+            module._ = translation.gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = translation.ngettext
 
 
 class StaffError(click.ClickException):
