@@ -69,8 +69,9 @@ def _all(widgets: list[w.Widget]) -> list[w.Widget]:
 
 
 def _caption(question, number: int) -> str:
+    unit = f" ({question.unit})" if getattr(question, "unit", None) else ""
     mark = " *" if question.required else ""
-    return f"{number}. {question.label}{mark}"
+    return f"{number}. {question.label}{unit}{mark}"
 
 
 def _heading_html(question, number: int, hint: str | None) -> str:
@@ -138,8 +139,7 @@ def _scale(question, number, on_change):
 
 
 def _number(question, number, on_change):
-    unit = f" ({question.unit})" if question.unit else ""
-    box = w.Text(description=_caption(question, number) + unit, continuous_update=False,
+    box = w.Text(description=_caption(question, number), continuous_update=False,
                  placeholder=_("a number"))
     box.add_class("wb-number")
     return QuestionField(question, number, [box], lambda: box.value.strip() or None, on_change)
@@ -214,9 +214,10 @@ def _points(question, number, on_change):
 
 
 def _commune(question, number, on_change):
-    options = [(_("— choose your commune —"), None)] + [(c.nom, c.code_insee) for c in communes()]
-    menu = w.Dropdown(options=options, value=None, description=_caption(question, number))
-    return QuestionField(question, number, [menu], lambda: menu.value, on_change)
+    # The placeholder's value is "" (ipywidgets shows a blank box for a None value).
+    options = [(_("— choose your commune —"), "")] + [(c.nom, c.code_insee) for c in communes()]
+    menu = w.Dropdown(options=options, value="", description=_caption(question, number))
+    return QuestionField(question, number, [menu], lambda: menu.value or None, on_change)
 
 
 def _date(question, number, on_change):
