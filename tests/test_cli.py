@@ -93,3 +93,9 @@ def test_usage_errors_are_in_french(cli) -> None:
     output = cli("responses", "export", "x", "--format", "pdf", code=2)
     assert "Valeur invalide pour '--format' : 'pdf' n'est pas parmi 'csv', 'xlsx'." in output
     assert "Utilisation : " in cli("--help")
+
+
+def test_commands_on_an_uninitialised_database_say_what_to_do(cli) -> None:
+    output = cli("responses", "export", "evaluation-transport", code=1)
+    assert "Erreur : La base de données est injoignable ou pas initialisée" in output
+    assert "workbench db upgrade" in output

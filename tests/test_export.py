@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,32 @@ def test_xlsx_has_one_row_per_response_and_explains_its_columns(seeded, tmp_path
     assert ("tad_rural", None, None, "NSP", "Ne se prononce pas") in codes
     about = dict(book["À propos"].iter_rows(values_only=True))
     assert about["Réponses"] == 60
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_participant_text_never_becomes_a_spreadsheet_formula(sqlite_engine, tmp_path,
+                                                              fmt) -> None:
+    from workbench.forms.submission import submit_response
+
+    from .test_forms_answers import valid_answers
+
+    seed_demo(0, sqlite_engine)
+    payloads = ['=HYPERLINK("http://evil.example","clic")', "+33 6 00", "-2", "@SUM(A1)",
+                "'déjà cité"]
+    for i, text in enumerate(payloads):
+        submit_response(SLUG, f"inj-{i}", valid_answers(suggestions=text), engine=sqlite_engine,
+                        now=datetime(2026, 12, 1, 10))
+    with read_connection(sqlite_engine) as conn:
+        spec = spec_from_dict(latest_version(conn, SLUG).spec)
+        stored = list(iter_responses(conn, SLUG))
+    path = tmp_path / f"export.{fmt}"
+    if fmt == "csv":
+        write_csv(spec, stored, path)
+        raw = path.read_text(encoding="utf-8-sig")
+        assert "'=HYPERLINK(" in raw and ";'@SUM(A1)" in raw and ";''déjà cité" in raw
+    else:
+        write_xlsx(spec, stored, path, 1)
+        sheet = load_workbook(path).worksheets[0]
+        assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    back = read_export(spec, path)
+    assert sorted(a["suggestions"] for a in back.values()) == sorted(payloads)

@@ -46,10 +46,16 @@ class WorkbenchGroup(click.Group):
     """A click group whose commands report ``WorkbenchError`` as a French message (exit 1)."""
 
     def invoke(self, ctx: click.Context):
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
         try:
             return super().invoke(ctx)
         except WorkbenchError as error:
             raise StaffError(str(error)) from error
+        except (OperationalError, ProgrammingError) as error:
+            raise StaffError(_("The database is unreachable or not initialised ({detail}): "
+                               "run 'workbench db upgrade'.").format(
+                                   detail=str(error.orig).strip())) from error
 
 
 def fail(message: str) -> StaffError:

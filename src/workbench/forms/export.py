@@ -21,6 +21,8 @@ from workbench.territory import commune_by_code
 __all__ = ["ExportColumn", "export_columns", "read_export", "write_csv", "write_xlsx"]
 
 BASE_HEADERS = ("recu", "soumis_le_utc", "version", "synthetique")
+# A spreadsheet runs a cell starting with these as a formula ("CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -91,9 +93,18 @@ def write_csv(spec: FormSpec, responses: Iterable[StoredResponse], path: Path) -
         writer = csv.writer(handle, delimiter=";")
         writer.writerow(_headers(spec))
         for row in _rows(spec, responses):
-            writer.writerow(["" if v is None else v for v in row])
+            writer.writerow([_csv_cell(v) for v in row])
             count += 1
     return count
+
+
+def _csv_cell(value: object) -> object:
+    """Participant text never becomes a formula: a leading ``'`` marks it as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
+        return "'" + value
+    return value
 
 
 def _label_rows(spec: FormSpec) -> list[list]:
@@ -146,6 +157,9 @@ def write_xlsx(spec: FormSpec, responses: Iterable[StoredResponse], path: Path,
     count = 0
     for row in _rows(spec, responses):
         sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            if cell.data_type == "f":  # participant text such as "=HYPERLINK(…)": keep as text
+                cell.data_type = "s"
         count += 1
     sheet.freeze_panes = "B2"
     labels = book.create_sheet(_("Labels"))
@@ -179,7 +193,8 @@ def read_export(spec: FormSpec, path: Path) -> dict[str, dict]:
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     else:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle, delimiter=";"))
+            rows = [[v[1:] if v.startswith("'") else v for v in r]
+                    for r in csv.reader(handle, delimiter=";")]
     header, body = rows[0], rows[1:]
     columns = {c.key: c for c in export_columns(spec)}
     result: dict[str, dict] = {}

@@ -56,6 +56,11 @@ class QuestionnairePage:
         except AccessDenied as denied:
             self._stop(_("Questionnaire unavailable"), denied.reason)
             return
+        except SQLAlchemyError:
+            self._stop(_("Questionnaire unavailable"), _(
+                "A technical problem prevents opening the questionnaire. Please try again in a "
+                "few minutes."))
+            return
         self.view = FormView(access.spec, synthetic_demo=access.spec.synthetic_demo)
         self.view.on_submit(self._submit)
         self.root.children = [self.browser_id, self.view.widget]

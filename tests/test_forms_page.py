@@ -1,0 +1,76 @@
+"""The participant page without a browser: the widgets react as a participant would see."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+
+from workbench.forms.page import QuestionnairePage
+from workbench.forms.publish import publish_spec_file
+
+from .conftest import DEMO_SPEC, sqlite_url
+from .test_forms_answers import valid_answers
+
+
+@pytest.fixture
+def page_db(tmp_path, monkeypatch, sqlite_engine):
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
+    publish_spec_file(DEMO_SPEC, sqlite_engine)
+    return sqlite_engine
+
+
+def panel_text(page: QuestionnairePage) -> str:
+    """The text of the page's panels, as the browser shows it."""
+    return html.unescape("".join(w.value for w in page.root.children
+                                 if isinstance(getattr(w, "value", None), str)))
+
+
+def test_an_unknown_form_gets_a_french_panel(page_db) -> None:
+    page = QuestionnairePage("nexiste-pas")
+    assert "Ce questionnaire n'existe pas ou n'est pas publié." in panel_text(page)
+
+
+def test_a_missing_database_gets_a_polite_panel(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", f"sqlite:///{tmp_path / 'vide.sqlite'}")
+    page = QuestionnairePage("evaluation-transport")
+    assert "Un problème technique empêche d'ouvrir le questionnaire." in panel_text(page)
+
+
+def test_conditional_questions_appear_and_are_renumbered(page_db) -> None:
+    view = QuestionnairePage("evaluation-transport").view
+    fields = {f.question.id: f for f in view.fields}
+    assert fields["frein"].box.layout.display == "none"
+    assert fields["tad_rural"].caption_widget.description.startswith("5. ")
+    frequence = fields["frequence"].caption_widget
+    frequence.value = "jamais"
+    assert fields["frein"].box.layout.display is None
+    assert fields["frein"].caption_widget.description.startswith("5. ")
+    assert fields["tad_rural"].caption_widget.description.startswith("6. ")
+
+
+def test_submitting_shows_errors_then_a_receipt(page_db) -> None:
+    page = QuestionnairePage("evaluation-transport")
+    page.view.button.click()
+    assert "Corrigez les" in page.view.summary.value
+    assert page.view.button.disabled is False
+    page._submit(valid_answers())
+    assert "Votre réponse est enregistrée. Reçu n°" in html.unescape(
+        page.view.widget.children[0].value)
+    assert page.view.button.disabled is True
+
+
+def test_a_known_browser_id_shows_the_earlier_receipt(page_db) -> None:
+    first = QuestionnairePage("evaluation-transport")
+    first.browser_id.submission_id = "browser-123"
+    first._submit(valid_answers())
+    again = QuestionnairePage("evaluation-transport")
+    again.browser_id.submission_id = "browser-123"
+    assert "Vous avez déjà répondu" in html.unescape(again.view.widget.children[0].value)
+
+
+def test_participant_text_in_panels_is_escaped(page_db) -> None:
+    from workbench.forms.render import message_panel
+
+    panel = message_panel("<b>titre</b>", "<img src=x onerror=alert(1)>")
+    assert "<img" not in panel.value and "&lt;img src=x" in panel.value
