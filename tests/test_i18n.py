@@ -47,3 +47,15 @@ def test_the_compiled_catalogue_matches_the_po_file(domain: str) -> None:
 
 def test_the_interface_language_is_french() -> None:
     assert _("Send") == "Envoyer"
+
+
+def test_no_translation_call_hides_inside_an_f_string() -> None:
+    """babel cannot see ``_()`` inside an f-string: such a message would never be translated."""
+    import re
+
+    pattern = re.compile(r"""f(["']).*?\{[^}]*\b_\(""")
+    offenders = [f"{path.relative_to(SRC)}:{number}"
+                 for path in SRC.rglob("*.py")
+                 for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                 if pattern.search(line)]
+    assert offenders == []

@@ -1,4 +1,4 @@
-"""``workbench serve``: the public Voilà app."""
+"""``workbench serve``: the public app (participants) and the staff app (facilitators)."""
 
 from __future__ import annotations
 
@@ -6,29 +6,61 @@ import subprocess
 
 import click
 
+from workbench.cli.common import fail
 from workbench.i18n import _
 
 
-@click.command("serve", help=_("Serve the public app (participant pages) with Voilà."))
+@click.command("serve", help=_("Serve the public app (participant pages) and the staff app "
+                               "(facilitator console) with Voilà."))
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535))
-def serve(host: str, port: int) -> None:
+@click.option("--port", default=8866, show_default=True, type=click.IntRange(1, 65535),
+              help=_("Port of the public app."))
+@click.option("--staff-port", default=8867, show_default=True, type=click.IntRange(1, 65535),
+              help=_("Port of the staff app."))
+@click.option("--public-only", is_flag=True, help=_("Serve only the public app."))
+@click.option("--staff-only", is_flag=True, help=_("Serve only the staff app."))
+def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: bool) -> None:
     from workbench.storage import read_connection
     from workbench.storage.forms import published_slugs
-    from workbench.web.serve import public_app_command, public_app_environment
+    from workbench.web.serve import (
+        public_app_command,
+        public_app_environment,
+        staff_app_command,
+        staff_token,
+    )
     from workbench.web.urls import participant_url
 
-    base = f"http://{host}:{port}"
-    with read_connection() as conn:
-        slugs = published_slugs(conn)
-    click.secho(_("Public app: {url}").format(url=base), bold=True)
-    for slug in slugs:
-        click.echo(_("Questionnaire '{slug}': {url}").format(
-            slug=slug, url=participant_url(base, slug)))
-    if not slugs:
-        click.echo(_("No questionnaire published yet: 'workbench forms publish SLUG'."))
+    if public_only and staff_only:
+        raise fail(_("--public-only and --staff-only exclude each other."))
+    public_base = f"http://{host}:{port}"
+    env = public_app_environment(public_url=public_base)
+    commands = []
+    if not staff_only:
+        with read_connection() as conn:
+            slugs = published_slugs(conn)
+        click.secho(_("Public app: {url}").format(url=public_base), bold=True)
+        for slug in slugs:
+            click.echo(_("Questionnaire '{slug}': {url}").format(
+                slug=slug, url=participant_url(public_base, slug)))
+        if not slugs:
+            click.echo(_("No questionnaire published yet: 'workbench forms publish SLUG'."))
+        commands.append(public_app_command(host, port))
+    if not public_only:
+        token, generated = staff_token()
+        staff_base = f"http://{host}:{staff_port}"
+        click.secho(_("Staff app (facilitator console): {url}").format(
+            url=f"{staff_base}/voila/render/console.ipynb?token={token}"), bold=True)
+        if generated:
+            click.echo(_("Staff token generated for this run (set WORKBENCH_STAFF_TOKEN to "
+                         "choose it): {token}").format(token=token))
+        commands.append(staff_app_command(host, staff_port, token))
     click.echo(_("Stop with Ctrl+C."))
+    processes = [subprocess.Popen(command, env=env) for command in commands]
     try:
-        subprocess.run(public_app_command(host, port), env=public_app_environment(), check=False)
+        for process in processes:
+            process.wait()
     except KeyboardInterrupt:
         click.echo(_("Stopped."))
+    finally:
+        for process in processes:
+            process.terminate()

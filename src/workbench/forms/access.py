@@ -12,10 +12,12 @@ from workbench.errors import WorkbenchError
 from workbench.forms.loader import spec_from_dict
 from workbench.forms.spec import FormSpec
 from workbench.i18n import _
-from workbench.storage.forms import PublishedVersion, latest_version
+from workbench.storage.forms import PublishedVersion, get_version, latest_version
 from workbench.storage.invitations import find_invitation
+from workbench.storage.workshops import find_session
 
-__all__ = ["AccessDenied", "FormAccess", "check_access", "invitation_used", "local_now"]
+__all__ = ["AccessDenied", "FormAccess", "check_access", "check_session", "invitation_used",
+           "local_now"]
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -38,17 +40,40 @@ class AccessDenied(WorkbenchError):
 
 @dataclass(frozen=True)
 class FormAccess:
-    """What a participant is allowed to answer: the exact version and their invitation."""
+    """What a participant is allowed to answer: the exact version and their invitation.
+
+    In a live session, ``session_id`` is set and ``only`` lists the released questions
+    (``None``: the whole questionnaire).
+    """
 
     version: PublishedVersion
     spec: FormSpec
     invitation_id: int | None
+    session_id: int | None = None
+    only: tuple[str, ...] | None = None
 
 
 def invitation_used() -> AccessDenied:
     """The polite refusal of an invitation link that has already served."""
     return AccessDenied(_("This invitation link has already been used: the answer sent with it "
                           "is recorded. Thank you for taking part!"), "token_used")
+
+
+def check_session(conn: Connection, code: str) -> FormAccess:
+    """What a participant may answer in the live session ``code`` right now."""
+    session = find_session(conn, code) if code else None
+    if session is None:
+        raise AccessDenied(_("This workshop session does not exist. Please check the code or "
+                             "scan the QR code again."), "unknown")
+    if session.status == "draft":
+        raise AccessDenied(_("The session has not started yet: this page will be ready as soon "
+                             "as the facilitator opens it. Reload it in a moment."), "not_open")
+    if session.status == "closed":
+        raise AccessDenied(_("The session is over. Thank you for taking part!"), "closed")
+    version = get_version(conn, session.form_version_id)
+    assert version is not None
+    return FormAccess(version, spec_from_dict(session.spec), None, session.id,
+                      session.released if session.paced else None)
 
 
 def _as_start(moment: datetime | date) -> datetime:

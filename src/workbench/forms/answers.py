@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import date
 
 from workbench.errors import WorkbenchError
@@ -65,12 +65,16 @@ def is_visible(question, answers: Mapping[str, object]) -> bool:
     return given is not None and given in condition.accepted
 
 
-def validate_answers(spec: FormSpec, raw: Mapping[str, object]) -> dict[str, object]:
-    """Canonical answers to the visible questions; ``AnswerErrors`` lists every problem."""
+def validate_answers(spec: FormSpec, raw: Mapping[str, object],
+                     only: Collection[str] | None = None) -> dict[str, object]:
+    """Canonical answers to the visible questions; ``AnswerErrors`` lists every problem.
+
+    ``only`` restricts the questions asked (a live session's released questions).
+    """
     clean: dict[str, object] = {}
     errors: dict[str, str] = {}
     for question in spec.questions:
-        if not is_visible(question, clean):
+        if (only is not None and question.id not in only) or not is_visible(question, clean):
             continue
         value = raw.get(question.id)
         if is_blank(value):
@@ -81,7 +85,7 @@ def validate_answers(spec: FormSpec, raw: Mapping[str, object]) -> dict[str, obj
             clean[question.id] = _VALIDATORS[question.type](question, value)
         except _Invalid as problem:
             errors[question.id] = problem.text
-    unknown = set(raw) - {q.id for q in spec.questions}
+    unknown = set(raw) - {q.id for q in spec.questions if only is None or q.id in only}
     if unknown:
         errors["_"] = _("Unknown questions: {ids}").format(ids=", ".join(sorted(unknown)))
     if errors:

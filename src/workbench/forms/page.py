@@ -1,36 +1,51 @@
 """The participant page: access check, the form, submission and the receipt, wired together.
 
 Framework-neutral: it takes the URL parameters as arguments and returns one widget, so the
-same page can be served by Voilà or by a shared-process server.
+same page can be served by Voilà or by a shared-process server. In a live workshop session
+(``session=CODE``) it follows the facilitator: only released questions are shown, each round
+of answers is stored as it is sent, and the page closes with the session.
 """
 
 from __future__ import annotations
 
 import hashlib
 import uuid
+from datetime import UTC, datetime
 
 import ipywidgets as w
 from sqlalchemy.exc import SQLAlchemyError
 
-from workbench.forms.access import AccessDenied, check_access
+from workbench.forms.access import AccessDenied, check_access, check_session
 from workbench.forms.answers import AnswerErrors
 from workbench.forms.client_id import BrowserSubmissionId
 from workbench.forms.render import FormView, message_panel
 from workbench.forms.submission import submit_response
 from workbench.i18n import _
-from workbench.storage import get_engine, read_connection
-from workbench.storage.responses import find_receipt
+from workbench.storage import get_engine, read_connection, write_transaction
+from workbench.storage.responses import find_receipt, receipts_with_prefix
+from workbench.storage.workshops import find_session, touch_presence
+from workbench.web.live import every
 
 __all__ = ["QuestionnairePage"]
 
+SESSION_POLL_S = 2.0
+PRESENCE_EVERY = 5  # polls: a presence mark every 10 s
+
 
 class QuestionnairePage:
-    """Everything one participant sees for ``slug`` (with an optional invitation ``token``)."""
+    """Everything one participant sees for ``slug`` (or a live ``session``)."""
 
-    def __init__(self, slug: str | None, token: str | None = None) -> None:
+    def __init__(self, slug: str | None, token: str | None = None,
+                 session: str | None = None) -> None:
         self.slug, self.token = slug or "", token or None
+        self.session_code = (session or "").strip().upper() or None
         self.engine = get_engine()
         self.view: FormView | None = None
+        self.session_id: int | None = None
+        self.answered: set[str] = set()
+        self.last_receipt = ""
+        self.presence_id = uuid.uuid4().hex
+        self._polls = 0
         self.fallback_id = uuid.uuid4().hex
         self.browser_id = BrowserSubmissionId(key=self._storage_key())
         self.root = w.VBox([self.browser_id])
@@ -38,21 +53,27 @@ class QuestionnairePage:
         self._open()
 
     def _storage_key(self) -> str:
+        if self.session_code:
+            return f"session:{self.session_code}"
         token_part = hashlib.sha256(self.token.encode()).hexdigest()[:12] if self.token else ""
         return f"{self.slug}:{token_part}"
 
     @property
     def submission_id(self) -> str:
-        return self.browser_id.submission_id or self.fallback_id
+        base = self.browser_id.submission_id or self.fallback_id
+        if not self.session_code:
+            return base
+        return f"{base}:{self.session_code}:{','.join(sorted(self.view.asked))}"[:64]
 
     def _open(self) -> None:
-        if not self.slug:
+        if not self.slug and not self.session_code:
             self._stop(_("Questionnaire not found"),
                        _("This address names no questionnaire. Please check the link."))
             return
         try:
             with read_connection(self.engine) as conn:
-                access = check_access(conn, self.slug, self.token)
+                access = (check_session(conn, self.session_code) if self.session_code
+                          else check_access(conn, self.slug, self.token))
         except AccessDenied as denied:
             self._stop(_("Questionnaire unavailable"), denied.reason)
             return
@@ -61,27 +82,81 @@ class QuestionnairePage:
                 "A technical problem prevents opening the questionnaire. Please try again in a "
                 "few minutes."))
             return
-        self.view = FormView(access.spec, synthetic_demo=access.spec.synthetic_demo)
+        self.slug = access.version.slug
+        self.session_id = access.session_id
+        allowed = set(access.only) if access.only is not None else None
+        self.view = FormView(access.spec, synthetic_demo=access.spec.synthetic_demo
+                             and not self.session_code, allowed=allowed)
         self.view.on_submit(self._submit)
         self.root.children = [self.browser_id, self.view.widget]
         self.browser_id.observe(self._browser_id_known, names="submission_id")
+        if self.session_code:
+            self._waiting_note()
+            every(SESSION_POLL_S, self._follow_session)
 
     def _browser_id_known(self, change) -> None:
+        if self.view is None:
+            return
         with read_connection(self.engine) as conn:
-            receipt = find_receipt(conn, change["new"])
-        if receipt and self.view is not None:
-            self.view.show_done(_("You have already answered"),
-                                _("Your answer is recorded. Receipt no. {code}.").format(
-                                    code=receipt))
+            if self.session_code:
+                rounds = receipts_with_prefix(conn, f"{change['new']}:{self.session_code}:")
+            else:
+                receipt = find_receipt(conn, change["new"])
+        if not self.session_code:
+            if receipt:
+                self.view.show_done(_("You have already answered"),
+                                    _("Your answer is recorded. Receipt no. {code}.").format(
+                                        code=receipt))
+            return
+        for submission_id in rounds:
+            self.answered |= set(submission_id.rsplit(":", 1)[1].split(","))
+        if rounds:
+            self._after_round(_("Your answers are recorded."))
 
     def _stop(self, title: str, text: str) -> None:
         self.root.children = [self.browser_id, message_panel(title, text, "stop")]
+
+    # Live sessions ---------------------------------------------------------------------
+
+    def _follow_session(self) -> None:
+        """Poll the session: released questions, closing; mark this page as present."""
+        self._polls += 1
+        with read_connection(self.engine) as conn:
+            session = find_session(conn, self.session_code)
+        if session is None or session.status != "open":
+            if self.view is not None and not self.view.done:
+                self.view.show_done(_("Session over"),
+                                    _("The session is over. Thank you for taking part!"))
+            return
+        if self._polls % PRESENCE_EVERY == 1:
+            with write_transaction(self.engine) as conn:
+                touch_presence(conn, session.id, self.presence_id,
+                               datetime.now(UTC).replace(tzinfo=None))
+        if session.paced and self.view is not None and not self.view.done:
+            self.view.set_allowed(set(session.released) - self.answered)
+            self._waiting_note()
+
+    def _waiting_note(self) -> None:
+        if self.view is not None and self.view.allowed is not None and not self.view.asked:
+            waiting = _("Waiting for the next question: it will appear here.")
+            self.view.set_note(f"{self.last_receipt} {waiting}".strip())
+
+    def _after_round(self, text: str) -> None:
+        assert self.view is not None
+        if self.view.allowed is None:
+            self.view.show_done(_("Thank you!"), text)
+            return
+        self.last_receipt = text
+        self.view.set_allowed(self.view.allowed - self.answered)
+        self.view.set_note(text + " " + _("The next questions will appear here."))
+
+    # Submission ------------------------------------------------------------------------
 
     def _submit(self, raw: dict) -> None:
         assert self.view is not None
         try:
             receipt = submit_response(self.slug, self.submission_id, raw, token=self.token,
-                                      engine=self.engine)
+                                      session_code=self.session_code, engine=self.engine)
         except AnswerErrors as problems:
             self.view.show_errors(problems.errors)
             return
@@ -93,6 +168,6 @@ class QuestionnairePage:
                                           "stored. Please try again in a moment.")})
             return
         self.view.show_errors({})
-        self.view.show_done(_("Thank you!"),
-                            _("Your answer is recorded. Receipt no. {code}.").format(
-                                code=receipt.code))
+        self.answered |= set(raw)
+        self._after_round(_("Your answer is recorded. Receipt no. {code}.").format(
+            code=receipt.code))

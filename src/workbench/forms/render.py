@@ -31,8 +31,11 @@ def message_panel(title: str, text: str, kind: str = "info") -> w.HTML:
 class FormView:
     """The widgets of one questionnaire; ``on_submit`` receives the raw answers."""
 
-    def __init__(self, spec: FormSpec, *, synthetic_demo: bool = False) -> None:
+    def __init__(self, spec: FormSpec, *, synthetic_demo: bool = False,
+                 allowed: set[str] | None = None) -> None:
         self.spec = spec
+        self.allowed = allowed  # None: every question; else only these (a live session)
+        self.done = False  # the final panel is shown: the form is over
         self._submit_handlers: list[Callable[[dict], None]] = []
         self.fields: list[QuestionField] = [
             build_field(q, i, self._changed) for i, q in enumerate(spec.questions, start=1)
@@ -51,16 +54,16 @@ class FormView:
         self.progress_bar = w.IntProgress(min=0, max=1, value=0)
         self.progress_bar.add_class("wb-progress-bar")
         self.progress_text = w.HTML()
-        progress = w.VBox([self.progress_text, self.progress_bar])
-        progress.add_class("wb-progress")
+        self.progress = w.VBox([self.progress_text, self.progress_bar])
+        self.progress.add_class("wb-progress")
         self.summary = w.HTML(layout=w.Layout(display="none"))
         self.summary.add_class("wb-error")
         self.button = w.Button(description=_("Send"), button_style="primary", icon="")
         self.button.add_class("wb-submit")
         self.button.on_click(lambda _b: self._submit())
-        self.status = w.Label()
+        self.status = w.HTML()
         self.status.add_class("wb-status")
-        self.widget = w.VBox([w.HTML(header), progress, *(f.box for f in self.fields),
+        self.widget = w.VBox([w.HTML(header), self.progress, *(f.box for f in self.fields),
                               self.summary, self.button, self.status])
         self.widget.add_class("wb-form")
         self._changed()
@@ -69,19 +72,37 @@ class FormView:
         """Call ``handler(raw_answers)`` when the participant presses "Envoyer"."""
         self._submit_handlers.append(handler)
 
+    def _shown(self, question, raw: dict) -> bool:
+        return (self.allowed is None or question.id in self.allowed) and is_visible(question, raw)
+
     def values(self) -> dict:
         """The raw answers of the visible questions (to be validated by the server)."""
         raw: dict = {}
         for field in self.fields:
-            if is_visible(field.question, raw):
+            if self._shown(field.question, raw):
                 raw[field.question.id] = field.read()
         return raw
+
+    def set_allowed(self, allowed: set[str] | None) -> None:
+        """Show only ``allowed`` questions (a live session releases them one at a time)."""
+        if allowed != self.allowed:
+            self.allowed = allowed
+            self._changed()
+
+    @property
+    def asked(self) -> list[str]:
+        """The ids of the questions on screen now."""
+        return list(self.values())
+
+    def set_note(self, text: str) -> None:
+        """A sentence under the button (e.g. the receipt of the last round, or "wait")."""
+        self.status.value = f"<p role='status'>{html.escape(text)}</p>" if text else ""
 
     def _changed(self) -> None:
         raw: dict = {}
         visible = answered = 0
         for field in self.fields:
-            shown = is_visible(field.question, raw)
+            shown = self._shown(field.question, raw)
             field.set_visible(shown)
             if shown:
                 value = field.read()
@@ -89,6 +110,8 @@ class FormView:
                 visible += 1
                 field.set_number(visible)
                 answered += not is_blank(value)
+        self.button.layout.display = None if visible and not self.done else "none"
+        self.progress.layout.display = None if visible else "none"
         self.progress_bar.max = max(visible, 1)
         self.progress_bar.value = answered
         self.progress_text.value = html.escape(_("Questions answered: {answered} of {total}")
@@ -103,7 +126,7 @@ class FormView:
             for handler in self._submit_handlers:
                 handler(self.values())
         finally:
-            if self.button.layout.display != "none":
+            if not self.done:
                 self.button.description = _("Send")
                 self.button.disabled = False
 
@@ -127,10 +150,11 @@ class FormView:
         self.summary.value = "<br>".join(f"<span role='alert'>{html.escape(t)}</span>"
                                          for t in lines)
         self.summary.layout.display = None if lines else "none"
-        self.status.value = _("Nothing has been stored yet.") if lines else ""
+        self.set_note(_("Nothing has been stored yet.") if lines else "")
 
     def show_done(self, title: str, text: str) -> None:
         """Replace the questions by a final panel (receipt, or why it stops here)."""
+        self.done = True
         self.button.layout.display = "none"
         self.button.disabled = True
         self.widget.children = [message_panel(title, text, "done")]

@@ -10,7 +10,13 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from workbench.forms.access import AccessDenied, check_access, invitation_used, local_now
+from workbench.forms.access import (
+    AccessDenied,
+    check_access,
+    check_session,
+    invitation_used,
+    local_now,
+)
 from workbench.forms.answers import validate_answers
 from workbench.i18n import _
 from workbench.storage import get_engine, read_connection, write_transaction
@@ -42,6 +48,7 @@ def submit_response(
     raw_answers: Mapping[str, object],
     *,
     token: str | None = None,
+    session_code: str | None = None,
     is_synthetic: bool = False,
     engine: Engine | None = None,
     now: datetime | None = None,
@@ -49,7 +56,9 @@ def submit_response(
 ) -> Receipt:
     """Validate and store one response; the same ``submission_id`` never stores twice.
 
-    Raises ``AccessDenied`` (closed form, bad or used invitation) or ``AnswerErrors``.
+    With ``session_code``, the response belongs to that live session and only its released
+    questions are asked. Raises ``AccessDenied`` (closed form or session, bad or used
+    invitation) or ``AnswerErrors``.
     """
     engine = engine or get_engine()
     if not submission_id or len(submission_id) > 64:
@@ -58,8 +67,9 @@ def submit_response(
         existing = find_receipt(conn, submission_id)
         if existing:
             return Receipt(existing, created=False)
-        access = check_access(conn, slug, token, now)
-    answers = validate_answers(access.spec, raw_answers)
+        access = (check_session(conn, session_code) if session_code
+                  else check_access(conn, slug, token, now))
+    answers = validate_answers(access.spec, raw_answers, access.only)
     stamp = submitted_at or datetime.now(UTC).replace(tzinfo=None)
     for _attempt in range(3):
         try:
@@ -78,6 +88,7 @@ def submit_response(
                     is_synthetic=is_synthetic,
                     invitation_id=(access.invitation_id
                                    if access.spec.anonymity == "identified" else None),
+                    session_id=access.session_id,
                 )
                 return Receipt(code, created=True)
         except IntegrityError:

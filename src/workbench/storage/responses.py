@@ -12,7 +12,7 @@ from sqlalchemy import Connection, func, insert, select
 from workbench.storage.schema import answer, form, form_version, response, response_identity
 
 __all__ = ["StoredResponse", "count_responses", "find_receipt", "insert_response",
-           "iter_responses"]
+           "iter_responses", "receipts_with_prefix"]
 
 
 @dataclass(frozen=True)
@@ -42,11 +42,12 @@ def insert_response(
     answers: Mapping[str, object],
     is_synthetic: bool = False,
     invitation_id: int | None = None,
+    session_id: int | None = None,
 ) -> int:
     """Insert a response and its answers; call inside a write transaction."""
     response_id = conn.scalar(insert(response).values(
         form_version_id=form_version_id, submission_id=submission_id, receipt=receipt,
-        submitted_at=submitted_at, is_synthetic=is_synthetic,
+        submitted_at=submitted_at, is_synthetic=is_synthetic, session_id=session_id,
     ).returning(response.c.id))
     if answers:
         conn.execute(insert(answer), [
@@ -70,9 +71,21 @@ def count_responses(conn: Connection, slug: str) -> int:
     ) or 0
 
 
-def iter_responses(conn: Connection, slug: str) -> Iterator[StoredResponse]:
-    """Every response to ``slug`` in submission order, with its answers (one query)."""
-    rows = conn.execute(
+def receipts_with_prefix(conn: Connection, prefix: str) -> dict[str, str]:
+    """Receipts by submission id, for the ids starting with ``prefix`` (a page's rounds)."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = conn.execute(select(response.c.submission_id, response.c.receipt).where(
+        response.c.submission_id.like(escaped + "%", escape="\\")))
+    return dict(rows.tuples())
+
+
+def iter_responses(conn: Connection, slug: str,
+                   session_id: int | None = None) -> Iterator[StoredResponse]:
+    """Every response to ``slug`` in submission order, with its answers (one query).
+
+    With ``session_id``, only the responses given in that live session.
+    """
+    query = (
         select(response.c.id, response.c.receipt, response.c.submitted_at,
                form_version.c.version, response.c.is_synthetic,
                answer.c.question_id, answer.c.value_json)
@@ -82,6 +95,9 @@ def iter_responses(conn: Connection, slug: str) -> Iterator[StoredResponse]:
         .where(form.c.slug == slug)
         .order_by(response.c.submitted_at, response.c.id)
     )
+    if session_id is not None:
+        query = query.where(response.c.session_id == session_id)
+    rows = conn.execute(query)
     current: StoredResponse | None = None
     for row in rows:
         if current is None or current.id != row.id:

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 
 __all__ = ["answer", "form", "form_version", "invitation", "metadata", "response",
-           "response_identity"]
+           "response_identity", "session_presence", "session_release", "workshop_session"]
 
 metadata = MetaData(
     naming_convention={
@@ -61,6 +61,7 @@ response = Table(
     Column("receipt", String(16), nullable=False, unique=True),
     Column("submitted_at", DateTime, nullable=False),
     Column("is_synthetic", Boolean, nullable=False, default=False),
+    Column("session_id", ForeignKey("workshop_session.id"), index=True),
 )
 
 answer = Table(
@@ -88,4 +89,38 @@ response_identity = Table(
     metadata,
     Column("response_id", ForeignKey("response.id", ondelete="CASCADE"), primary_key=True),
     Column("invitation_id", ForeignKey("invitation.id"), nullable=False, unique=True),
+)
+
+workshop_session = Table(
+    "workshop_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(12), nullable=False, unique=True),
+    Column("form_version_id", ForeignKey("form_version.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("paced", Boolean, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("frozen", Boolean, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    Column("opened_at", DateTime),
+    Column("closed_at", DateTime),
+)
+
+session_release = Table(
+    "session_release",
+    metadata,
+    Column("session_id", ForeignKey("workshop_session.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("question_id", String(64), primary_key=True),
+    Column("released_at", DateTime, nullable=False),
+)
+
+# Who has a participant page open now (a random id per page, no link to any answer).
+session_presence = Table(
+    "session_presence",
+    metadata,
+    Column("session_id", ForeignKey("workshop_session.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("presence_id", String(32), primary_key=True),
+    Column("last_seen", DateTime, nullable=False),
 )

@@ -1,21 +1,25 @@
-"""Starting the public Voilà app: only ``notebooks/public/``, no overrides, no tracebacks."""
+"""Starting the Voilà apps: the public one (participants, projected results) and the staff one.
+
+Public: only ``notebooks/public/``, no overrides, no tracebacks. Staff: ``notebooks/staff/``
+behind Jupyter server token authentication.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
 from workbench.settings import database_url, project_home
 
-__all__ = ["SHARE_DIR", "public_app_command", "public_app_environment"]
+__all__ = ["SHARE_DIR", "public_app_command", "public_app_environment", "staff_app_command",
+           "staff_token"]
 
 SHARE_DIR = Path(__file__).parent / "share" / "jupyter"
 
 
-def public_app_command(host: str, port: int, root: Path | None = None) -> list[str]:
-    """The Voilà command line for the public app."""
-    folder = (root or project_home()) / "notebooks" / "public"
+def _voila_command(folder: Path, host: str, port: int) -> list[str]:
     return [
         sys.executable, "-m", "voila", str(folder),
         "--no-browser",
@@ -23,19 +27,39 @@ def public_app_command(host: str, port: int, root: Path | None = None) -> list[s
         f"--port={port}",
         "--template=workbench",
         "--theme=light",
+        "--VoilaExporter.language_code=fr",
         "--VoilaConfiguration.show_tracebacks=False",
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
-        "--VoilaExporter.language_code=fr",
         "--Voila.log_level=WARN",
     ]
 
 
-def public_app_environment(root: Path | None = None) -> dict[str, str]:
+def public_app_command(host: str, port: int, root: Path | None = None) -> list[str]:
+    """The Voilà command line for the public app (no authentication)."""
+    return _voila_command((root or project_home()) / "notebooks" / "public", host, port)
+
+
+def staff_app_command(host: str, port: int, token: str, root: Path | None = None) -> list[str]:
+    """The Voilà command line for the staff app, which requires ``token``."""
+    return [*_voila_command((root or project_home()) / "notebooks" / "staff", host, port),
+            f"--token={token}"]
+
+
+def staff_token() -> tuple[str, bool]:
+    """``WORKBENCH_STAFF_TOKEN``, else a new random token; and whether it was generated."""
+    token = os.environ.get("WORKBENCH_STAFF_TOKEN", "").strip()
+    return (token, False) if token else (secrets.token_urlsafe(24), True)
+
+
+def public_app_environment(root: Path | None = None,
+                           public_url: str | None = None) -> dict[str, str]:
     """The environment for Voilà and its kernels: our template, the absolute database URL."""
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(SHARE_DIR), env.get("JUPYTER_PATH", "")) if p)
     env["WORKBENCH_HOME"] = str(root or project_home())
     env["WORKBENCH_DATABASE_URL"] = database_url()
+    if public_url:
+        env["WORKBENCH_PUBLIC_URL"] = public_url
     return env

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-__all__ = ["QUESTIONNAIRE_PATH", "participant_url"]
+__all__ = ["QUESTIONNAIRE_PATH", "RESULTS_PATH", "participant_session_url", "participant_url",
+           "results_url"]
 
 QUESTIONNAIRE_PATH = "/voila/render/questionnaire.ipynb"
+RESULTS_PATH = "/voila/render/resultats.ipynb"
 
 
 def participant_url(base: str, slug: str, token: str | None = None) -> str:
     """The link a participant opens: ``{base}/voila/render/questionnaire.ipynb?form=…``."""
     query = {"form": slug, **({"t": token} if token else {})}
     return f"{base.rstrip('/')}{QUESTIONNAIRE_PATH}?{urlencode(query)}"
+
+
+def participant_session_url(base: str, code: str) -> str:
+    """The link (and QR code) participants of a live session open."""
+    return f"{base.rstrip('/')}{QUESTIONNAIRE_PATH}?{urlencode({'session': code})}"
+
+
+def results_url(base: str, code: str) -> str:
+    """The projected results page of a live session."""
+    return f"{base.rstrip('/')}{RESULTS_PATH}?{urlencode({'session': code})}"

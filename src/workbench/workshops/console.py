@@ -1,0 +1,211 @@
+"""The facilitator console (staff app): create, open, pace, freeze and close a session."""
+
+from __future__ import annotations
+
+import base64
+import html
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import ipywidgets as w
+
+from workbench.errors import WorkbenchError
+from workbench.forms.loader import spec_from_dict
+from workbench.i18n import _, ngettext
+from workbench.storage import get_engine, read_connection
+from workbench.storage.forms import latest_version, published_slugs
+from workbench.storage.workshops import answer_counts, count_present, find_session, list_sessions
+from workbench.web.live import every
+from workbench.web.urls import participant_session_url, results_url
+from workbench.workshops import sessions
+from workbench.workshops.qr import qr_svg
+
+__all__ = ["FacilitatorConsole"]
+
+REFRESH_S = 2.0
+
+
+def _status(status: str) -> str:
+    return {"draft": _("not opened yet"), "open": _("open"), "closed": _("closed")}[status]
+
+
+class FacilitatorConsole:
+    """The console's widgets; ``public_base`` is the public app's address (for links and QR)."""
+
+    def __init__(self, public_base: str) -> None:
+        self.public_base = public_base.rstrip("/")
+        self.engine = get_engine()
+        self.code: str | None = None
+        self.message = w.HTML()
+        self.message.add_class("wb-status")
+        # Creating a session.
+        self.form_choice = w.Dropdown(description=_("Questionnaire"), options=[])
+        self.title = w.Text(description=_("Session title"),
+                            placeholder=_("e.g. Workshop of 12 March, Paimpol"))
+        self.paced = w.Checkbox(value=True, indent=False,
+                                description=_("Release the questions one at a time"))
+        self.create_button = w.Button(description=_("Create the session"), button_style="primary")
+        self.create_button.on_click(lambda _b: self._act(self._create, needs_session=False))
+        # Choosing and running a session.
+        self.session_choice = w.Dropdown(description=_("Session"), options=[])
+        self.session_choice.observe(lambda c: self._select(c["new"]), names="value")
+        self.open_button = w.Button(description=_("Open the session"), button_style="success")
+        self.close_button = w.Button(description=_("Close the session"), button_style="danger")
+        self.freeze_button = w.ToggleButton(description=_("Freeze the results"), value=False)
+        self.open_button.on_click(lambda _b: self._act(
+            lambda: sessions.open_session(self.code), relabel=True))
+        self.close_button.on_click(lambda _b: self._act(
+            lambda: sessions.close_session(self.code), relabel=True))
+        self.freeze_button.observe(lambda c: self._act(
+            lambda: sessions.freeze_session(self.code, c["new"])), names="value")
+        self.export_button = w.Button(description=_("Export the answers (xlsx)"))
+        self.export_button.on_click(lambda _b: self._act(self._export))
+        self.report_button = w.Button(description=_("Session report"), disabled=True,
+                                      tooltip=_("The report pipeline comes in a later version."))
+        self.status = w.HTML()
+        self.links = w.HTML()
+        self.counts = w.HTML()
+        self.download = w.HTML()
+        self.releases = w.VBox()
+        self.session_box = w.VBox([
+            self.status, self.links,
+            w.HBox([self.open_button, self.close_button, self.freeze_button]),
+            self.counts, self.releases,
+            w.HBox([self.export_button, self.report_button]), self.download])
+        self.root = w.VBox([
+            w.HTML("<h1>" + html.escape(_("Facilitator console")) + "</h1>"),
+            w.HTML("<h2>" + html.escape(_("New session")) + "</h2>"),
+            self.form_choice, self.title, self.paced, self.create_button,
+            w.HTML("<h2>" + html.escape(_("Sessions")) + "</h2>"),
+            self.session_choice, self.message, self.session_box])
+        self.root.add_class("wb-console")
+        for field in (self.form_choice, self.title, self.session_choice):
+            field.style.description_width = "11em"
+            field.layout.width = "40em"
+        self._load_choices()
+        every(REFRESH_S, self.refresh)
+
+    # Actions ---------------------------------------------------------------------------
+
+    def _act(self, action, needs_session: bool = True, relabel: bool = False) -> None:
+        """Run a staff action; its error becomes a French message, never a traceback."""
+        if self.code is None and needs_session:
+            self.message.value = html.escape(_("Choose or create a session first."))
+            return
+        try:
+            action()
+            self.message.value = ""
+        except WorkbenchError as error:
+            self.message.value = f"<span class='wb-error'>{html.escape(str(error))}</span>"
+        if relabel:  # the session's status shows in the list
+            self._load_choices(select=self.code)
+        self.refresh()
+
+    def _create(self) -> None:
+        if not self.form_choice.value:
+            raise WorkbenchError(_("Choose a published questionnaire first."))
+        session = sessions.create_session(self.form_choice.value, self.title.value,
+                                          self.paced.value, self.engine)
+        self.title.value = ""
+        self._load_choices(select=session.code)
+
+    def _export(self) -> None:
+        from workbench.forms.export import write_xlsx
+        from workbench.storage.responses import iter_responses
+
+        with read_connection(self.engine) as conn:
+            session = find_session(conn, self.code)
+            version = latest_version(conn, session.slug)
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"seance-{session.code}.xlsx"
+                count = write_xlsx(spec_from_dict(session.spec),
+                                   iter_responses(conn, session.slug, session.id), path,
+                                   version.version)
+                payload = base64.b64encode(path.read_bytes()).decode()
+        mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        label = ngettext("Download ({n} response)", "Download ({n} responses)", count).format(
+            n=count)
+        self.download.value = (f"<a download='seance-{session.code}.xlsx' "
+                               f"href='data:{mime};base64,{payload}'>{html.escape(label)}</a>")
+
+    def _release(self, question_id: str, released: bool) -> None:
+        if released:
+            self._act(lambda: sessions.release(self.code, question_id, self.engine))
+        else:
+            self._act(lambda: sessions.withdraw(self.code, question_id, self.engine))
+
+    # Display ---------------------------------------------------------------------------
+
+    def _load_choices(self, select: str | None = None) -> None:
+        with read_connection(self.engine) as conn:
+            slugs = published_slugs(conn)
+            found = list_sessions(conn)
+        self.form_choice.options = slugs
+        if self.form_choice.value is None and slugs:
+            self.form_choice.value = slugs[0]
+        self.session_choice.options = [
+            (f"{s.code} — {s.title} ({_status(s.status)})", s.code) for s in found]
+        if select is not None:
+            self.session_choice.value = select
+
+    def _select(self, code: str | None) -> None:
+        if code == self.code:
+            return
+        self.code = code
+        self.download.value = ""
+        self._draw_releases()
+        self.refresh()
+
+    def _draw_releases(self) -> None:
+        if self.code is None:
+            self.releases.children = []
+            return
+        session = sessions.get_session(self.code, self.engine)
+        if not session.paced:
+            self.releases.children = [w.HTML(html.escape(_(
+                "All questions are shown as soon as the session opens.")))]
+            return
+        boxes = []
+        for number, question in enumerate(spec_from_dict(session.spec).questions, start=1):
+            box = w.Checkbox(value=question.id in session.released, indent=False,
+                             description=f"{number}. {question.label}",
+                             layout=w.Layout(width="auto"))
+            box.observe(lambda c, qid=question.id: self._release(qid, c["new"]), names="value")
+            boxes.append(box)
+        self.releases.children = [w.HTML("<h3>" + html.escape(_("Released questions")) +
+                                         "</h3>"), *boxes]
+
+    def refresh(self) -> None:
+        """Status, links and live counts of the chosen session."""
+        self.session_box.layout.display = "none" if self.code is None else None
+        if self.code is None:
+            return
+        with read_connection(self.engine) as conn:
+            session = find_session(conn, self.code)
+            present = count_present(conn, session.id, datetime.now(UTC).replace(tzinfo=None))
+            counts = answer_counts(conn, session.id)
+        self.status.value = ("<p>" + html.escape(_("Session {code}: {status}").format(
+            code=session.code, status=_status(session.status))) + "</p>")
+        self.open_button.disabled = session.status == "open"
+        self.close_button.disabled = session.status != "open"
+        if self.freeze_button.value != session.frozen:
+            self.freeze_button.value = session.frozen
+        participant = participant_session_url(self.public_base, session.code)
+        results = results_url(self.public_base, session.code)
+        self.links.value = (
+            f"<div class='wb-qr'>{qr_svg(participant, scale=8)}</div>"
+            + _link(_("Participants:"), participant) + _link(_("Results to project:"), results))
+        spec = spec_from_dict(session.spec)
+        rows = "".join(f"<li>{html.escape(q.label)} : {counts.get(q.id, 0)}</li>"
+                       for q in spec.questions if not session.paced or q.id in session.released)
+        connected = ngettext("{n} participant connected", "{n} participants connected",
+                             present).format(n=present)
+        heading = _("Answers per question:")
+        self.counts.value = (f"<p class='wb-live'>{html.escape(connected)}</p>"
+                             f"<p>{html.escape(heading)}</p><ul>{rows}</ul>")
+
+
+def _link(caption: str, url: str) -> str:
+    safe = html.escape(url)
+    return f"<p>{html.escape(caption)} <a href='{safe}' target='_blank'>{safe}</a></p>"

@@ -1,0 +1,138 @@
+"""Aggregating a session's answers, question by question, with small-cell suppression.
+
+Public outputs never show a count of fewer than ``threshold`` people (default 5,
+``WORKBENCH_SMALL_CELL``): such a cell is shown as "< 5". When a single cell of a question is
+suppressed, the next smallest is suppressed too, so the total cannot give it away.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from workbench.forms.spec import DONT_KNOW, OTHER
+from workbench.i18n import _
+from workbench.territory import commune_by_code
+from workbench.workshops.words import word_frequencies
+
+__all__ = ["Bar", "QuestionResult", "aggregate", "small_cell_threshold"]
+
+
+def small_cell_threshold() -> int:
+    """The smallest count shown publicly (setting ``WORKBENCH_SMALL_CELL``, default 5)."""
+    return int(os.environ.get("WORKBENCH_SMALL_CELL", "5"))
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One category: its count and share, or None when suppressed."""
+
+    key: str
+    label: str
+    count: int | None
+    percent: float | None = None
+    value: float | None = None  # mean rank, total points, or the bin's lower bound
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    """What the results page shows for one question."""
+
+    question_id: str
+    label: str
+    kind: str
+    total: int
+    hidden: bool  # fewer answers than the threshold: nothing but the count is shown
+    bars: tuple[Bar, ...] = ()
+    median: float | None = None
+    words: tuple[tuple[str, int], ...] = ()
+    latest: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+
+def _suppress(counts: list[tuple[str, str, int]], total: int, threshold: int) -> list[Bar]:
+    small = {key for key, _label, n in counts if 0 < n < threshold}
+    if len(small) == 1:
+        others = sorted((n, key) for key, _label, n in counts if key not in small and n > 0)
+        if others:
+            small.add(others[0][1])
+    return [Bar(key, label, None if key in small else n,
+                None if key in small or not total else round(100 * n / total, 1))
+            for key, label, n in counts]
+
+
+def _categories(question, values: list) -> list[tuple[str, str, int]]:
+    kind = question.type
+    if kind == "likert":
+        tally = Counter(values)
+        levels = [(str(i), label, tally.get(i, 0)) for i, label in enumerate(question.labels, 1)]
+        if question.dont_know:
+            levels.append((DONT_KNOW, _("Does not know"), tally.get(DONT_KNOW, 0)))
+        return levels
+    if kind == "single_choice":
+        tally = Counter(values)
+        return [(o.value, o.label, tally.get(o.value, 0)) for o in question.options]
+    if kind == "multiple_choice":
+        tally = Counter(choice for v in values for choice in v["choices"])
+        options = [(o.value, o.label) for o in question.options]
+        if question.other:
+            options.append((OTHER, _("Other (specify)")))
+        return [(key, label, tally.get(key, 0)) for key, label in options]
+    if kind == "commune":
+        tally = Counter(values)
+        return sorted(((code, getattr(commune_by_code(code), "nom", code), n)
+                       for code, n in tally.items()), key=lambda c: (-c[2], c[1]))
+    if kind == "date":
+        tally = Counter(v[:7] for v in values)
+        return [(month, f"{month[5:]}/{month[:4]}", n) for month, n in sorted(tally.items())]
+    raise ValueError(kind)
+
+
+def _histogram(question, values: list) -> list[tuple[str, str, int]]:
+    if question.type == "scale":
+        tally = Counter(values)
+        return [(str(i), str(i), tally.get(i, 0)) for i in range(11)]
+    low, high = math.floor(min(values)), math.ceil(max(values))
+    width = max(math.ceil((high - low + 1) / 8), 1)
+    tally = Counter(int((v - low) // width) for v in values)
+    return [(str(i), f"{low + i * width:g}–{low + (i + 1) * width - 1:g}", tally.get(i, 0))
+            for i in range(max(tally) + 1)]
+
+
+def aggregate(question, values: list, threshold: int | None = None) -> QuestionResult:
+    """The public result of ``question`` from its stored ``values`` (canonical form)."""
+    threshold = small_cell_threshold() if threshold is None else threshold
+    total = len(values)
+    base = {"question_id": question.id, "label": question.label, "kind": question.type,
+            "total": total}
+    if total < threshold:
+        return QuestionResult(**base, hidden=True)
+    kind = question.type
+    if kind in ("likert", "single_choice", "multiple_choice", "commune", "date"):
+        return QuestionResult(**base, hidden=False,
+                              bars=tuple(_suppress(_categories(question, values), total,
+                                                   threshold)))
+    if kind in ("scale", "number"):
+        return QuestionResult(**base, hidden=False,
+                              bars=tuple(_suppress(_histogram(question, values), total,
+                                                   threshold)),
+                              median=statistics.median(values))
+    if kind == "ranking":
+        bars = tuple(
+            Bar(o.value, o.label, total,
+                value=round(statistics.fmean(v.index(o.value) + 1 for v in values), 2))
+            for o in question.options)
+        return QuestionResult(**base, hidden=False, bars=tuple(sorted(bars,
+                                                                        key=lambda b: b.value)))
+    if kind == "points":
+        bars = tuple(Bar(o.value, o.label, total, value=sum(v[o.value] for v in values))
+                     for o in question.options)
+        return QuestionResult(**base, hidden=False,
+                              bars=tuple(sorted(bars, key=lambda b: -b.value)))
+    if kind in ("short_text", "long_text"):
+        return QuestionResult(**base, hidden=False, words=tuple(word_frequencies(values)),
+                              latest=tuple(reversed(values[-8:])))
+    raise ValueError(kind)

@@ -1,0 +1,112 @@
+"""Workshop sessions: created from a published questionnaire, opened, paced, frozen, closed."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from sqlalchemy import Engine
+
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+from workbench.storage import get_engine, read_connection, write_transaction
+from workbench.storage.forms import latest_version
+from workbench.storage.workshops import (
+    SessionState,
+    find_session,
+    insert_session,
+    release_question,
+    set_session,
+    withdraw_question,
+)
+
+__all__ = ["SessionNotFound", "close_session", "create_session", "freeze_session",
+           "get_session", "new_session_code", "open_session", "release", "withdraw"]
+
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: easy to read aloud
+
+
+class SessionNotFound(WorkbenchError):
+    """No session with this code."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+    def message(self) -> str:
+        return _("No workshop session with the code {code}.").format(code=self.code)
+
+
+def new_session_code() -> str:
+    """A six-character code that can be read aloud and typed on a phone."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(6))
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def create_session(slug: str, title: str, paced: bool = False,
+                   engine: Engine | None = None) -> SessionState:
+    """A new session (draft) on the latest published version of ``slug``."""
+    engine = engine or get_engine()
+    with write_transaction(engine) as conn:
+        version = latest_version(conn, slug)
+        if version is None:
+            from workbench.forms.access import AccessDenied
+
+            raise AccessDenied(_("This questionnaire does not exist or is not published."),
+                               "unknown")
+        code = new_session_code()
+        while find_session(conn, code) is not None:
+            code = new_session_code()
+        insert_session(conn, code=code, form_version_id=version.id,
+                       title=title.strip() or version.spec["title"], paced=paced, now=_now())
+    return get_session(code, engine)
+
+
+def get_session(code: str, engine: Engine | None = None) -> SessionState:
+    """The session's current state."""
+    with read_connection(engine or get_engine()) as conn:
+        session = find_session(conn, code)
+    if session is None:
+        raise SessionNotFound(code)
+    return session
+
+
+def _change(code: str, engine: Engine | None, action) -> SessionState:
+    engine = engine or get_engine()
+    with write_transaction(engine) as conn:
+        session = find_session(conn, code)
+        if session is None:
+            raise SessionNotFound(code)
+        action(conn, session)
+    return get_session(code, engine)
+
+
+def open_session(code: str, engine: Engine | None = None) -> SessionState:
+    """Let participants in."""
+    return _change(code, engine, lambda conn, s: set_session(
+        conn, s.id, status="open", opened_at=_now(), closed_at=None))
+
+
+def close_session(code: str, engine: Engine | None = None) -> SessionState:
+    """Stop taking answers (already stored answers stay)."""
+    return _change(code, engine, lambda conn, s: set_session(
+        conn, s.id, status="closed", closed_at=_now()))
+
+
+def freeze_session(code: str, frozen: bool, engine: Engine | None = None) -> SessionState:
+    """Stop (or resume) the updates of the projected results, for the discussion."""
+    return _change(code, engine, lambda conn, s: set_session(conn, s.id, frozen=frozen))
+
+
+def release(code: str, question_id: str, engine: Engine | None = None) -> SessionState:
+    """Show one more question to participants (paced sessions)."""
+    return _change(code, engine, lambda conn, s: release_question(conn, s.id, question_id,
+                                                                  _now()))
+
+
+def withdraw(code: str, question_id: str, engine: Engine | None = None) -> SessionState:
+    """Hide a released question again."""
+    return _change(code, engine, lambda conn, s: withdraw_question(conn, s.id, question_id))
