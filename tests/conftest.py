@@ -82,3 +82,16 @@ def token_form(engine: Engine):
     """A questionnaire that requires an invitation, published in ``engine``."""
     version, _created = publish_spec_file(TOKEN_SPEC, engine)
     return version
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    from .apps import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

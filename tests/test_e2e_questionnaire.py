@@ -2,78 +2,36 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
-from sqlalchemy import func, select
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
 
 from workbench.demo.seed import seed_demo
 from workbench.forms.invitations import create_invitations
 from workbench.forms.publish import publish_spec_file
-from workbench.storage import get_engine, read_connection
-from workbench.storage.migrate import upgrade
+from workbench.storage import read_connection
 from workbench.storage.schema import response
-from workbench.web.serve import public_app_command, public_app_environment
 from workbench.web.urls import participant_url
 
-from .conftest import TOKEN_SPEC, sqlite_url
+from .apps import PHONE, TIMEOUT_MS, Apps
+from .conftest import TOKEN_SPEC
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
-CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 60_000
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Server:
-    """The public app on a free port, with its own SQLite database."""
+class Server(Apps):
+    """The public app seeded with the demo and an invitation-only questionnaire."""
 
     def __init__(self, folder: Path) -> None:
-        self.url = sqlite_url(folder)
-        self.engine = get_engine(self.url)
-        upgrade(self.engine)
+        super().__init__(folder)
         seed_demo(5, self.engine)
         publish_spec_file(TOKEN_SPEC, self.engine)
         self.tokens = [i.token for i in create_invitations(
             "consultation-conseil", [None, None], engine=self.engine)]
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        env = public_app_environment()
-        env["WORKBENCH_DATABASE_URL"] = self.url
-        self.log = (folder / "voila.log").open("w")
-        self.process = subprocess.Popen(public_app_command("127.0.0.1", self.port), env=env,
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        self._wait()
-
-    def _wait(self) -> None:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.base + "/", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError("Voilà did not start")
-
-    def responses(self) -> int:
-        with read_connection(self.engine) as conn:
-            return conn.scalar(select(func.count()).select_from(response))
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
-        self.log.close()
+        self.base = self.public
 
 
 @pytest.fixture(scope="module")
@@ -81,16 +39,6 @@ def server(tmp_path_factory) -> Iterator[Server]:
     running = Server(tmp_path_factory.mktemp("voila"))
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from workbench.forms.access import (
     invitation_used,
     local_now,
 )
-from workbench.forms.answers import validate_answers
+from workbench.forms.answers import AnswerErrors, validate_answers
 from workbench.i18n import _
 from workbench.storage import get_engine, read_connection, write_transaction
 from workbench.storage.invitations import consume_invitation
@@ -69,7 +69,14 @@ def submit_response(
             return Receipt(existing, created=False)
         access = (check_session(conn, session_code) if session_code
                   else check_access(conn, slug, token, now))
-    answers = validate_answers(access.spec, raw_answers, access.only)
+    only = access.only
+    if only is not None:
+        # A paced session: the questions asked are those on the participant's screen (the
+        # released ones not yet answered there); earlier rounds are other, unlinked responses.
+        only = tuple(q for q in raw_answers if q in access.only)
+    answers = validate_answers(access.spec, raw_answers, only)
+    if access.session_id is not None and not answers:
+        raise AnswerErrors({"_": _("There is no answer to send yet.")})
     stamp = submitted_at or datetime.now(UTC).replace(tzinfo=None)
     for _attempt in range(3):
         try:

@@ -1,0 +1,90 @@
+"""Running the real Voilà apps for end-to-end tests, and a phone-sized Chromium."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from workbench.storage import get_engine, read_connection
+from workbench.storage.migrate import upgrade
+from workbench.storage.schema import response
+from workbench.web.serve import public_app_command, public_app_environment, staff_app_command
+
+from .conftest import sqlite_url
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 60_000
+STAFF_TOKEN = "jeton-de-test-du-personnel"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_status(url: str) -> int:
+    """The status of a GET, without following redirects."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(url, timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+class Apps:
+    """The public app (and optionally the staff app) on free ports, with their own database."""
+
+    def __init__(self, folder: Path, staff: bool = False, env: dict | None = None) -> None:
+        self.url = sqlite_url(folder)
+        self.engine = get_engine(self.url)
+        upgrade(self.engine)
+        self.public = f"http://127.0.0.1:{free_port()}"
+        self.staff = f"http://127.0.0.1:{free_port()}" if staff else None
+        environment = public_app_environment(public_url=self.public)
+        environment.update({"WORKBENCH_DATABASE_URL": self.url, **(env or {})})
+        self.log = (folder / "voila.log").open("w")
+        commands = [public_app_command("127.0.0.1", int(self.public.rsplit(":", 1)[1]))]
+        if staff:
+            commands.append(staff_app_command("127.0.0.1", int(self.staff.rsplit(":", 1)[1]),
+                                              STAFF_TOKEN))
+        self.processes = [subprocess.Popen(c, env=environment, stdout=self.log,
+                                           stderr=subprocess.STDOUT) for c in commands]
+        for base in filter(None, (self.public, self.staff)):
+            self._wait(base)
+
+    def _wait(self, base: str) -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                http_status(base + "/")
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError(f"Voilà did not start at {base}")
+
+    def responses(self) -> int:
+        with read_connection(self.engine) as conn:
+            return conn.scalar(select(func.count()).select_from(response))
+
+    def stop(self) -> None:
+        for process in self.processes:
+            process.terminate()
+        for process in self.processes:
+            process.wait(timeout=20)
+        self.log.close()
