@@ -50,16 +50,21 @@ def http_status(url: str) -> int:
 class Apps:
     """The public app (and optionally the staff app) on free ports, with their own database."""
 
-    def __init__(self, folder: Path, staff: bool = False, env: dict | None = None) -> None:
+    def __init__(self, folder: Path, staff: bool = False, env: dict | None = None,
+                 expect: int = 0) -> None:
         self.url = sqlite_url(folder)
         self.engine = get_engine(self.url)
         upgrade(self.engine)
         self.public = f"http://127.0.0.1:{free_port()}"
         self.staff = f"http://127.0.0.1:{free_port()}" if staff else None
         environment = public_app_environment(public_url=self.public)
-        environment.update({"WORKBENCH_DATABASE_URL": self.url, **(env or {})})
+        environment.update({"WORKBENCH_DATABASE_URL": self.url,
+                            "WORKBENCH_RUNTIME_DIR": str(folder / "pool"),
+                            "WORKBENCH_EXPECTED": str(expect), **(env or {})})
+        self.pool_dir = folder / "pool"
         self.log = (folder / "voila.log").open("w")
-        commands = [public_app_command("127.0.0.1", int(self.public.rsplit(":", 1)[1]))]
+        commands = [public_app_command("127.0.0.1", int(self.public.rsplit(":", 1)[1]),
+                                       expect=expect, fill_delay=0.5)]
         if staff:
             commands.append(staff_app_command("127.0.0.1", int(self.staff.rsplit(":", 1)[1]),
                                               STAFF_TOKEN))

@@ -19,7 +19,12 @@ from workbench.i18n import _
               help=_("Port of the staff app."))
 @click.option("--public-only", is_flag=True, help=_("Serve only the public app."))
 @click.option("--staff-only", is_flag=True, help=_("Serve only the staff app."))
-def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: bool) -> None:
+@click.option("--expect", default=0, show_default=True, type=click.IntRange(0, 1000),
+              help=_("Participants expected: keep that many pages ready (preheated kernels)."))
+@click.option("--fill-delay", default=2.0, show_default=True, type=click.FloatRange(0, 60),
+              help=_("Seconds between two preheated kernels when the pool refills."))
+def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: bool,
+          expect: int, fill_delay: float) -> None:
     from workbench.storage import read_connection
     from workbench.storage.forms import published_slugs
     from workbench.web.serve import (
@@ -34,6 +39,7 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
         raise fail(_("--public-only and --staff-only exclude each other."))
     public_base = f"http://{host}:{port}"
     env = public_app_environment(public_url=public_base)
+    env["WORKBENCH_EXPECTED"] = str(expect)
     commands = []
     if not staff_only:
         with read_connection() as conn:
@@ -44,7 +50,10 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
                 slug=slug, url=participant_url(public_base, slug)))
         if not slugs:
             click.echo(_("No questionnaire published yet: 'workbench forms publish SLUG'."))
-        commands.append(public_app_command(host, port))
+        commands.append(public_app_command(host, port, expect=expect, fill_delay=fill_delay))
+        if expect:
+            click.echo(_("Preparing {n} participant pages: the console shows when the room is "
+                         "ready.").format(n=expect))
     if not public_only:
         token, generated = staff_token()
         staff_base = f"http://{host}:{staff_port}"

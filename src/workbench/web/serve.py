@@ -35,9 +35,29 @@ def _voila_command(folder: Path, host: str, port: int) -> list[str]:
     ]
 
 
-def public_app_command(host: str, port: int, root: Path | None = None) -> list[str]:
-    """The Voilà command line for the public app (no authentication)."""
-    return _voila_command((root or project_home()) / "notebooks" / "public", host, port)
+IDLE_CULL_S = 30 * 60
+
+
+def public_app_command(host: str, port: int, root: Path | None = None, expect: int = 0,
+                       fill_delay: float = 2.0) -> list[str]:
+    """The Voilà command line for the public app (no authentication).
+
+    ``expect`` > 0 keeps that many participant kernels preheated for the questionnaire page
+    (the projected results page is never preheated); ``fill_delay`` paces the refill so that
+    starting kernels never starves the cores during the rush. Idle kernels whose page is gone
+    are culled after 30 minutes; a kernel whose page is still connected never is.
+    """
+    command = [
+        *_voila_command((root or project_home()) / "notebooks" / "public", host, port),
+        f"--MappingKernelManager.cull_idle_timeout={IDLE_CULL_S}",
+        "--MappingKernelManager.cull_interval=60",
+        "--MappingKernelManager.cull_connected=False",
+    ]
+    if expect > 0:
+        command += ["--preheat_kernel=True", f"--pool_size={expect}",
+                    f"--VoilaKernelManager.fill_delay={fill_delay}",
+                    "--VoilaKernelManager.preheat_denylist=resultats.ipynb"]
+    return command
 
 
 def staff_app_command(host: str, port: int, token: str, root: Path | None = None) -> list[str]:
@@ -62,4 +82,7 @@ def public_app_environment(root: Path | None = None,
     env["WORKBENCH_DATABASE_URL"] = database_url()
     if public_url:
         env["WORKBENCH_PUBLIC_URL"] = public_url
+        host = public_url.split("://", 1)[1].rsplit(":", 1)[0]
+        # Preheated kernels call back the server that started them (voila/query).
+        env["VOILA_APP_IP"] = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     return env

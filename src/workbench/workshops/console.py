@@ -203,9 +203,26 @@ class FacilitatorConsole:
                              present).format(n=present)
         heading = _("Answers per question:")
         self.counts.value = (f"<p class='wb-live'>{html.escape(connected)}</p>"
+                             f"{_room()}"
                              f"<p>{html.escape(heading)}</p><ul>{rows}</ul>")
 
 
 def _link(caption: str, url: str) -> str:
     safe = html.escape(url)
     return f"<p>{html.escape(caption)} <a href='{safe}' target='_blank'>{safe}</a></p>"
+
+
+def _room() -> str:
+    """"Salle prête : N places" when the public app keeps pages preheated."""
+    import os
+
+    from workbench.web.pool import ready_count
+
+    expected = int(os.environ.get("WORKBENCH_EXPECTED", "0") or 0)
+    if not expected:
+        return ""
+    ready = ready_count()
+    text = (_("Room ready: {n} places") if ready >= expected
+            else _("Preparing the room: {n} of {expected} places ready")).format(
+                n=ready, expected=expected)
+    return f"<p class='wb-room'>{html.escape(text)}</p>"
