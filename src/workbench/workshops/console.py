@@ -193,9 +193,12 @@ class FacilitatorConsole:
             self.freeze_button.value = session.frozen
         participant = participant_session_url(self.public_base, session.code)
         results = results_url(self.public_base, session.code)
+        projection = f"projection.ipynb?session={session.code}"
         self.links.value = (
             f"<div class='wb-qr'>{qr_svg(participant, scale=8)}</div>"
-            + _link(_("Participants:"), participant) + _link(_("Results to project:"), results))
+            + _link(_("Participants:"), participant)
+            + _link(_("QR code to project:"), projection)
+            + _link(_("Results to project:"), results))
         spec = spec_from_dict(session.spec)
         rows = "".join(f"<li>{html.escape(q.label)} : {counts.get(q.id, 0)}</li>"
                        for q in spec.questions if not session.paced or q.id in session.released)

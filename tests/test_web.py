@@ -1,0 +1,44 @@
+"""The Voilà edge: URL parameters, the preheated pool count, addresses, serve commands."""
+
+from __future__ import annotations
+
+import os
+
+from workbench.web import pool
+from workbench.web.params import url_parameters
+from workbench.web.serve import public_app_command
+from workbench.web.urls import participant_session_url, participant_url, results_url
+
+
+def test_url_parameters_read_the_query_string(monkeypatch) -> None:
+    monkeypatch.setenv("QUERY_STRING", "form=evaluation-transport&t=abc%2Bdef&form=other")
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    assert url_parameters() == {"form": "evaluation-transport", "t": "abc+def"}
+
+
+def test_the_pool_counts_live_kernels_and_forgets_dead_ones(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("WORKBENCH_RUNTIME_DIR", str(tmp_path))
+    pool.mark_ready()
+    (tmp_path / "999999999.ready").write_text("999999999")  # a kernel that died
+    assert pool.ready_count() == 1
+    assert not (tmp_path / "999999999.ready").exists()
+    pool.mark_taken()
+    assert pool.ready_count() == 0
+    assert os.listdir(tmp_path) == []
+
+
+def test_addresses() -> None:
+    base = "http://127.0.0.1:8866/"
+    assert participant_url(base, "evaluation-transport", "a b") == (
+        "http://127.0.0.1:8866/voila/render/questionnaire.ipynb?form=evaluation-transport&t=a+b")
+    assert participant_session_url(base, "K7P2QX").endswith("questionnaire.ipynb?session=K7P2QX")
+    assert results_url(base, "K7P2QX").endswith("resultats.ipynb?session=K7P2QX")
+
+
+def test_only_an_expected_room_preheats_and_the_results_page_never() -> None:
+    plain = public_app_command("127.0.0.1", 8866)
+    assert not any(part.startswith("--preheat_kernel") for part in plain)
+    assert "--MappingKernelManager.cull_connected=False" in plain
+    room = public_app_command("127.0.0.1", 8866, expect=120, fill_delay=3)
+    assert {"--preheat_kernel=True", "--pool_size=120", "--VoilaKernelManager.fill_delay=3",
+            "--VoilaKernelManager.preheat_denylist=resultats.ipynb"} <= set(room)
