@@ -149,6 +149,7 @@ def main() -> None:
                                                  fill_delay=args.fill_delay),
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     peak = [0.0]
+    ready_before = 0
     stop = threading.Event()
 
     def sample() -> None:
@@ -160,9 +161,15 @@ def main() -> None:
         time.sleep(3)
         os.environ["WORKBENCH_RUNTIME_DIR"] = str(folder / "pool")
         warm = time.perf_counter()
-        while args.expect and pool.ready_count() < args.expect:
+        last, still = -1, 0
+        while args.expect and pool.ready_count() < args.expect and still < 30:
+            count = pool.ready_count()
+            # Kernels all start at once: wait while the pool grows; stalled 30 s: go with it.
+            still = still + 1 if count == last and count > 0 else 0
+            last = count
             time.sleep(1)
         warm = time.perf_counter() - warm
+        ready_before = pool.ready_count()
         threading.Thread(target=sample, daemon=True).start()
         results = asyncio.run(run(base, f"/voila/render/questionnaire.ipynb?session={code}",
                                   args.n, args.ramp, args.timeout))
@@ -176,7 +183,8 @@ def main() -> None:
     submit = [r[1] for r in ok]
     print(json.dumps({
         "participants": args.n, "ramp_s": args.ramp, "expect": args.expect,
-        "fill_delay_s": args.fill_delay, "pool_warm_up_s": round(warm, 1), "ok": len(ok),
+        "fill_delay_s": args.fill_delay, "pool_warm_up_s": round(warm, 1),
+        "pool_ready": ready_before if args.expect else None, "ok": len(ok),
         "errors": len(errors), "first_error": errors[0] if errors else None,
         "ready_p50_s": round(percentile(ready, .5), 2),
         "ready_p95_s": round(percentile(ready, .95), 2),

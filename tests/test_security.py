@@ -57,7 +57,8 @@ def test_the_public_app_refuses_what_is_not_a_public_page(apps: Apps, path: str)
 def test_the_public_home_page_lists_no_files(apps: Apps) -> None:
     with urllib.request.urlopen(apps.public + "/") as reply:
         page = reply.read().decode()
-    assert "Participation citoyenne" in page and ".ipynb" not in page
+    assert "Participation citoyenne" in page and "Code de la séance" in page
+    assert "resultats.ipynb" not in page and "voila-notebooks" not in page
 
 
 def test_template_and_theme_overrides_are_ignored(apps: Apps) -> None:

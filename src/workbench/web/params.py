@@ -36,8 +36,15 @@ def wait_for_request() -> None:
     received: list[str] = []
 
     async def receive() -> None:
-        async with websockets.connect(_query_socket_url(), open_timeout=5) as socket:
-            received.append(await socket.recv())
+        # A server busy starting kernels can be slow to answer: retry rather than render a
+        # page without its parameters (Voilà's own helper gives up after 5 s).
+        for _attempt in range(10):
+            try:
+                async with websockets.connect(_query_socket_url(), open_timeout=30) as socket:
+                    received.append(await socket.recv())
+                    return
+            except (OSError, TimeoutError, websockets.WebSocketException):
+                await asyncio.sleep(1)
 
     # The kernel's own event loop is busy running this cell: use a thread with its own loop.
     worker = threading.Thread(target=lambda: asyncio.run(receive()))
