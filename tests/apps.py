@@ -93,3 +93,13 @@ class Apps:
         for process in self.processes:
             process.wait(timeout=20)
         self.log.close()
+
+
+def demo_apps(tmp_path_factory, name: str, **options):
+    """A module fixture's body: the apps with the demo questionnaire published, then stopped."""
+    from workbench.demo.seed import seed_demo
+
+    running = Apps(tmp_path_factory.mktemp(name), **options)
+    seed_demo(0, running.engine)
+    yield running
+    running.stop()

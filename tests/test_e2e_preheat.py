@@ -9,20 +9,16 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from workbench.demo.seed import seed_demo
 from workbench.web.urls import participant_url
 
-from .apps import PHONE, TIMEOUT_MS, Apps
+from .apps import PHONE, TIMEOUT_MS, Apps, demo_apps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 
 @pytest.fixture(scope="module")
 def apps(tmp_path_factory) -> Iterator[Apps]:
-    running = Apps(tmp_path_factory.mktemp("preheat"), expect=2)
-    seed_demo(0, running.engine)
-    yield running
-    running.stop()
+    yield from demo_apps(tmp_path_factory, "preheat", expect=2)
 
 
 def ready(apps: Apps, n: int) -> None:

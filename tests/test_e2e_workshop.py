@@ -9,11 +9,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from workbench.demo.seed import seed_demo
 from workbench.forms.submission import submit_response
 from workbench.web.urls import participant_session_url, results_url
 
-from .apps import PHONE, STAFF_TOKEN, TIMEOUT_MS, Apps
+from .apps import PHONE, STAFF_TOKEN, TIMEOUT_MS, Apps, demo_apps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 SLUG = "evaluation-transport"
@@ -22,10 +21,7 @@ LIVE_MS = 2_000  # results must follow a submission within 2 s
 
 @pytest.fixture(scope="module")
 def apps(tmp_path_factory) -> Iterator[Apps]:
-    running = Apps(tmp_path_factory.mktemp("workshop"), staff=True)
-    seed_demo(0, running.engine)
-    yield running
-    running.stop()
+    yield from demo_apps(tmp_path_factory, "workshop", staff=True)
 
 
 def new_page(browser: Browser, viewport: dict) -> Page:

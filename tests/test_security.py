@@ -16,20 +16,16 @@ from tornado.httpclient import HTTPRequest
 from tornado.ioloop import IOLoop
 from tornado.websocket import websocket_connect
 
-from workbench.demo.seed import seed_demo
 from workbench.web.serve import public_app_command, staff_app_command
 
-from .apps import STAFF_TOKEN, Apps, http_status
+from .apps import STAFF_TOKEN, Apps, demo_apps, http_status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 
 @pytest.fixture(scope="module")
 def apps(tmp_path_factory) -> Iterator[Apps]:
-    running = Apps(tmp_path_factory.mktemp("security"), staff=True)
-    seed_demo(0, running.engine)
-    yield running
-    running.stop()
+    yield from demo_apps(tmp_path_factory, "security", staff=True)
 
 
 @pytest.mark.parametrize("path", [
