@@ -74,3 +74,27 @@ def test_participant_text_in_panels_is_escaped(page_db) -> None:
 
     panel = message_panel("<b>titre</b>", "<img src=x onerror=alert(1)>")
     assert "<img" not in panel.value and "&lt;img src=x" in panel.value
+
+
+def test_a_reloaded_session_page_remembers_the_rounds_already_sent(page_db) -> None:
+    from workbench.workshops import sessions
+
+    session = sessions.create_session("evaluation-transport", "Atelier", paced=True,
+                                      engine=page_db)
+    sessions.open_session(session.code, page_db)
+    first_round = ["commune", "age", "satisfaction", "atelier", "mot", "suggestions"]
+    for question_id in first_round:
+        sessions.release(session.code, question_id, page_db)
+    page = QuestionnairePage(None, session=session.code)
+    page.browser_id.submission_id = "b" * 32
+    page._follow_session()
+    assert sorted(page.view.asked) == sorted(first_round)
+    answers = valid_answers()
+    page._submit({q: answers[q] for q in first_round})
+    assert page.view.asked == []
+    sessions.release(session.code, "tad_rural", page_db)
+    again = QuestionnairePage(None, session=session.code)
+    again.browser_id.submission_id = "b" * 32  # the same phone, after a reload
+    again._follow_session()
+    assert again.view.asked == ["tad_rural"]
+    assert len(again.submission_id) <= 64

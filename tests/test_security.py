@@ -71,6 +71,10 @@ def test_the_staff_app_needs_the_staff_token(apps: Apps) -> None:
     assert http_status(console) in (302, 403)
     assert http_status(console + "?token=wrong") in (302, 403)
     assert http_status(f"{console}?token={STAFF_TOKEN}") == 200
+    with urllib.request.urlopen(console) as reply:  # redirected to the sign-in page
+        page = reply.read().decode()
+    assert "Espace du personnel" in page and "Jeton du personnel" in page
+    assert "Password or token" not in page
 
 
 def test_tracebacks_are_hidden_and_overrides_refused_in_both_apps() -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
 from workbench.errors import WorkbenchError
 from workbench.forms.loader import spec_from_dict
-from workbench.forms.spec import FormSpec
+from workbench.forms.spec import FormSpec, end_of, start_of
 from workbench.i18n import _
 from workbench.storage.forms import PublishedVersion, get_version, latest_version
 from workbench.storage.invitations import find_invitation
@@ -76,14 +76,6 @@ def check_session(conn: Connection, code: str) -> FormAccess:
                       session.released if session.paced else None)
 
 
-def _as_start(moment: datetime | date) -> datetime:
-    return moment if isinstance(moment, datetime) else datetime.combine(moment, time.min)
-
-
-def _as_end(moment: datetime | date) -> datetime:
-    return moment if isinstance(moment, datetime) else datetime.combine(moment, time.max)
-
-
 def _day(moment: datetime | date) -> str:
     return moment.strftime("%d/%m/%Y à %Hh%M" if isinstance(moment, datetime) else "%d/%m/%Y")
 
@@ -98,10 +90,10 @@ def check_access(
                            "unknown")
     spec = spec_from_dict(version.spec)
     now = now or local_now()
-    if spec.opens_at and now < _as_start(spec.opens_at):
+    if spec.opens_at and now < start_of(spec.opens_at):
         raise AccessDenied(_("This questionnaire is not open yet: it opens on {day}.").format(
             day=_day(spec.opens_at)), "not_open")
-    if spec.closes_at and now > _as_end(spec.closes_at):
+    if spec.closes_at and now > end_of(spec.closes_at):
         raise AccessDenied(_("This questionnaire closed on {day}. Thank you for your "
                              "interest.").format(day=_day(spec.closes_at)), "closed")
     invitation_id = None

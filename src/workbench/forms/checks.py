@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from workbench.forms.answers import possible_values
 from workbench.forms.issues import SpecIssue
-from workbench.forms.spec import FormSpec
+from workbench.forms.spec import FormSpec, end_of, start_of
 
 __all__ = ["cross_question_issues"]
 
@@ -37,10 +37,6 @@ def cross_question_issues(spec: FormSpec) -> list[SpecIssue]:
                     issues.append(SpecIssue(
                         "show_if_value", ("questions", index, "show_if", key),
                         {"value": value, "target": condition.question}))
-    if spec.opens_at and spec.closes_at and _as_text(spec.closes_at) < _as_text(spec.opens_at):
+    if spec.opens_at and spec.closes_at and end_of(spec.closes_at) < start_of(spec.opens_at):
         issues.append(SpecIssue("dates_order", ("closes_at",)))
     return issues
-
-
-def _as_text(moment) -> str:
-    return moment.isoformat()

@@ -22,14 +22,18 @@ def load_spec_file(path: str | Path) -> FormSpec:
 
 def load_spec_text(text: str, source: str, stem: str) -> FormSpec:
     """Validate YAML ``text``; errors name ``source`` and the line of each problem."""
+    loader = yaml.SafeLoader(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # One parse: the node tree gives the lines, the same nodes give the data.
+        root = loader.get_single_node()
+        data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         issue = SpecIssue("yaml_syntax", (), {"problem": error.problem}, line)
         raise SpecError(source, [issue]) from None
+    finally:
+        loader.dispose()
     if not isinstance(data, dict):
         raise SpecError(source, [SpecIssue("not_mapping", (), {}, 1)])
     data.setdefault("slug", stem)

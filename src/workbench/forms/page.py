@@ -22,7 +22,7 @@ from workbench.forms.render import FormView, message_panel
 from workbench.forms.submission import submit_response
 from workbench.i18n import _
 from workbench.storage import get_engine, read_connection, write_transaction
-from workbench.storage.responses import find_receipt, receipts_with_prefix
+from workbench.storage.responses import answered_with_prefix, find_receipt
 from workbench.storage.workshops import find_session, touch_presence
 from workbench.web.live import every
 
@@ -63,7 +63,10 @@ class QuestionnairePage:
         base = self.browser_id.submission_id or self.fallback_id
         if not self.session_code:
             return base
-        return f"{base}:{self.session_code}:{','.join(sorted(self.view.asked))}"[:64]
+        # One id per round (the questions on screen), short enough for the column whatever
+        # the number of questions: browser id (32) + session (6) + round digest (16).
+        round_ = hashlib.sha256(",".join(sorted(self.view.asked)).encode()).hexdigest()[:16]
+        return f"{base[:32]}:{self.session_code}:{round_}"
 
     def _open(self) -> None:
         if not self.slug and not self.session_code:
@@ -97,21 +100,19 @@ class QuestionnairePage:
     def _browser_id_known(self, change) -> None:
         if self.view is None:
             return
-        with read_connection(self.engine) as conn:
-            if self.session_code:
-                rounds = receipts_with_prefix(conn, f"{change['new']}:{self.session_code}:")
-            else:
-                receipt = find_receipt(conn, change["new"])
-        if not self.session_code:
-            if receipt:
-                self.view.show_done(_("You have already answered"),
-                                    _("Your answer is recorded. Receipt no. {code}.").format(
-                                        code=receipt))
+        if self.session_code:
+            with read_connection(self.engine) as conn:
+                answered = answered_with_prefix(conn, f"{change['new'][:32]}:{self.session_code}:")
+            if answered:
+                self.answered |= answered
+                self._after_round(_("Your answers are recorded."))
             return
-        for submission_id in rounds:
-            self.answered |= set(submission_id.rsplit(":", 1)[1].split(","))
-        if rounds:
-            self._after_round(_("Your answers are recorded."))
+        with read_connection(self.engine) as conn:
+            receipt = find_receipt(conn, change["new"])
+        if receipt:
+            self.view.show_done(_("You have already answered"),
+                                _("Your answer is recorded. Receipt no. {code}.").format(
+                                    code=receipt))
 
     def _stop(self, title: str, text: str) -> None:
         self.root.children = [self.browser_id, message_panel(title, text, "stop")]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -44,6 +44,16 @@ def slugify(label: str) -> str:
     """An option value from its label: ``"Transport à la demande"`` → ``transport_a_la_demande``."""
     ascii_ = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "_", ascii_).strip("_")[:40] or "option"
+
+
+def start_of(moment: date | datetime) -> datetime:
+    """When an ``opens_at`` takes effect: a date alone means its first minute."""
+    return moment if isinstance(moment, datetime) else datetime.combine(moment, time.min)
+
+
+def end_of(moment: date | datetime) -> datetime:
+    """When a ``closes_at`` takes effect: a date alone means the end of that day."""
+    return moment if isinstance(moment, datetime) else datetime.combine(moment, time.max)
 
 
 class _Model(BaseModel):

@@ -11,8 +11,14 @@ from sqlalchemy import Connection, func, insert, select
 
 from workbench.storage.schema import answer, form, form_version, response, response_identity
 
-__all__ = ["StoredResponse", "count_responses", "find_receipt", "insert_response",
-           "iter_responses", "receipts_with_prefix"]
+__all__ = [
+    "StoredResponse",
+    "answered_with_prefix",
+    "count_responses",
+    "find_receipt",
+    "insert_response",
+    "iter_responses",
+]
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,13 @@ def count_responses(conn: Connection, slug: str) -> int:
     ) or 0
 
 
-def receipts_with_prefix(conn: Connection, prefix: str) -> dict[str, str]:
-    """Receipts by submission id, for the ids starting with ``prefix`` (a page's rounds)."""
+def answered_with_prefix(conn: Connection, prefix: str) -> set[str]:
+    """The questions answered by the responses whose submission id starts with ``prefix``
+    (the rounds one browser already sent in a live session)."""
     escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    rows = conn.execute(select(response.c.submission_id, response.c.receipt).where(
-        response.c.submission_id.like(escaped + "%", escape="\\")))
-    return dict(rows.tuples())
+    return set(conn.scalars(
+        select(answer.c.question_id).join(response, response.c.id == answer.c.response_id)
+        .where(response.c.submission_id.like(escaped + "%", escape="\\"))))
 
 
 def iter_responses(conn: Connection, slug: str,

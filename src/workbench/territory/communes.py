@@ -35,7 +35,12 @@ def communes() -> tuple[Commune, ...]:
 
 def commune_by_code(code: str) -> Commune | None:
     """The commune with INSEE ``code``, or None."""
-    return {c.code_insee: c for c in communes()}.get(code)
+    return _by_code().get(code)
+
+
+@cache
+def _by_code() -> dict[str, Commune]:
+    return {c.code_insee: c for c in communes()}
 
 
 def _sort_key(name: str) -> str:

@@ -1,3 +1,3 @@
 """The edge towards Voilà: serving the public app, URL parameters, the page template."""
 
-__all__ = ["live", "params", "pool", "serve", "urls"]
+__all__ = ["live", "params", "pool", "serve", "staff_login", "urls"]

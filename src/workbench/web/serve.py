@@ -63,7 +63,8 @@ def public_app_command(host: str, port: int, root: Path | None = None, expect: i
 def staff_app_command(host: str, port: int, token: str, root: Path | None = None) -> list[str]:
     """The Voilà command line for the staff app, which requires ``token``."""
     return [*_voila_command((root or project_home()) / "notebooks" / "staff", host, port),
-            f"--token={token}"]
+            f"--token={token}",
+            "--Voila.identity_provider_class=workbench.web.staff_login.StaffIdentityProvider"]
 
 
 def staff_token() -> tuple[str, bool]:

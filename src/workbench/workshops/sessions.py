@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine
 
 from workbench.errors import WorkbenchError
+from workbench.forms.access import AccessDenied
 from workbench.i18n import _
 from workbench.storage import get_engine, read_connection, write_transaction
 from workbench.storage.forms import latest_version
@@ -53,8 +54,6 @@ def create_session(slug: str, title: str, paced: bool = False,
     with write_transaction(engine) as conn:
         version = latest_version(conn, slug)
         if version is None:
-            from workbench.forms.access import AccessDenied
-
             raise AccessDenied(_("This questionnaire does not exist or is not published."),
                                "unknown")
         code = new_session_code()
