@@ -87,19 +87,32 @@ async def participant(base: str, path: str, index: int, timeout: float) -> tuple
         return None, None, repr(error)[:160]
 
 
-def tree_rss_mib(pid: int) -> float:
-    """Resident memory of a process and all its descendants."""
+def tree_memory_mib(pid: int, proportional: bool = False) -> float:
+    """Memory of a process and all its descendants: summed RSS, or summed PSS.
+
+    Forked kernels share their parent's pages: summed RSS counts those pages once per
+    kernel, PSS splits them between the processes sharing them (the memory really used).
+    PSS is costly to read (page tables walked), so it is sampled rarely.
+    """
     total, todo = 0, [pid]
+    source, field = ("smaps_rollup", "Pss") if proportional else ("status", "VmRSS")
     while todo:
         current = todo.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-            todo += [int(c) for c in children]
+            text = Path(f"/proc/{current}/{source}").read_text()
+            total += int(re.search(rf"^{field}:\s+(\d+)", text, re.M).group(1))
+            # Children are listed per thread: a kernel may be started from any of them.
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, AttributeError):
             continue
     return total / 1024
+
+
+def available_mib() -> float:
+    """The machine's available memory (cross-check of the PSS figure)."""
+    text = Path("/proc/meminfo").read_text()
+    return int(re.search(r"^MemAvailable:\s+(\d+)", text, re.M).group(1)) / 1024
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -145,17 +158,24 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     env = public_app_environment(public_url=base)
     env.update({"WORKBENCH_DATABASE_URL": url, "WORKBENCH_RUNTIME_DIR": str(folder / "pool")})
+    log = (folder / "voila.log").open("w")  # kept for reading after a bad run
     server = subprocess.Popen(public_app_command("127.0.0.1", port, expect=args.expect,
                                                  fill_delay=args.fill_delay),
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peak = [0.0]
+                              env=env, stdout=subprocess.DEVNULL, stderr=log)
+    peak = [0.0, 0.0]
+    available = [available_mib(), available_mib()]
+    sampled = [time.monotonic()]
     ready_before = 0
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], tree_rss_mib(server.pid))
-            time.sleep(0.5)
+            peak[0] = max(peak[0], tree_memory_mib(server.pid))
+            available[1] = min(available[1], available_mib())
+            if time.monotonic() - sampled[0] > 10:
+                peak[1] = max(peak[1], tree_memory_mib(server.pid, proportional=True))
+                sampled[0] = time.monotonic()
+            time.sleep(1)
 
     try:
         time.sleep(3)
@@ -173,6 +193,9 @@ def main() -> None:
         threading.Thread(target=sample, daemon=True).start()
         results = asyncio.run(run(base, f"/voila/render/questionnaire.ipynb?session={code}",
                                   args.n, args.ramp, args.timeout))
+        stop.set()
+        # Kernels outlive the pages: the room's memory is highest now.
+        peak[1] = max(peak[1], tree_memory_mib(server.pid, proportional=True))
     finally:
         stop.set()
         server.terminate()
@@ -190,7 +213,9 @@ def main() -> None:
         "ready_p95_s": round(percentile(ready, .95), 2),
         "submit_p50_s": round(percentile(submit, .5), 3),
         "submit_p95_s": round(percentile(submit, .95), 3),
-        "peak_rss_gib": round(peak[0] / 1024, 2)}))
+        "peak_rss_sum_gib": round(peak[0] / 1024, 2),
+        "peak_pss_gib": round(peak[1] / 1024, 2),
+        "machine_memory_used_gib": round((available[0] - available[1]) / 1024, 2)}))
 
 
 if __name__ == "__main__":

@@ -81,6 +81,8 @@ def public_app_environment(root: Path | None = None,
         p for p in (str(SHARE_DIR), env.get("JUPYTER_PATH", "")) if p)
     env["WORKBENCH_HOME"] = str(root or project_home())
     env["WORKBENCH_DATABASE_URL"] = database_url()
+    # Participant kernels are forked from a pre-imported server (workbench.web.forkserver).
+    env.setdefault("JUPYTER_DEFAULT_PROVISIONER_NAME", "workbench-fork")
     if public_url:
         env["WORKBENCH_PUBLIC_URL"] = public_url
         host = public_url.split("://", 1)[1].rsplit(":", 1)[0]
