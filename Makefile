@@ -43,6 +43,7 @@ clean:
 
 # Refresh the French catalogue after adding messages: fill the new msgstr, then run it again.
 i18n: install
+	mkdir -p build
 	$(BIN)/pybabel extract -k _ -k ngettext:1,2 --no-location -o build/workbench.pot src/workbench
 	$(BIN)/pybabel update -i build/workbench.pot -d src/workbench/locale -D workbench --no-fuzzy-matching
 	$(BIN)/pybabel compile -d src/workbench/locale -D "workbench click"

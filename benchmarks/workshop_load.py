@@ -37,10 +37,18 @@ def message(session: str, kind: str, content: dict) -> str:
                        "content": content, "channel": "shell", "buffers": []})
 
 
-async def participant(base: str, path: str, index: int, timeout: float) -> tuple:
+async def participant(base: str, path: str, index: int, timeout: float,
+                      hold: float) -> tuple:
     started = time.perf_counter()
     try:
-        page = await AsyncHTTPClient().fetch(HTTPRequest(base + path, request_timeout=timeout))
+        while True:  # a full room answers 503 and a waiting page: wait as a browser would
+            page = await AsyncHTTPClient().fetch(HTTPRequest(base + path, request_timeout=timeout),
+                                                 raise_error=False)
+            if page.code != 503:
+                page.rethrow()
+                break
+            waited[0] += 1
+            await asyncio.sleep(float(page.headers.get("Retry-After", "5")))
         kernel = re.search(r'"kernelId": "([^"]+)"', page.body.decode()).group(1)
         session = uuid.uuid4().hex
         socket = await websocket_connect(HTTPRequest(
@@ -72,6 +80,13 @@ async def participant(base: str, path: str, index: int, timeout: float) -> tuple
         toggles, = by_model["ToggleButtonsModel"]
         button = next(c for c in by_model["ButtonModel"]
                       if states[c]["state"].get("description") == "Envoyer")
+        # What the browser does on drawing the page: report its stored submission id
+        # (the hidden anywidget), which also lets a finished page give its kernel back.
+        browser_id = next(c for c, st in states.items() if "submission_id" in st["state"])
+        await socket.write_message(message(session, "comm_msg", {
+            "comm_id": browser_id, "data": {"method": "update", "buffer_paths": [],
+                                            "state": {"submission_id": uuid.uuid4().hex}}}))
+        await asyncio.sleep(hold)  # reading, discussing: the page stays open meanwhile
         for comm_id, value in ((radio, index % 4), (toggles, index % 11)):
             await socket.write_message(message(session, "comm_msg", {
                 "comm_id": comm_id, "data": {"method": "update", "state": {"index": value},
@@ -85,6 +100,9 @@ async def participant(base: str, path: str, index: int, timeout: float) -> tuple
         return ready, submitted, None
     except Exception as error:
         return None, None, repr(error)[:160]
+
+
+waited = [0]  # waiting pages received (room full)
 
 
 def tree_memory_mib(pid: int, proportional: bool = False) -> float:
@@ -120,11 +138,12 @@ def percentile(values: list[float], share: float) -> float:
         "nan")
 
 
-async def run(base: str, path: str, n: int, ramp: float, timeout: float) -> list[tuple]:
+async def run(base: str, path: str, n: int, ramp: float, timeout: float,
+              hold: float) -> list[tuple]:
     AsyncHTTPClient.configure(None, max_clients=1000)
     tasks = []
     for i in range(n):
-        tasks.append(asyncio.ensure_future(participant(base, path, i, timeout)))
+        tasks.append(asyncio.ensure_future(participant(base, path, i, timeout, hold)))
         await asyncio.sleep(ramp / max(n, 1))
     return await asyncio.gather(*tasks)
 
@@ -136,6 +155,12 @@ def main() -> None:
     parser.add_argument("--expect", type=int, default=0, help="preheated pool size")
     parser.add_argument("--fill-delay", type=float, default=2.0)
     parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--hold", type=float, default=0.0,
+                        help="seconds each page stays open before answering")
+    parser.add_argument("--max-kernels", type=int, default=None,
+                        help="cap on live kernels (default: the machine's)")
+    parser.add_argument("--no-fork", action="store_true",
+                        help="start kernels as ordinary processes (Voilà's default)")
     args = parser.parse_args()
 
     import os
@@ -159,8 +184,11 @@ def main() -> None:
     env = public_app_environment(public_url=base)
     env.update({"WORKBENCH_DATABASE_URL": url, "WORKBENCH_RUNTIME_DIR": str(folder / "pool")})
     log = (folder / "voila.log").open("w")  # kept for reading after a bad run
+    if args.no_fork:
+        env["JUPYTER_DEFAULT_PROVISIONER_NAME"] = "local-provisioner"
     server = subprocess.Popen(public_app_command("127.0.0.1", port, expect=args.expect,
-                                                 fill_delay=args.fill_delay),
+                                                 fill_delay=args.fill_delay,
+                                                 max_kernels=args.max_kernels),
                               env=env, stdout=subprocess.DEVNULL, stderr=log)
     peak = [0.0, 0.0]
     available = [available_mib(), available_mib()]
@@ -192,7 +220,7 @@ def main() -> None:
         ready_before = pool.ready_count()
         threading.Thread(target=sample, daemon=True).start()
         results = asyncio.run(run(base, f"/voila/render/questionnaire.ipynb?session={code}",
-                                  args.n, args.ramp, args.timeout))
+                                  args.n, args.ramp, args.timeout, args.hold))
         stop.set()
         # Kernels outlive the pages: the room's memory is highest now.
         peak[1] = max(peak[1], tree_memory_mib(server.pid, proportional=True))
@@ -206,6 +234,7 @@ def main() -> None:
     submit = [r[1] for r in ok]
     print(json.dumps({
         "participants": args.n, "ramp_s": args.ramp, "expect": args.expect,
+        "hold_s": args.hold, "fork": not args.no_fork, "max_kernels": args.max_kernels,
         "fill_delay_s": args.fill_delay, "pool_warm_up_s": round(warm, 1),
         "pool_ready": ready_before if args.expect else None, "ok": len(ok),
         "errors": len(errors), "first_error": errors[0] if errors else None,
@@ -213,6 +242,7 @@ def main() -> None:
         "ready_p95_s": round(percentile(ready, .95), 2),
         "submit_p50_s": round(percentile(submit, .5), 3),
         "submit_p95_s": round(percentile(submit, .95), 3),
+        "waiting_pages": waited[0],
         "peak_rss_sum_gib": round(peak[0] / 1024, 2),
         "peak_pss_gib": round(peak[1] / 1024, 2),
         "machine_memory_used_gib": round((available[0] - available[1]) / 1024, 2)}))

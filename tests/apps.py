@@ -51,7 +51,7 @@ class Apps:
     """The public app (and optionally the staff app) on free ports, with their own database."""
 
     def __init__(self, folder: Path, staff: bool = False, env: dict | None = None,
-                 expect: int = 0) -> None:
+                 expect: int = 0, max_kernels: int | None = None) -> None:
         self.url = sqlite_url(folder)
         self.engine = get_engine(self.url)
         upgrade(self.engine)
@@ -64,7 +64,8 @@ class Apps:
         self.pool_dir = folder / "pool"
         self.log = (folder / "voila.log").open("w")
         commands = [public_app_command("127.0.0.1", int(self.public.rsplit(":", 1)[1]),
-                                       expect=expect, fill_delay=0.5)]
+                                       expect=expect, fill_delay=0.5,
+                                       max_kernels=max_kernels)]
         if staff:
             commands.append(staff_app_command("127.0.0.1", int(self.staff.rsplit(":", 1)[1]),
                                               STAFF_TOKEN))

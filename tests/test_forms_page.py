@@ -98,3 +98,65 @@ def test_a_reloaded_session_page_remembers_the_rounds_already_sent(page_db) -> N
     again._follow_session()
     assert again.view.asked == ["tad_rural"]
     assert len(again.submission_id) <= 64
+
+
+def test_a_finished_page_is_released_once_and_only_after_the_browser_drew_it(page_db) -> None:
+    calls: list[str] = []
+    page = QuestionnairePage("evaluation-transport", on_finished=lambda: calls.append("x"))
+    page._submit(valid_answers())  # confirmed before the browser reported (fallback id)
+    assert "Reçu n°" in panel_text(page) or page.view.done
+    assert calls == []
+    page.browser_id.submission_id = "browser-456"
+    page.browser_id.submission_id = "browser-789"
+    assert calls == ["x"]
+
+
+def test_a_refused_page_is_released_and_an_open_form_is_not(page_db) -> None:
+    refused, open_form = [], []
+    page = QuestionnairePage("nexiste-pas", on_finished=lambda: refused.append(1))
+    page.browser_id.submission_id = "browser-1"
+    form = QuestionnairePage("evaluation-transport", on_finished=lambda: open_form.append(1))
+    form.browser_id.submission_id = "browser-2"
+    assert refused == [1] and open_form == []
+
+
+def test_a_paced_session_page_is_released_after_the_last_round(page_db) -> None:
+    from workbench.workshops import sessions
+
+    session = sessions.create_session("evaluation-transport", "Atelier", paced=True,
+                                      engine=page_db)
+    sessions.open_session(session.code, page_db)
+    calls: list[int] = []
+    page = QuestionnairePage(None, session=session.code, on_finished=lambda: calls.append(1))
+    page.browser_id.submission_id = "c" * 32
+    answers = valid_answers()
+    questions = [q.id for q in page.view.spec.questions]
+    sessions.release(session.code, "commune", page_db)
+    page._follow_session()
+    page._submit({"commune": answers["commune"]})
+    assert calls == []  # more questions may come
+    for question_id in questions:
+        sessions.release(session.code, question_id, page_db)
+    page._follow_session()
+    page._submit({q: answers[q] for q in page.view.asked if q in answers})
+    assert calls == [1]
+    assert "toutes les questions" in page.view.status.value
+    sessions.close_session(session.code, page_db)
+    page._follow_session()
+    assert calls == [1]
+
+
+def test_a_session_page_is_released_when_the_session_closes(page_db) -> None:
+    from workbench.workshops import sessions
+
+    session = sessions.create_session("evaluation-transport", "Atelier", paced=True,
+                                      engine=page_db)
+    sessions.open_session(session.code, page_db)
+    calls: list[int] = []
+    page = QuestionnairePage(None, session=session.code, on_finished=lambda: calls.append(1))
+    page.browser_id.submission_id = "d" * 32
+    page._follow_session()
+    assert calls == []
+    sessions.close_session(session.code, page_db)
+    page._follow_session()
+    assert calls == [1]

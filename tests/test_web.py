@@ -42,3 +42,42 @@ def test_only_an_expected_room_preheats_and_the_results_page_never() -> None:
     room = public_app_command("127.0.0.1", 8866, expect=120, fill_delay=3)
     assert {"--preheat_kernel=True", "--pool_size=120", "--VoilaKernelManager.fill_delay=3",
             "--VoilaKernelManager.preheat_denylist=resultats.ipynb"} <= set(room)
+
+
+def test_the_room_cap_and_the_culling_delay_are_settings(monkeypatch) -> None:
+    from workbench.web import room as room_settings
+
+    monkeypatch.delenv("WORKBENCH_MAX_KERNELS", raising=False)
+    assert 50 <= room_settings.max_kernels() <= 1000
+    monkeypatch.setenv("WORKBENCH_MAX_KERNELS", "0")
+    assert room_settings.max_kernels() == 0  # no cap
+    assert "--WorkbenchVoila.max_kernels=0" in public_app_command("127.0.0.1", 8866)
+    assert "--WorkbenchVoila.max_kernels=80" in public_app_command("127.0.0.1", 8866,
+                                                                   max_kernels=80)
+    monkeypatch.delenv("WORKBENCH_CULL_IDLE_S", raising=False)
+    assert room_settings.cull_idle_seconds() == 30 * 60
+    monkeypatch.setenv("WORKBENCH_CULL_IDLE_S", "600")
+    assert "--MappingKernelManager.cull_idle_timeout=600" in public_app_command("h", 1)
+
+
+def test_the_waiting_page_is_french_and_spreads_its_retries() -> None:
+    from workbench.web.room import waiting_page
+
+    delays = set()
+    for _ in range(50):
+        page, delay = waiting_page()
+        delays.add(delay)
+        assert f'content="{delay}"' in page and 'lang="fr"' in page
+        assert "La salle est pleine pour le moment" in page
+    assert len(delays) > 1 and min(delays) >= 4 and max(delays) <= 9
+
+
+def test_a_kernel_release_is_signed_and_only_inside_the_public_app(monkeypatch) -> None:
+    from workbench.web.release import release_kernel, release_signature
+
+    monkeypatch.delenv("WORKBENCH_RELEASE_KEY", raising=False)
+    monkeypatch.setenv("VOILA_KERNEL_ID", "k-1")
+    assert release_signature("k-1") == "" and release_kernel() is False  # papermill, tests
+    monkeypatch.setenv("WORKBENCH_RELEASE_KEY", "secret")
+    assert release_signature("k-1") == release_signature("k-1") != release_signature("k-2")
+    assert len(release_signature("k-1")) == 64

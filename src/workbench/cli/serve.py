@@ -23,10 +23,14 @@ from workbench.i18n import _
               help=_("Participants expected: keep that many pages ready (preheated kernels)."))
 @click.option("--fill-delay", default=2.0, show_default=True, type=click.FloatRange(0, 60),
               help=_("Seconds between two preheated kernels when the pool refills."))
+@click.option("--max-kernels", type=click.IntRange(0, 5000), default=None,
+              help=_("Participant pages open at once at most (0: no limit); beyond, a waiting "
+                     "page. Default: what the machine's memory holds."))
 def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: bool,
-          expect: int, fill_delay: float) -> None:
+          expect: int, fill_delay: float, max_kernels: int | None) -> None:
     from workbench.storage import read_connection
     from workbench.storage.forms import published_slugs
+    from workbench.web.room import max_kernels as default_max_kernels
     from workbench.web.serve import (
         public_app_command,
         public_app_environment,
@@ -50,7 +54,12 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
                 slug=slug, url=participant_url(public_base, slug)))
         if not slugs:
             click.echo(_("No questionnaire published yet: 'workbench forms publish SLUG'."))
-        commands.append(public_app_command(host, port, expect=expect, fill_delay=fill_delay))
+        cap = default_max_kernels() if max_kernels is None else max_kernels
+        commands.append(public_app_command(host, port, expect=expect, fill_delay=fill_delay,
+                                           max_kernels=cap))
+        if cap:
+            click.echo(_("Participant pages open at once: {n} at most (then a waiting "
+                         "page).").format(n=cap))
         if expect:
             click.echo(_("Preparing {n} participant pages: the console shows when the room is "
                          "ready.").format(n=expect))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import ipywidgets as w
@@ -33,24 +34,47 @@ PRESENCE_EVERY = 5  # polls: a presence mark every 10 s
 
 
 class QuestionnairePage:
-    """Everything one participant sees for ``slug`` (or a live ``session``)."""
+    """Everything one participant sees for ``slug`` (or a live ``session``).
+
+    ``on_finished`` is called once when the page has nothing more to do (answer confirmed,
+    session over, page refused) and the browser has shown it: the server may then free the
+    page's resources (``workbench.web.release``); what is on screen stays.
+    """
 
     def __init__(self, slug: str | None, token: str | None = None,
-                 session: str | None = None) -> None:
+                 session: str | None = None,
+                 on_finished: Callable[[], object] | None = None) -> None:
         self.slug, self.token = slug or "", token or None
         self.session_code = (session or "").strip().upper() or None
         self.engine = get_engine()
         self.view: FormView | None = None
         self.session_id: int | None = None
         self.answered: set[str] = set()
+        self.session_released: set[str] = set()
         self.last_receipt = ""
         self.presence_id = uuid.uuid4().hex
         self._polls = 0
         self.fallback_id = uuid.uuid4().hex
+        self.on_finished = on_finished
+        self.finished = self.released = False
         self.browser_id = BrowserSubmissionId(key=self._storage_key())
+        self.browser_id.observe(self._browser_id_known, names="submission_id")
         self.root = w.VBox([self.browser_id])
         self.root.add_class("wb-page")
         self._open()
+
+    def _finish(self) -> None:
+        """Nothing more to do here: release once the browser has the page."""
+        self.finished = True
+        self._release_if_shown()
+
+    def _release_if_shown(self) -> None:
+        # The browser reports its stored id only once it has drawn the page: before that,
+        # releasing the kernel could leave a blank page on a slow phone.
+        if self.finished and not self.released and self.browser_id.submission_id:
+            self.released = True
+            if self.on_finished is not None:
+                self.on_finished()
 
     def _storage_key(self) -> str:
         if self.session_code:
@@ -92,30 +116,36 @@ class QuestionnairePage:
                              and not self.session_code, allowed=allowed)
         self.view.on_submit(self._submit)
         self.root.children = [self.browser_id, self.view.widget]
-        self.browser_id.observe(self._browser_id_known, names="submission_id")
         if self.session_code:
             self._waiting_note()
             every(SESSION_POLL_S, self._follow_session)
 
     def _browser_id_known(self, change) -> None:
+        self._check_answered(change["new"])
+        self._release_if_shown()
+
+    def _check_answered(self, browser_id: str) -> None:
+        """A reload after answering: show what is already recorded."""
         if self.view is None:
             return
         if self.session_code:
             with read_connection(self.engine) as conn:
-                answered = answered_with_prefix(conn, f"{change['new'][:32]}:{self.session_code}:")
+                answered = answered_with_prefix(conn, f"{browser_id[:32]}:{self.session_code}:")
             if answered:
                 self.answered |= answered
                 self._after_round(_("Your answers are recorded."))
             return
         with read_connection(self.engine) as conn:
-            receipt = find_receipt(conn, change["new"])
+            receipt = find_receipt(conn, browser_id)
         if receipt:
             self.view.show_done(_("You have already answered"),
                                 _("Your answer is recorded. Receipt no. {code}.").format(
                                     code=receipt))
+            self.finished = True
 
     def _stop(self, title: str, text: str) -> None:
         self.root.children = [self.browser_id, message_panel(title, text, "stop")]
+        self._finish()
 
     # Live sessions ---------------------------------------------------------------------
 
@@ -128,13 +158,15 @@ class QuestionnairePage:
             if self.view is not None and not self.view.done:
                 self.view.show_done(_("Session over"),
                                     _("The session is over. Thank you for taking part!"))
+            self._finish()
             return
         if self._polls % PRESENCE_EVERY == 1:
             with write_transaction(self.engine) as conn:
                 touch_presence(conn, session.id, self.presence_id,
                                datetime.now(UTC).replace(tzinfo=None))
         if session.paced and self.view is not None and not self.view.done:
-            self.view.set_allowed(set(session.released) - self.answered)
+            self.session_released = set(session.released)
+            self.view.set_allowed(self.session_released - self.answered)
             self._waiting_note()
 
     def _waiting_note(self) -> None:
@@ -146,9 +178,16 @@ class QuestionnairePage:
         assert self.view is not None
         if self.view.allowed is None:
             self.view.show_done(_("Thank you!"), text)
+            self._finish()
             return
         self.last_receipt = text
         self.view.set_allowed(self.view.allowed - self.answered)
+        # Every question released and this round sent: nothing more can come to this page
+        # (questions hidden by an earlier answer were part of their round).
+        if self.session_released >= {q.id for q in self.view.spec.questions}:
+            self.view.set_note(text + " " + _("You have answered every question: thank you!"))
+            self._finish()
+            return
         self.view.set_note(text + " " + _("The next questions will appear here."))
 
     # Submission ------------------------------------------------------------------------

@@ -27,7 +27,8 @@ __all__ = ["PRELOAD", "kernel_arguments", "serve"]
 PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.comm",
     "IPython.core.interactiveshell", "ipywidgets", "anywidget", "sqlalchemy.dialects.sqlite",
-    "workbench.forms.page", "workbench.workshops.sessions",
+    "workbench.forms.page", "workbench.workshops.sessions", "workbench.web.release",
+    "workbench.web.params",
 )
 
 
@@ -102,6 +103,8 @@ def serve(path: str) -> None:
 
     for name in PRELOAD:
         importlib.import_module(name)
+    if os.environ.get("WORKBENCH_DATABASE_URL", "").startswith("postgresql"):
+        importlib.import_module("sqlalchemy.dialects.postgresql.psycopg")
     signal.signal(signal.SIGCHLD, _reap)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path + ".tmp")

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from workbench.settings import database_url, project_home
+from workbench.web import room
 
 __all__ = ["SHARE_DIR", "public_app_command", "public_app_environment", "staff_app_command",
            "staff_token"]
@@ -19,9 +20,9 @@ __all__ = ["SHARE_DIR", "public_app_command", "public_app_environment", "staff_a
 SHARE_DIR = Path(__file__).parent / "share" / "jupyter"
 
 
-def _voila_command(folder: Path, host: str, port: int) -> list[str]:
+def _voila_command(folder: Path, host: str, port: int, module: str = "voila") -> list[str]:
     return [
-        sys.executable, "-m", "voila", str(folder),
+        sys.executable, "-m", module, str(folder),
         "--no-browser",
         f"--Voila.ip={host}",
         f"--port={port}",
@@ -35,22 +36,26 @@ def _voila_command(folder: Path, host: str, port: int) -> list[str]:
     ]
 
 
-IDLE_CULL_S = 30 * 60
-
-
 def public_app_command(host: str, port: int, root: Path | None = None, expect: int = 0,
-                       fill_delay: float = 2.0) -> list[str]:
+                       fill_delay: float = 2.0, max_kernels: int | None = None) -> list[str]:
     """The Voilà command line for the public app (no authentication).
+
+    Voilà with the room's additions (``workbench.web.voila_app``): beyond ``max_kernels``
+    live kernels (default: ``room.max_kernels()``; 0 = no cap) people get a waiting page, and
+    participant kernels are released once their answer is confirmed.
 
     ``expect`` > 0 keeps that many participant kernels preheated for the questionnaire page
     (the projected results page is never preheated); ``fill_delay`` paces the refill so that
     starting kernels never starves the cores during the rush. Idle kernels whose page is gone
     are culled after 30 minutes; a kernel whose page is still connected never is.
     """
+    cap = room.max_kernels() if max_kernels is None else max_kernels
     command = [
-        *_voila_command((root or project_home()) / "notebooks" / "public", host, port),
-        f"--MappingKernelManager.cull_idle_timeout={IDLE_CULL_S}",
-        "--MappingKernelManager.cull_interval=60",
+        *_voila_command((root or project_home()) / "notebooks" / "public", host, port,
+                        module="workbench.web.voila_app"),
+        f"--WorkbenchVoila.max_kernels={cap}",
+        f"--MappingKernelManager.cull_idle_timeout={room.cull_idle_seconds()}",
+        f"--MappingKernelManager.cull_interval={min(60, room.cull_idle_seconds())}",
         "--MappingKernelManager.cull_connected=False",
     ]
     if expect > 0:

@@ -1,0 +1,93 @@
+"""The public Voilà app: Voilà itself, plus a cap on live kernels and kernel release.
+
+- Past ``max_kernels`` live kernels, a page request gets the French waiting page (503) unless
+  a preheated kernel is ready for it.
+- ``POST /workbench/release/<kernel id>`` lets a participant kernel that has nothing more to
+  do (answer confirmed, session over) ask to be shut down a few seconds later, so that the
+  room's memory follows the people still answering. The request must carry an HMAC of the
+  kernel id with a key this server gives its kernels only (``WORKBENCH_RELEASE_KEY``).
+
+Run as ``python -m workbench.web.voila_app`` with Voilà's own options.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import os
+import secrets
+
+import tornado.web
+from traitlets import Float, Int
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
+from workbench.web import room
+from workbench.web.release import HEADER, release_signature
+
+__all__ = ["WorkbenchVoila"]
+
+
+class RoomHandler(TornadoVoilaHandler):
+    """Voilà's page handler, turning people away politely when the room is full."""
+
+    async def get(self, path=None):
+        limit = self.settings.get("workbench_max_kernels", 0)
+        manager = self.kernel_manager
+        preheated = bool(path) and manager.get_pool_size(path) > 0
+        if limit and not preheated and len(manager.list_kernel_ids()) >= limit:
+            page, delay = room.waiting_page()
+            self.set_status(503)
+            self.set_header("Retry-After", str(delay))
+            self.set_header("Cache-Control", "no-store")
+            self.finish(page)
+            return
+        await super().get(path)
+
+
+class ReleaseHandler(tornado.web.RequestHandler):
+    """A kernel asks to be shut down once its participant is done."""
+
+    def check_xsrf_cookie(self) -> None:
+        """Kernels are not browsers: they sign the request instead (see module doc)."""
+
+    async def post(self, kernel_id: str) -> None:
+        if not hmac.compare_digest(self.request.headers.get(HEADER, ""),
+                                   release_signature(kernel_id)):
+            raise tornado.web.HTTPError(403)
+        manager = self.settings["kernel_manager"]
+        if kernel_id not in manager:
+            raise tornado.web.HTTPError(404)
+        self.set_status(202)
+        self.finish()
+        # Leave the page time to receive the last messages (the receipt) before the kernel goes.
+        await asyncio.sleep(self.settings.get("workbench_release_delay", 5.0))
+        if kernel_id in manager:
+            await manager.shutdown_kernel(kernel_id)
+
+
+class WorkbenchVoila(Voila):
+    """Voilà with a kernel cap (``max_kernels``, 0 = none) and kernel release."""
+
+    max_kernels = Int(0, config=True, help="Live kernels at most; beyond, a waiting page.")
+    release_delay = Float(5.0, config=True, help="Seconds between a release and the shutdown.")
+
+    def initialize(self, argv=None):
+        # Inherited by every kernel this server starts (forked ones get it through their env).
+        os.environ.setdefault("WORKBENCH_RELEASE_KEY", secrets.token_hex(32))
+        super().initialize(argv)
+
+    def init_handlers(self):
+        self.app.settings["workbench_max_kernels"] = self.max_kernels
+        self.app.settings["workbench_release_delay"] = self.release_delay
+        handlers = [(pattern, RoomHandler, *rest) if handler is TornadoVoilaHandler
+                    else (pattern, handler, *rest)
+                    for pattern, handler, *rest in super().init_handlers()]
+        release = (rf"{self.server_url.rstrip('/')}/workbench/release/([-\w]+)", ReleaseHandler)
+        return [release, *handlers]
+
+
+main = WorkbenchVoila.launch_instance
+
+if __name__ == "__main__":
+    main()
