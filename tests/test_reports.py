@@ -1,0 +1,264 @@
+"""Yearly reports: parameters, the four documents, reproducibility, failures, the CLI."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from workbench.demo.seed import DEMO_SLUG, seed_demo
+from workbench.errors import WorkbenchError
+from workbench.reports.catalogue import find_report, report_notebooks, reports_folder
+from workbench.reports.params import parse_parameters
+from workbench.reports.run import plan_year, run_all, run_report
+from workbench.storage import get_engine, write_transaction
+from workbench.storage.forms import latest_version
+from workbench.storage.migrate import upgrade
+from workbench.storage.responses import insert_response
+
+from .conftest import FIXTURES, sqlite_url
+
+pytestmark = pytest.mark.xdist_group("reports")
+
+YEAR = 2026
+
+
+def add_previous_year(engine, count: int = 40) -> None:
+    """Responses to the demo form in YEAR - 1 (inserted as stored, whatever its dates)."""
+    with write_transaction(engine) as conn:
+        version = latest_version(conn, DEMO_SLUG)
+        for i in range(count):
+            moment = datetime(YEAR - 1, 11, 3, 10) + timedelta(hours=7 * i)
+            commune = ["22070", "22162", "22004"][i % 3]  # Guingamp, Paimpol, Bégard
+            insert_response(conn, form_version_id=version.id, submission_id=f"prev:{i}",
+                            receipt=f"PREV-{i:04d}", submitted_at=moment,
+                            answers={"commune": commune, "age": "45-59"}, is_synthetic=True)
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("reports-db")
+    url = sqlite_url(folder)
+    engine = get_engine(url)
+    upgrade(engine)
+    seed_demo(300, engine)
+    add_previous_year(engine)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBENCH_DATABASE_URL", url)  # the report kernels inherit it
+        yield url
+
+
+@pytest.fixture(scope="module")
+def questionnaire_run(database, tmp_path_factory):
+    root = tmp_path_factory.mktemp("reports-out")
+    report = find_report("questionnaire")
+    result = run_report(report, {"form": DEMO_SLUG, "year": YEAR}, YEAR, root)
+    assert result.ok, result.error
+    return result
+
+
+# Parameters -------------------------------------------------------------------------------
+
+def test_the_catalogue_reads_typed_parameters_and_french_descriptions() -> None:
+    reports = {r.name: r for r in report_notebooks()}
+    assert {"questionnaire", "bilan-participation"} <= set(reports)
+    questionnaire = reports["questionnaire"]
+    assert questionnaire.per_form and questionnaire.yearly
+    assert questionnaire.parameters["year"].base_type == "int"
+    assert questionnaire.parameters["form"].base_type == "str"
+    assert "questionnaire" in questionnaire.description
+
+
+@pytest.mark.parametrize(("pairs", "message"), [
+    (["unknown=1"], "Paramètre inconnu « unknown » pour le rapport « questionnaire »"),
+    (["year=abc"], "Le paramètre « year » attend un nombre entier, pas « abc »."),
+    (["form"], "Écrivez les paramètres sous la forme nom=valeur"),
+    (["__import__('os').system('x')=1"], "Paramètre inconnu"),
+])
+def test_bad_parameters_get_a_french_error_before_any_kernel(pairs, message) -> None:
+    with pytest.raises(WorkbenchError, match=re.escape(message)):
+        parse_parameters(find_report("questionnaire"), pairs)
+
+
+def test_parameters_are_converted_and_the_year_agrees() -> None:
+    report = find_report("questionnaire")
+    assert parse_parameters(report, ["form=abc", "year=2025"]) == {"form": "abc", "year": 2025}
+    assert parse_parameters(report, [], year=2024) == {"year": 2024}
+    with pytest.raises(WorkbenchError, match="Deux années différentes"):
+        parse_parameters(report, ["year=2025"], year=2024)
+    with pytest.raises(WorkbenchError, match=re.escape("Rapport inconnu « ../x »")):
+        find_report("../x")
+
+
+# Documents ---------------------------------------------------------------------------------
+
+def test_a_report_writes_its_four_documents_and_manifest(questionnaire_run) -> None:
+    folder = questionnaire_run.folder
+    assert folder.name == f"questionnaire-{DEMO_SLUG}" and folder.parent.name == str(YEAR)
+    for ext in ("ipynb", "html", "docx", "xlsx"):
+        assert (folder / f"questionnaire.{ext}").stat().st_size > 0
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["parameters"] == {"form": DEMO_SLUG, "year": YEAR}
+    assert manifest["status"] == "ok" and manifest["duration_s"] > 0
+    inputs = {i["name"]: i for i in manifest["inputs"]}
+    assert inputs[f"réponses:{DEMO_SLUG}:{YEAR}"]["rows"] > 300
+    assert re.fullmatch(r"[0-9a-f]{64}", inputs["communes:population"]["sha256"])
+    assert manifest["versions"]["papermill"] and manifest["git_commit"]
+
+
+def test_the_html_is_self_contained_french_and_escapes_participant_text(
+        questionnaire_run) -> None:
+    text = (questionnaire_run.folder / "questionnaire.html").read_text()
+    assert "<html lang='fr'>" in text and "Guingamp-Paimpol Agglomération" in text
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
+    assert "<script" not in text and "@page { size: A4" in text
+    assert text.count("<svg") >= 10
+    assert "Données arrêtées au" in text and "Réponses par commune" in text
+    assert "<img src=x" not in text  # the demo's XSS answer stays text
+    assert "Annexe méthodologique" in text
+
+
+def test_the_word_and_excel_documents_hold_the_tables(questionnaire_run) -> None:
+    import docx
+    import openpyxl
+
+    word = docx.Document(str(questionnaire_run.folder / "questionnaire.docx"))
+    assert len(word.tables) >= 10 and len(word.inline_shapes) >= 10
+    assert any("Rapport de questionnaire" in p.text for p in word.paragraphs)
+    assert word.tables[0].rows[0].cells[0].text in ("Jour", "Mois")
+    book = openpyxl.load_workbook(questionnaire_run.folder / "questionnaire.xlsx")
+    assert book.sheetnames[0] == "À propos" and "Par commune" in book.sheetnames
+    sheet = book["Par commune"]
+    assert [c.value for c in sheet[2]] == ["Commune", "Code INSEE", "Population municipale",
+                                          "Réponses", "Réponses pour 1 000 habitants"]
+    assert all(len(name) <= 31 for name in book.sheetnames)
+
+
+def test_same_data_and_parameters_give_the_same_documents(questionnaire_run,
+                                                          tmp_path) -> None:
+    again = run_report(find_report("questionnaire"), {"form": DEMO_SLUG, "year": YEAR}, YEAR,
+                       tmp_path)
+    assert again.ok
+    first, second = questionnaire_run.folder, again.folder
+    assert (first / "questionnaire.xlsx").read_bytes() == (
+        second / "questionnaire.xlsx").read_bytes()
+
+    def without_run_date(path: Path) -> str:
+        return re.sub(r"<span class='wb-run-date'>[^<]*</span>", "", path.read_text())
+
+    assert without_run_date(first / "questionnaire.html") == without_run_date(
+        second / "questionnaire.html")
+
+
+def test_the_year_before_is_compared_when_it_has_data(database, questionnaire_run,
+                                                      tmp_path) -> None:
+    text = (questionnaire_run.folder / "questionnaire.html").read_text()
+    assert f"Réponses par commune : {YEAR - 1} et {YEAR}" in text
+    assert "Évolution (%)" in text
+    older = run_report(find_report("questionnaire"), {"form": DEMO_SLUG, "year": YEAR - 1},
+                       YEAR - 1, tmp_path)
+    assert older.ok
+    assert "pas de comparaison" in (older.folder / "questionnaire.html").read_text()
+
+
+# Several reports, failures, CLI ----------------------------------------------------------
+
+def test_all_yearly_reports_run_and_a_failing_one_is_reported_in_french(
+        database, tmp_path) -> None:
+    folder = tmp_path / "notebooks"
+    shutil.copytree(reports_folder(), folder)
+    shutil.copy(FIXTURES / "reports" / "en-echec.ipynb", folder)
+    plan = plan_year(YEAR, folder)
+    assert [(r.name, p) for r, p in plan] == [
+        ("bilan-participation", {"year": YEAR}), ("en-echec", {"year": YEAR}),
+        ("questionnaire", {"year": YEAR, "form": DEMO_SLUG})]
+    results = run_all(plan, YEAR, tmp_path / "out", workers=2)
+    by_name = {r.name: r for r in results}
+    failed = by_name["en-echec"]
+    assert not failed.ok
+    assert failed.error == "cellule 4 : ZeroDivisionError : division by zero"
+    assert json.loads((failed.folder / "manifest.json").read_text())["status"] == "failed"
+    assert by_name["bilan-participation"].ok and by_name[f"questionnaire ({DEMO_SLUG})"].ok
+    bilan = (by_name["bilan-participation"].folder / "bilan-participation.html").read_text()
+    assert "Bilan de la participation" in bilan and "Réponses par questionnaire" in bilan
+
+
+def cli(*args: str, env_url: str, home: Path | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": env_url}
+    if home:
+        env["WORKBENCH_HOME"] = str(home)
+    command = str(Path(sys.executable).parent / "workbench")
+    return subprocess.run([command, *args], capture_output=True, text=True, env=env,
+                          timeout=600)
+
+
+def test_the_cli_refuses_bad_parameters_before_running(database, tmp_path) -> None:
+    for args, message in [(["-p", "unknown=1"], "Paramètre inconnu « unknown »"),
+                          (["-p", "year=abc"], "attend un nombre entier, pas « abc »")]:
+        done = cli("report", "run", "questionnaire", *args, env_url=database)
+        assert done.returncode == 1 and message in done.stderr
+        assert "Traceback" not in done.stderr
+    done = cli("report", "run", "questionnaire", "-p", "form=inconnu", env_url=database)
+    assert done.returncode == 1 and "« inconnu » n'existe pas" in done.stderr
+
+
+def test_the_cli_lists_the_reports_in_french(database) -> None:
+    done = cli("report", "list", env_url=database)
+    assert done.returncode == 0
+    assert "bilan-participation [annuel]" in done.stdout
+    assert "-p form=… (str, par défaut" in done.stdout
+
+
+def test_the_html_opens_offline_in_chromium_with_its_charts(questionnaire_run,
+                                                             browser) -> None:
+    page = browser.new_page()
+    requested: list[str] = []
+    errors: list[str] = []
+
+    def only_the_file(route) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            requested.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_file)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto((questionnaire_run.folder / "questionnaire.html").as_uri())
+    assert page.locator("figure svg").count() >= 10
+    box = page.locator("figure svg").first.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 50
+    assert page.locator("h1").first.inner_text() == "Rapport de questionnaire"
+    assert requested == [] and errors == []
+    assert len(page.pdf(format="A4")) > 10_000  # prints to A4
+    page.close()
+
+
+def test_the_cli_runs_every_yearly_report_of_the_demo_year(database, tmp_path) -> None:
+    home = tmp_path / "home"
+    checkout = reports_folder().parent.parent
+    shutil.copytree(checkout / "notebooks", home / "notebooks")
+    shutil.copytree(checkout / "data" / "territory", home / "data" / "territory")
+    (home / "widgets").mkdir()
+    (home / "pyproject.toml").write_text("")
+    done = cli("report", "run", "--all", "--year", str(YEAR), env_url=database, home=home)
+    assert done.returncode == 0, done.stderr
+    assert "2 rapports produits." in done.stdout
+    assert "Traceback" not in done.stderr and "WARNING" not in done.stderr
+    for folder, name in [("bilan-participation", "bilan-participation"),
+                         (f"questionnaire-{DEMO_SLUG}", "questionnaire")]:
+        produced = home / "reports" / str(YEAR) / folder
+        assert {p.name for p in produced.iterdir()} == {
+            f"{name}.{ext}" for ext in ("ipynb", "html", "docx", "xlsx")} | {"manifest.json"}
+        with zipfile.ZipFile(produced / f"{name}.xlsx") as book:
+            assert book.testzip() is None
