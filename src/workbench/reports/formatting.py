@@ -1,0 +1,35 @@
+"""French number and date formatting shared by the report renderers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+__all__ = ["french_date", "french_number"]
+
+NARROW_NBSP = "\u202f"
+
+
+def french_number(value: object) -> str:
+    """``12345.6`` → ``12 345,6``; None → an em dash; text unchanged."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", NARROW_NBSP)
+    if isinstance(value, float):
+        text = f"{value:,.1f}" if abs(value) < 1e15 else str(value)
+        return text.replace(",", NARROW_NBSP).replace(".", ",")
+    return str(value)
+
+
+def french_date(moment: date | datetime | str) -> str:
+    """``2026-11-29`` → ``29/11/2026`` (with the time, if any, as 19 h 58)."""
+    if isinstance(moment, str):
+        try:
+            moment = datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    if isinstance(moment, datetime):
+        return moment.strftime("%d/%m/%Y à %H h %M")
+    return moment.strftime("%d/%m/%Y")

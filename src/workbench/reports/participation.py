@@ -1,0 +1,104 @@
+"""Participation tables and charts shared by the reports: by commune, over time, year on year.
+
+Counts under the small-cell threshold (``WORKBENCH_SMALL_CELL``, default 5) are shown as
+"< 5" and their rates withheld, as on every public output.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import datetime
+
+import altair as alt
+
+from workbench.reports.blocks import Figure, Table
+from workbench.workshops.results import small_cell_threshold
+
+__all__ = ["by_commune", "over_time", "year_on_year"]
+
+UNKNOWN = "Non renseignée"
+WIDTH = 520
+
+
+def _shown(count: int, threshold: int) -> int | str:
+    return count if count == 0 or count >= threshold else f"< {threshold}"
+
+
+def by_commune(communes: Iterable[str | None], population: dict[str, tuple[str, int]],
+               title: str) -> list:
+    """Answers and answers per 1,000 inhabitants for every commune of the territory."""
+    threshold = small_cell_threshold()
+    tally = Counter(communes)
+    rows, chart_rows = [], []
+    for code, (name, people) in population.items():  # the territory's (alphabetical) order
+        count = tally.get(code, 0)
+        rate = round(1000 * count / people, 2) if people and count >= threshold else None
+        rows.append([name, code, people, _shown(count, threshold), rate])
+        if rate is not None:
+            chart_rows.append({"commune": name, "rate": rate})
+    outside = sum(n for code, n in tally.items() if code not in population)
+    if outside:
+        rows.append([UNKNOWN, "", None, _shown(outside, threshold), None])
+    table = Table(title, ["Commune", "Code INSEE", "Population municipale", "Réponses",
+                          "Réponses pour 1 000 habitants"], rows, sheet="Par commune",
+                  note=f"Effectifs inférieurs à {threshold} masqués (« < {threshold} »). "
+                       "Population municipale INSEE.")
+    blocks: list = [table]
+    if chart_rows:
+        chart = alt.Chart(alt.Data(values=chart_rows)).mark_bar(color="#005f73").encode(
+            y=alt.Y("commune:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+            x=alt.X("rate:Q", title="réponses pour 1 000 habitants"),
+        ).properties(width=WIDTH - 220, height=alt.Step(16))
+        blocks.append(Figure("Taux de participation par commune (pour 1 000 habitants)",
+                             chart, note=f"Communes avec au moins {threshold} réponses."))
+    return blocks
+
+
+def over_time(moments: list[datetime], title: str) -> list:
+    """Answers per day (a month or less) or per month."""
+    if not moments:
+        return []
+    span = (max(moments) - min(moments)).days
+    daily = span <= 31
+    keys = Counter(m.strftime("%Y-%m-%d" if daily else "%Y-%m") for m in moments)
+    unit = "Jour" if daily else "Mois"
+    rows = [[key, n] for key, n in sorted(keys.items())]
+    chart = alt.Chart(alt.Data(values=[{"period": k, "count": n} for k, n in rows])).mark_bar(
+        color="#0a9396").encode(
+        x=alt.X("period:O", title=unit.lower(), axis=alt.Axis(labelAngle=-45)),
+        y=alt.Y("count:Q", title="réponses")).properties(width=WIDTH, height=200)
+    return [Table(title, [unit, "Réponses"], rows, sheet="Dans le temps"),
+            Figure(title, chart)]
+
+
+def year_on_year(current: Counter, previous: Counter, year: int, labels: dict[str, str],
+                 what: str) -> list:
+    """The year's counts beside the previous year's, with the change, table and chart."""
+    threshold = small_cell_threshold()
+    rows, chart_rows = [], []
+    for key in sorted(set(current) | set(previous), key=lambda k: labels.get(k, k)):
+        now, before = current.get(key, 0), previous.get(key, 0)
+        change = (round(100 * (now - before) / before, 1)
+                  if before >= threshold and now >= threshold else None)
+        rows.append([labels.get(key, key), _shown(before, threshold), _shown(now, threshold),
+                     change])
+        for y, n in ((year - 1, before), (year, now)):
+            if n >= threshold:
+                chart_rows.append({"label": labels.get(key, key), "year": str(y), "count": n})
+    rows.append(["Total", sum(previous.values()), sum(current.values()),
+                 round(100 * (sum(current.values()) - sum(previous.values()))
+                       / sum(previous.values()), 1) if sum(previous.values()) else None])
+    table = Table(f"{what} : {year - 1} et {year}",
+                  [what.split(" par ")[-1].capitalize(), str(year - 1), str(year),
+                   "Évolution (%)"], rows, sheet=f"Évolution {year - 1}-{year}",
+                  note=f"Évolution calculée seulement quand les deux effectifs atteignent "
+                       f"{threshold}.")
+    chart = alt.Chart(alt.Data(values=chart_rows)).mark_bar().encode(
+        y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=220)),
+        yOffset="year:N",
+        x=alt.X("count:Q", title="réponses"),
+        color=alt.Color("year:N", title="Année",
+                        scale=alt.Scale(range=["#94d2bd", "#005f73"])),
+    ).properties(width=WIDTH - 220, height=alt.Step(12))
+    return [table, Figure(f"{what} : comparaison {year - 1} / {year}", chart)]

@@ -1,0 +1,110 @@
+"""The report as a Word document (python-docx): cover, narrative, tables, charts as PNG.
+
+Staff assemble the annual documents in Word: headings use Word's own styles (so the table of
+contents works), tables the built-in grid, numbers the French format.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from docx import Document as WordDocument
+from docx.enum.text import WD_BREAK
+from docx.shared import Cm, Pt
+
+from workbench.reports.document import Document
+from workbench.reports.formatting import french_date, french_number
+from workbench.reports.render_charts import chart_png
+from workbench.settings import TERRITORY_NAME
+
+__all__ = ["write_word"]
+
+_BOLD = re.compile(r"(\*\*[^*]+\*\*)")
+
+
+def _runs(paragraph, text: str) -> None:
+    """Plain text with ``**bold**`` spans (the Markdown the reports use in sentences)."""
+    for part in _BOLD.split(text):
+        if part.startswith("**") and part.endswith("**") and len(part) > 4:
+            paragraph.add_run(part[2:-2]).bold = True
+        elif part:
+            paragraph.add_run(part.replace("*", "").replace("`", ""))
+
+
+def _markdown(word, text: str) -> None:
+    """Headings, bullet lists and paragraphs of a Markdown text."""
+    paragraph_lines: list[str] = []
+
+    def flush() -> None:
+        if paragraph_lines:
+            _runs(word.add_paragraph(), " ".join(paragraph_lines))
+            paragraph_lines.clear()
+
+    for line in text.splitlines():
+        stripped = line.strip()
+        heading = re.match(r"^(#{1,4})\s+(.*)$", stripped)
+        if not stripped:
+            flush()
+        elif heading:
+            flush()
+            word.add_heading(heading.group(2), level=min(len(heading.group(1)), 4))
+        elif re.match(r"^[-*]\s+", stripped):
+            flush()
+            _runs(word.add_paragraph(style="List Bullet"), re.sub(r"^[-*]\s+", "", stripped))
+        else:
+            paragraph_lines.append(stripped)
+    flush()
+
+
+def _table(word, content: dict) -> None:
+    caption = word.add_paragraph()
+    caption.add_run(content["title"]).bold = True
+    table = word.add_table(rows=1, cols=len(content["columns"]))
+    table.style = "Table Grid"
+    for cell, name in zip(table.rows[0].cells, content["columns"], strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(name).bold = True
+    for row in content["rows"]:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = french_number(value)
+    if content.get("note"):
+        word.add_paragraph(content["note"]).runs[0].font.size = Pt(8)
+
+
+def _figure(word, content: dict) -> None:
+    caption = word.add_paragraph()
+    caption.add_run(content["title"]).bold = True
+    word.add_picture(io.BytesIO(chart_png(content["vegalite"], content.get("svg"))),
+                     width=Cm(16))
+    if content.get("note"):
+        word.add_paragraph(content["note"]).runs[0].font.size = Pt(8)
+
+
+def write_word(document: Document, path: Path, run_date) -> None:
+    """Write the report as ``.docx``."""
+    word = WordDocument()
+    cover = document.cover
+    word.core_properties.title = cover.get("title", "")
+    word.core_properties.author = TERRITORY_NAME
+    word.core_properties.language = "fr-FR"
+    word.add_paragraph(TERRITORY_NAME).runs[0].font.size = Pt(14)
+    word.add_heading(cover.get("title", ""), level=0)
+    word.add_paragraph(cover.get("subject", "")).runs[0].font.size = Pt(14)
+    for label, value in (("Période", cover.get("period", "")),
+                         ("Données arrêtées au", cover.get("data_as_of", "")),
+                         ("Rapport produit le", french_date(run_date))):
+        line = word.add_paragraph()
+        line.add_run(f"{label} : ").bold = True
+        line.add_run(value)
+    word.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    for block in document.blocks:
+        if block.kind in ("markdown", "text"):
+            _markdown(word, block.content["markdown"])
+        elif block.kind == "table":
+            _table(word, block.content)
+        elif block.kind == "figure":
+            _figure(word, block.content)
+    word.save(str(path))

@@ -1,0 +1,81 @@
+"""Every table of the report in one workbook, a sheet each, French headers.
+
+Written to be byte-identical for the same data: fixed document dates and zip entry times.
+Participant text stays text (never a formula).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from workbench.reports.document import Document
+
+__all__ = ["write_workbook"]
+
+_FIXED = (1980, 1, 1, 0, 0, 0)
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_names(titles: list[str]) -> list[str]:
+    names: list[str] = []
+    for title in titles:
+        base = _SHEET_FORBIDDEN.sub(" ", title).strip()[:31] or "Tableau"
+        name, n = base, 2
+        while name.lower() in (x.lower() for x in names):
+            suffix = f" ({n})"
+            name, n = base[:31 - len(suffix)] + suffix, n + 1
+        names.append(name)
+    return names
+
+
+def _normalise(path: Path) -> None:
+    """Same content, same bytes: fixed zip times, no creation/modification timestamps."""
+    with zipfile.ZipFile(path) as source:
+        entries = [(info.filename, source.read(info)) for info in source.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*",
+                              rb"\g<1>2000-01-01T00:00:00Z", data)
+            target.writestr(zipfile.ZipInfo(name, date_time=_FIXED), data,
+                            compress_type=zipfile.ZIP_DEFLATED)
+
+
+def write_workbook(document: Document, path: Path) -> None:
+    """Write the report's tables as ``.xlsx``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    tables = document.tables
+    about = book.create_sheet("À propos")
+    for row in (("Rapport", document.cover.get("title", "")),
+                ("Objet", document.cover.get("subject", "")),
+                ("Période", document.cover.get("period", "")),
+                ("Données arrêtées au", document.cover.get("data_as_of", "")),
+                ("Tableaux", len(tables))):
+        about.append(row)
+    for name, table in zip(_sheet_names([t["sheet"] for t in tables]), tables, strict=True):
+        sheet = book.create_sheet(name)
+        sheet.append([table["title"]])
+        sheet["A1"].font = Font(bold=True)
+        sheet.append(table["columns"])
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in table["rows"]:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+        if table.get("note"):
+            sheet.append([])
+            sheet.append([table["note"]])
+        sheet.freeze_panes = "A3"
+        for index, column in enumerate(table["columns"], start=1):
+            width = max([len(str(column))] + [len(str(r[index - 1])) for r in table["rows"][:200]])
+            sheet.column_dimensions[sheet.cell(2, index).column_letter].width = min(60, width + 2)
+    book.save(path)
+    _normalise(path)
