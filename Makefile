@@ -45,5 +45,5 @@ clean:
 i18n: install
 	mkdir -p build
 	$(BIN)/pybabel extract -k _ -k ngettext:1,2 --no-location -o build/workbench.pot src/workbench
-	$(BIN)/pybabel update -i build/workbench.pot -d src/workbench/locale -D workbench --no-fuzzy-matching
+	$(BIN)/pybabel update -i build/workbench.pot -d src/workbench/locale -D workbench --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d src/workbench/locale -D "workbench click"

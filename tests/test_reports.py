@@ -262,3 +262,28 @@ def test_the_cli_runs_every_yearly_report_of_the_demo_year(database, tmp_path) -
             f"{name}.{ext}" for ext in ("ipynb", "html", "docx", "xlsx")} | {"manifest.json"}
         with zipfile.ZipFile(produced / f"{name}.xlsx") as book:
             assert book.testzip() is None
+
+
+def test_the_console_runs_the_session_report_and_offers_its_documents(
+        database, tmp_path, monkeypatch) -> None:
+    from workbench.forms.submission import submit_response
+    from workbench.workshops import sessions
+    from workbench.workshops.console import FacilitatorConsole
+
+    from .test_forms_answers import valid_answers
+
+    monkeypatch.setenv("WORKBENCH_REPORTS_DIR", str(tmp_path))
+    engine = get_engine(database)
+    session = sessions.create_session(DEMO_SLUG, "Atelier de Paimpol", False, engine)
+    sessions.open_session(session.code, engine)
+    for i in range(6):
+        submit_response(DEMO_SLUG, f"console:{i}", valid_answers(), session_code=session.code,
+                        engine=engine, is_synthetic=True)
+    console = FacilitatorConsole("http://127.0.0.1:8866")
+    console.session_choice.value = session.code
+    console.report_button.click()
+    assert console.message.value == ""
+    assert console.download.value.count("href='data:") == 3
+    assert f"rapport-seance-{session.code}.docx" in console.download.value
+    html = next(tmp_path.rglob("questionnaire.html")).read_text()
+    assert f"atelier {session.code}" in html and "6 réponses" in html

@@ -45,8 +45,10 @@ class FormAnswers:
     responses: list[dict]  # {"receipt", "submitted_at", "version", "synthetic", "answers"}
 
 
-def form_answers(slug: str, year: int | None = None, engine=None) -> FormAnswers | None:
-    """The answers to ``slug`` (in ``year`` when given), in submission order; None if unknown."""
+def form_answers(slug: str, year: int | None = None, engine=None,
+                 session: str | None = None) -> FormAnswers | None:
+    """The answers to ``slug`` (in ``year``, in live ``session`` when given), in submission
+    order; None if the questionnaire is unknown."""
     query = (
         select(response.c.id, response.c.receipt, response.c.submitted_at,
                response.c.is_synthetic, form_version.c.version, answer.c.question_id,
@@ -59,6 +61,9 @@ def form_answers(slug: str, year: int | None = None, engine=None) -> FormAnswers
     if year:
         start, end = _year_bounds(year)
         query = query.where(response.c.submitted_at >= start, response.c.submitted_at < end)
+    if session:
+        query = query.where(response.c.session_id == select(workshop_session.c.id).where(
+            workshop_session.c.code == session).scalar_subquery())
     with read_connection(engine) as conn:
         published = latest_version(conn, slug)
         if published is None:
@@ -74,7 +79,8 @@ def form_answers(slug: str, year: int | None = None, engine=None) -> FormAnswers
             responses[-1]["answers"][row.question_id] = json.loads(row.value_json)
     count, digest = rows_fingerprint(
         (r.receipt, r.submitted_at.isoformat(), r.question_id, r.value_json) for r in rows)
-    _show(Input(f"réponses:{slug}" + (f":{year}" if year else ""), count, digest))
+    _show(Input(f"réponses:{slug}" + (f":{year}" if year else "")
+                + (f":séance {session}" if session else ""), count, digest))
     return FormAnswers(FormSpec.model_validate(published.spec), published.version, responses)
 
 

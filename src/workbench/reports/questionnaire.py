@@ -18,17 +18,19 @@ __all__ = ["commune_question", "cover", "load", "methods", "participation", "que
            "year_comparison"]
 
 
-def load(slug: str, year: int) -> FormAnswers:
-    """The answers of the year (all years with ``year`` 0); a French error if unknown."""
-    data = form_answers(slug, year or None)
+def load(slug: str, year: int, session: str = "") -> FormAnswers:
+    """The answers of the year (all years with ``year`` 0), or of one live session; a French
+    error if the questionnaire is unknown."""
+    data = form_answers(slug, year or None, session=session or None)
     if data is None:
         raise ValueError(f"Le questionnaire « {slug} » n'existe pas ou n'est pas publié.")
     return data
 
 
-def cover(data: FormAnswers, year: int) -> Cover:
+def cover(data: FormAnswers, year: int, session: str = "") -> Cover:
     last = max((r["submitted_at"] for r in data.responses), default=None)
-    return Cover("Rapport de questionnaire", f"« {data.spec.title} »",
+    subject = f"« {data.spec.title} »" + (f", atelier {session}" if session else "")
+    return Cover("Rapport de questionnaire", subject,
                  str(year) if year else "toutes les années",
                  french_date(last.date()) if last else "aucune réponse")
 

@@ -43,7 +43,8 @@ def output_folder(report: ReportNotebook, parameters: dict, year: int,
     """``reports/<year>/<name>[-<key>]``: the key is the other parameters' values."""
     keys = [_key(v) for k, v in sorted(parameters.items()) if k != "year" and v not in (None, "")]
     name = "-".join([report.name, *filter(None, keys)])
-    return (root or project_home() / "reports") / str(year) / name
+    root = root or Path(os.environ.get("WORKBENCH_REPORTS_DIR") or project_home() / "reports")
+    return root / str(year) / name
 
 
 def _source_cell(executed: Path | None, index: int) -> int:

@@ -61,8 +61,10 @@ class FacilitatorConsole:
             lambda: sessions.freeze_session(self.code, c["new"])), names="value")
         self.export_button = w.Button(description=_("Export the answers (xlsx)"))
         self.export_button.on_click(lambda _b: self._act(self._export))
-        self.report_button = w.Button(description=_("Session report"), disabled=True,
-                                      tooltip=_("The report pipeline comes in a later version."))
+        self.report_button = w.Button(description=_("Session report"),
+                                      tooltip=_("Report of this session's answers: HTML, Word, "
+                                                "Excel (about ten seconds)."))
+        self.report_button.on_click(lambda _b: self._act(self._report))
         self.status = w.HTML()
         self.links = w.HTML()
         self.counts = w.HTML()
@@ -128,6 +130,33 @@ class FacilitatorConsole:
             n=count)
         self.download.value = (f"<a download='seance-{session.code}.xlsx' "
                                f"href='data:{mime};base64,{payload}'>{html.escape(label)}</a>")
+
+    def _report(self) -> None:
+        """Run the questionnaire report on this session's answers; offer its documents."""
+        from workbench.reports.catalogue import find_report
+        from workbench.reports.run import run_report
+
+        with read_connection(self.engine) as conn:
+            session = find_session(conn, self.code)
+        self.download.value = html.escape(_("Preparing the report…"))
+        year = datetime.now(UTC).year
+        result = run_report(find_report("questionnaire"),
+                            {"form": session.slug, "year": 0, "session": session.code}, year)
+        if not result.ok:
+            raise WorkbenchError(_("The report failed: {error}").format(error=result.error))
+        links = []
+        for extension, mime in (("html", "text/html"),
+                                ("docx", "application/vnd.openxmlformats-officedocument."
+                                         "wordprocessingml.document"),
+                                ("xlsx", "application/vnd.openxmlformats-officedocument."
+                                         "spreadsheetml.sheet")):
+            payload = base64.b64encode(
+                (result.folder / f"questionnaire.{extension}").read_bytes()).decode()
+            name = f"rapport-seance-{session.code}.{extension}"
+            links.append(f"<a download='{name}' href='data:{mime};base64,{payload}'>"
+                         f"{html.escape(name)}</a>")
+        self.download.value = (html.escape(_("Report ready (also in {folder}):").format(
+            folder=result.folder)) + " " + " · ".join(links))
 
     def _release(self, question_id: str, released: bool) -> None:
         if released:
