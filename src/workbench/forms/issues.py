@@ -100,6 +100,17 @@ def _messages() -> dict[str, str]:
         "show_if_value": _("show_if: '{value}' is not a possible answer to '{target}'"),
         "dates_order": _("the closing date comes before the opening date"),
         "slug_mismatch": _("the slug '{slug}' differs from the file name '{stem}'"),
+        "file_missing": _("file not found"),
+        "indicator_source": _(
+            "an indicator needs either a questionnaire question ('question') or an external "
+            "figure ('external'), not both"),
+        "unknown_form": _("the questionnaire '{form}' is not published"),
+        "unknown_question": _("the questionnaire '{form}' has no question '{question}'"),
+        "unknown_option": _("'{value}' is not an answer of the question '{question}'"),
+        "measure_mismatch": _(
+            "the measure '{measure}' does not fit the question '{question}' (type {type}): "
+            "top2 for likert, mean or median for numbers and scales, share:<answer> for "
+            "choices"),
     }
 
 

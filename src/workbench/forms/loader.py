@@ -11,7 +11,8 @@ from workbench.forms.checks import cross_question_issues
 from workbench.forms.issues import SpecError, SpecIssue
 from workbench.forms.spec import QUESTION_TYPES, FormSpec
 
-__all__ = ["load_spec_file", "load_spec_text", "spec_from_dict"]
+__all__ = ["issue_from_pydantic", "load_spec_file", "load_spec_text", "located", "parse_yaml",
+           "spec_from_dict"]
 
 
 def load_spec_file(path: str | Path) -> FormSpec:
@@ -20,8 +21,8 @@ def load_spec_file(path: str | Path) -> FormSpec:
     return load_spec_text(path.read_text(encoding="utf-8"), str(path), path.stem)
 
 
-def load_spec_text(text: str, source: str, stem: str) -> FormSpec:
-    """Validate YAML ``text``; errors name ``source`` and the line of each problem."""
+def parse_yaml(text: str, source: str) -> tuple[object, yaml.Node | None]:
+    """The data of YAML ``text`` and its node tree (for line numbers), or a ``SpecError``."""
     loader = yaml.SafeLoader(text)
     try:
         # One parse: the node tree gives the lines, the same nodes give the data.
@@ -34,6 +35,17 @@ def load_spec_text(text: str, source: str, stem: str) -> FormSpec:
         raise SpecError(source, [issue]) from None
     finally:
         loader.dispose()
+    return data, root
+
+
+def located(issues: list[SpecIssue], root: yaml.Node | None) -> list[SpecIssue]:
+    """The issues with the line of the YAML node each one points at."""
+    return [_with_line(issue, root) for issue in issues]
+
+
+def load_spec_text(text: str, source: str, stem: str) -> FormSpec:
+    """Validate YAML ``text``; errors name ``source`` and the line of each problem."""
+    data, root = parse_yaml(text, source)
     if not isinstance(data, dict):
         raise SpecError(source, [SpecIssue("not_mapping", (), {}, 1)])
     data.setdefault("slug", stem)
@@ -43,7 +55,7 @@ def load_spec_text(text: str, source: str, stem: str) -> FormSpec:
     try:
         spec = FormSpec.model_validate(data)
     except ValidationError as error:
-        issues += [_issue_from_pydantic(e) for e in error.errors()]
+        issues += [issue_from_pydantic(e) for e in error.errors()]
         spec = None
     if spec is not None:
         issues += cross_question_issues(spec)
@@ -57,7 +69,7 @@ def spec_from_dict(data: dict) -> FormSpec:
     return FormSpec.model_validate(data)
 
 
-def _issue_from_pydantic(error: dict) -> SpecIssue:
+def issue_from_pydantic(error: dict) -> SpecIssue:
     ctx = dict(error.get("ctx") or {})
     loc = tuple(part for part in error["loc"] if part not in QUESTION_TYPES)
     kind = error["type"]

@@ -1,0 +1,151 @@
+"""The population to compare participants with: census structure of the territory.
+
+Two sources: INSEE's commune-level "base-cc-evol-struct-pop" files (any vintage: the ``Pxx_``
+and ``Cxx_`` prefixes are detected), once imported with ``workbench evaluation
+import-census``; until then the agglomeration-level 2017 structure shipped in ``data/``.
+Commune populations always come from the communes file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+from workbench.settings import project_home
+from workbench.territory import communes
+
+__all__ = ["AGE_BANDS", "CSP", "Census", "import_insee_structure", "load_census"]
+
+AGE_BANDS = {"POP0014": "0-14 ans", "POP1529": "15-29 ans", "POP3044": "30-44 ans",
+             "POP4559": "45-59 ans", "POP6074": "60-74 ans", "POP75P": "75 ans et plus"}
+SEXES = {"POPF": "Femme", "POPH": "Homme"}
+CSP = {f"POP15P_CS{i}": label for i, label in enumerate([
+    "CS1 Agriculteurs exploitants", "CS2 Artisans commerçants chefs d'entreprise",
+    "CS3 Cadres et professions intellectuelles supérieures", "CS4 Professions intermédiaires",
+    "CS5 Employés", "CS6 Ouvriers", "CS7 Retraités",
+    "CS8 Autres personnes sans activité professionnelle"], start=1)}
+
+
+@dataclass
+class Census:
+    """Population shares per dimension (``sexe``, ``age``, ``csp``, ``commune``) and source."""
+
+    source: str
+    shares: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def dimension(self, name: str) -> dict[str, float]:
+        return self.shares.get(name, {})
+
+
+def _stored() -> Path:
+    """``WORKBENCH_CENSUS_FILE``, else ``data/territory/census-structure.csv``."""
+    import os
+
+    override = os.environ.get("WORKBENCH_CENSUS_FILE")
+    return Path(override) if override else (
+        project_home() / "data" / "territory" / "census-structure.csv")
+
+
+def _commune_shares() -> dict[str, float]:
+    people = {c.code_insee: c.population for c in communes()}
+    total = sum(people.values())
+    return {code: n / total for code, n in people.items()}
+
+
+def load_census() -> Census:
+    """The imported commune-level structure if any, else the agglomeration's 2017 shares."""
+    stored = _stored()
+    if stored.is_file():
+        counts: dict[str, dict[str, float]] = {}
+        with stored.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        for row in rows:
+            dim = counts.setdefault(row["variable"], {})
+            dim[row["modalite"]] = dim.get(row["modalite"], 0.0) + float(row["effectif"])
+        shares = {d: {k: v / sum(c.values()) for k, v in c.items()} for d, c in counts.items()}
+        source = rows[0]["source"] if rows else "INSEE"
+    else:
+        path = project_home() / "data" / "territory" / "structure_epci_2017.csv"
+        shares = {}
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                shares.setdefault(row["variable"], {})[row["modalite"]] = float(
+                    row["part_pct"]) / 100
+        source = _("INSEE census 2017, Guingamp-Paimpol Agglomération (GéoBretagne)")
+    shares["commune"] = _commune_shares()
+    return Census(source, shares)
+
+
+def _read_table(path: Path) -> list[dict[str, str]]:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
+        rows = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(
+            values_only=True)]
+        # INSEE's workbooks start with a few title lines: the header is the CODGEO line.
+        start = next((i for i, r in enumerate(rows) if "CODGEO" in r), 0)
+        header = rows[start]
+        return [dict(zip(header, r, strict=False)) for r in rows[start + 1:]]
+    raw = path.read_bytes()
+    text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode(
+        "utf-8", errors="replace")
+    dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") \
+        else ","
+    return list(csv.DictReader(io.StringIO(text), delimiter=dialect))
+
+
+def import_insee_structure(path: Path) -> tuple[str, int]:
+    """Read an INSEE structure file, keep the territory's communes, store the counts.
+
+    Returns the vintage (e.g. ``"2021"``) and the number of communes found. A missing column
+    gives a French error naming it.
+    """
+    rows = _read_table(path)
+    if not rows:
+        raise WorkbenchError(_("{file}: the file is empty.").format(file=path.name))
+    columns = list(rows[0])
+    vintage = next((m.group(1) for c in columns if (m := re.fullmatch(r"P(\d{2})_POP", c))),
+                   None)
+    if vintage is None or "CODGEO" not in columns:
+        missing = "CODGEO" if "CODGEO" not in columns else "Pxx_POP"
+        raise WorkbenchError(_("{file}: column {column} missing (is this INSEE's "
+                               "base-cc-evol-struct-pop file?).").format(file=path.name,
+                                                                         column=missing))
+    wanted = {f"P{vintage}_{k}": ("age", v) for k, v in AGE_BANDS.items()}
+    wanted |= {f"P{vintage}_{k}": ("sexe", v) for k, v in SEXES.items()}
+    wanted |= {f"C{vintage}_{k}": ("csp", v) for k, v in CSP.items()}
+    missing = [c for c in wanted if c not in columns]
+    if missing:
+        raise WorkbenchError(_("{file}: missing columns: {columns}.").format(
+            file=path.name, columns=", ".join(missing)))
+    codes = {c.code_insee for c in communes()}
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code_insee", "variable", "modalite", "effectif", "source"])
+    found = 0
+    source = f"INSEE, recensement 20{vintage} (base-cc-evol-struct-pop)"
+    for line, row in enumerate(rows, start=2):
+        if row.get("CODGEO", "").strip() not in codes:
+            continue
+        found += 1
+        for column, (variable, label) in wanted.items():
+            value = str(row[column]).strip().replace(",", ".")
+            try:
+                number = float(value or 0)
+            except ValueError:
+                raise WorkbenchError(_("{file}, line {line}, column {column}: '{value}' is "
+                                       "not a number.").format(file=path.name, line=line,
+                                                               column=column,
+                                                               value=value)) from None
+            writer.writerow([row["CODGEO"].strip(), variable, label, f"{number:.4f}", source])
+    if not found:
+        raise WorkbenchError(_("{file}: none of the territory's communes is in this file.")
+                             .format(file=path.name))
+    _stored().write_text(out.getvalue(), encoding="utf-8")
+    return f"20{vintage}", found

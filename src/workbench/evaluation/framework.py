@@ -1,0 +1,171 @@
+"""The evaluation framework (référentiel): ``data/evaluations/<slug>.yaml``.
+
+The policy evaluated, its period and commissioning body; evaluative questions tagged with
+OECD-DAC / SFE criteria, with judgement criteria and indicators, each indicator computed from
+a questionnaire question or given as an external figure; and how respondents map onto the
+census (profile). Read like form specs: every problem as ``file:line: field : message``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from workbench.forms.issues import SpecError, SpecIssue
+from workbench.forms.loader import issue_from_pydantic, located, parse_yaml
+from workbench.forms.spec import FormSpec
+from workbench.settings import project_home
+
+__all__ = ["CRITERIA", "EvaluationFramework", "check_against_forms", "framework_path",
+           "load_framework"]
+
+CRITERIA = ("pertinence", "cohérence", "efficacité", "efficience", "impact", "durabilité")
+Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class External(_Model):
+    """A figure entered by staff (not from a questionnaire)."""
+
+    value: float
+    year: int
+    source: Text
+    unit: str = ""
+
+
+class Indicator(_Model):
+    id: Identifier
+    label: Text
+    form: str | None = None
+    question: Identifier | None = None
+    # top2 (likert: share agreeing), share:<option> (choices), median / mean (numbers, scale)
+    measure: Annotated[str, Field(pattern=r"^(top2|mean|median|share:[a-z0-9_-]+)$")] = "top2"
+    external: External | None = None
+    target: str = ""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Indicator:
+        if (self.external is None) == (self.question is None):
+            raise PydanticCustomError("indicator_source", "question or external")
+        return self
+
+
+class EvaluativeQuestion(_Model):
+    id: Identifier
+    text: Text
+    criteria: Annotated[list[Literal["pertinence", "cohérence", "efficacité", "efficience",
+                                     "impact", "durabilité"]], Field(min_length=1)]
+    judgement: list[Text] = Field(default_factory=list)
+    indicators: Annotated[list[Indicator], Field(min_length=1)]
+
+
+class ProfileDimension(_Model):
+    """A questionnaire question that places respondents in a census dimension."""
+
+    question: Identifier
+    census: Literal["age", "sexe", "csp", "commune", "taille_commune"]
+    label: Text
+    map: dict[str, str] = Field(default_factory=dict)  # option value → census category
+
+
+class EvaluationFramework(_Model):
+    slug: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,63}$")]
+    title: Text
+    policy: Text
+    period: Text
+    commissioned_by: Text
+    form: str
+    context: str = ""
+    profile: list[ProfileDimension] = Field(default_factory=list)
+    questions: Annotated[list[EvaluativeQuestion], Field(min_length=1, max_length=30)]
+
+
+def framework_path(slug: str) -> Path:
+    return project_home() / "data" / "evaluations" / f"{slug}.yaml"
+
+
+def load_framework(path: str | Path) -> EvaluationFramework:
+    """The validated framework in ``path``; French ``file:line`` errors otherwise."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise SpecError(source, [SpecIssue("file_missing", (), {}, 1)])
+    data, root = parse_yaml(path.read_text(encoding="utf-8"), source)
+    if not isinstance(data, dict):
+        raise SpecError(source, [SpecIssue("not_mapping", (), {}, 1)])
+    data.setdefault("slug", path.stem)
+    issues: list[SpecIssue] = []
+    try:
+        framework = EvaluationFramework.model_validate(data)
+    except ValidationError as error:
+        issues += [issue_from_pydantic(e) for e in error.errors()]
+        framework = None
+    if framework is not None:
+        seen: dict[str, int] = {}
+        for i, question in enumerate(framework.questions):
+            for j, indicator in enumerate(question.indicators):
+                if indicator.id in seen:
+                    issues.append(SpecIssue("duplicate_id", ("questions", i, "indicators", j,
+                                                             "id"),
+                                            {"id": indicator.id, "first": seen[indicator.id]}))
+                seen.setdefault(indicator.id, i + 1)
+    if issues:
+        raise SpecError(source, located(issues, root))
+    return framework
+
+
+def check_against_forms(framework: EvaluationFramework, path: str | Path,
+                        forms: dict[str, FormSpec]) -> None:
+    """Every questionnaire and question the framework names must be published and fit."""
+    _data, root = parse_yaml(Path(path).read_text(encoding="utf-8"), str(path))
+    issues: list[SpecIssue] = []
+
+    def question_of(slug: str, qid: str, loc: tuple) -> object | None:
+        spec = forms.get(slug)
+        if spec is None:
+            issues.append(SpecIssue("unknown_form", loc, {"form": slug}))
+            return None
+        try:
+            return spec.question(qid)
+        except KeyError:
+            issues.append(SpecIssue("unknown_question", loc, {"form": slug, "question": qid}))
+            return None
+
+    if framework.form not in forms:
+        issues.append(SpecIssue("unknown_form", ("form",), {"form": framework.form}))
+    for k, dimension in enumerate(framework.profile):
+        question = question_of(framework.form, dimension.question, ("profile", k, "question"))
+        options = set(getattr(question, "option_labels", {}) or {})
+        for value in dimension.map:
+            if options and value not in options:
+                issues.append(SpecIssue("unknown_option", ("profile", k, "map"),
+                                        {"value": value, "question": dimension.question}))
+    for i, question in enumerate(framework.questions):
+        for j, indicator in enumerate(question.indicators):
+            if indicator.question is None:
+                continue
+            loc = ("questions", i, "indicators", j, "question")
+            target = question_of(indicator.form or framework.form, indicator.question, loc)
+            if target is None:
+                continue
+            kind = target.type
+            measure = indicator.measure
+            fits = ((measure == "top2" and kind == "likert")
+                    or (measure in ("mean", "median") and kind in ("scale", "number", "likert"))
+                    or (measure.startswith("share:") and kind in ("single_choice",
+                                                                  "multiple_choice")
+                        and measure[6:] in target.option_labels))
+            if not fits:
+                issues.append(SpecIssue("measure_mismatch",
+                                        ("questions", i, "indicators", j, "measure"),
+                                        {"measure": measure, "type": kind,
+                                         "question": indicator.question}))
+    if issues:
+        raise SpecError(str(path), located(issues, root))

@@ -1,0 +1,125 @@
+"""Who took part, compared with the population: shares, ratios, dissimilarity, chi-square.
+
+For one dimension (age band, sex, commune or group of communes, CSP), the respondents'
+distribution is set against the census shares. Cells whose expected count is under 5 are
+merged (smallest with the next smallest) before the chi-square test, and the merge is stated.
+A plain-French verdict names the groups over- and under-represented.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from scipy.stats import chi2 as chi2_distribution
+
+from workbench.reports.formatting import french_number
+
+__all__ = ["Comparison", "ComparisonRow", "chi_square", "compare", "dissimilarity"]
+
+OVER, UNDER = 1.2, 0.8  # representation ratios beyond which a group is called out
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    category: str
+    respondents: float
+    respondent_share: float  # %
+    population_share: float  # %
+    ratio: float | None  # respondent share / population share
+
+
+@dataclass(frozen=True)
+class Comparison:
+    dimension: str
+    rows: tuple[ComparisonRow, ...]
+    respondents: float
+    dissimilarity: float  # Duncan index, in % of respondents to move
+    chi2: float | None
+    dof: int
+    p_value: float | None
+    merged: tuple[str, ...]  # sentences on the cells merged for the test
+    verdict: tuple[str, ...]
+
+
+def dissimilarity(sample: Mapping[str, float], population: Mapping[str, float]) -> float:
+    """Duncan's index: half the sum of absolute share differences (0–100)."""
+    total = sum(sample.values())
+    keys = set(sample) | set(population)
+    return 50 * sum(abs(sample.get(k, 0) / total - population.get(k, 0)) for k in keys)
+
+
+def chi_square(observed: list[float], expected_shares: list[float],
+               labels: list[str]) -> tuple[float, int, float, list[str]]:
+    """Goodness of fit after merging cells whose expected count is under 5.
+
+    Returns the statistic, degrees of freedom, p-value and the merges made (French).
+    """
+    n = sum(observed)
+    total_share = sum(expected_shares)
+    cells = [[o, n * e / total_share, label]
+             for o, e, label in zip(observed, expected_shares, labels, strict=True)]
+    merges: list[str] = []
+    while len(cells) > 2 and min(c[1] for c in cells) < 5:
+        cells.sort(key=lambda c: c[1])
+        small, other = cells[0], cells[1]
+        merges.append(f"« {small[2]} » regroupé avec « {other[2]} » (effectif attendu "
+                      f"{french_number(round(small[1], 1))} < 5)")
+        cells = [[small[0] + other[0], small[1] + other[1], f"{other[2]} + {small[2]}"],
+                 *cells[2:]]
+    statistic = sum((o - e) ** 2 / e for o, e, _label in cells if e > 0)
+    dof = len(cells) - 1
+    return statistic, dof, float(chi2_distribution.sf(statistic, dof)), merges
+
+
+def _p_value(p: float) -> str:
+    return "< 0,001" if p < 0.001 else "= " + f"{p:.3f}".replace(".", ",")
+
+
+def _percent(value: float) -> str:
+    return f"{french_number(round(value))} %"
+
+
+def compare(dimension: str, sample: Mapping[str, float], population: Mapping[str, float],
+            who: Callable[[str], str] = lambda c: c,
+            label: Callable[[str], str] = lambda c: c) -> Comparison:
+    """Compare respondents' counts per category with population shares (any scale).
+
+    ``who`` turns a category into a French group ("les 60-74 ans"); ``label`` names it in
+    tables. Categories of the sample absent from the population are ignored (say, "not
+    answered").
+    """
+    kept = {k: v for k, v in sample.items() if k in population}
+    n = sum(kept.values())
+    total = sum(population.values())
+    rows = []
+    verdict: list[str] = []
+    for key, pop in population.items():
+        count = kept.get(key, 0.0)
+        mine = 100 * count / n if n else 0.0
+        theirs = 100 * pop / total
+        ratio = mine / theirs if theirs else None
+        rows.append(ComparisonRow(label(key), count, mine, theirs, ratio))
+        if ratio is not None and n and count >= 5 and ratio >= OVER:
+            verdict.append(f"{who(key)} sont sur-représentés ({_percent(mine)} des répondants "
+                           f"contre {_percent(theirs)} de la population).")
+        elif ratio is not None and n and ratio <= UNDER:
+            verdict.append(f"{who(key)} sont sous-représentés ({_percent(mine)} des "
+                           f"répondants contre {_percent(theirs)} de la population).")
+    statistic = p_value = None
+    dof, merges = 0, []
+    if n and len(population) > 1:
+        statistic, dof, p_value, merges = chi_square(
+            [kept.get(k, 0.0) for k in population], list(population.values()),
+            [label(k) for k in population])
+        if p_value < 0.05:
+            verdict.insert(0, f"Les répondants diffèrent nettement de la population par "
+                              f"{dimension} (χ² = {french_number(round(statistic, 1))}, "
+                              f"{dof} ddl, p {_p_value(p_value)}).")
+        else:
+            verdict.insert(0, f"Pas d'écart significatif avec la population par {dimension} "
+                              f"(p {_p_value(p_value)}).")
+    if n and not any("représentés" in v for v in verdict):
+        verdict.append("Aucun groupe n'est nettement sur- ou sous-représenté.")
+    return Comparison(dimension, tuple(rows), n, dissimilarity(kept, population) if n else 0.0,
+                      statistic, dof, p_value, tuple(merges), tuple(verdict))
