@@ -20,9 +20,18 @@ def main() -> None:
 
 
 def _register() -> None:
-    from workbench.cli import db, demo, forms, invitations, report, responses, serve
+    from workbench.cli import (
+        db,
+        demo,
+        evaluation,
+        forms,
+        invitations,
+        report,
+        responses,
+        serve,
+    )
 
-    for module in (db, demo, forms, invitations, report, responses):
+    for module in (db, demo, evaluation, forms, invitations, report, responses):
         main.add_command(module.group)
     main.add_command(serve.serve)
 

@@ -27,8 +27,9 @@ class CrossTab:
 
     rows: tuple[str, ...]
     columns: tuple[str, ...]
-    counts: tuple[tuple[float, ...], ...]
+    counts: tuple[tuple[float, ...], ...]  # weighted when weights were given
     hidden: frozenset[tuple[int, int]]
+    people: tuple[tuple[int, ...], ...] = ()  # unweighted: who is behind each cell
 
     def grid(self) -> list[list[float]]:
         """Counts with a total column and a total row."""
@@ -37,10 +38,16 @@ class CrossTab:
         return [*rows, totals]
 
     def shown(self, threshold: int | None = None) -> list[list[object]]:
-        """The grid for display: numbers, or "< 5" where suppressed."""
-        mark = f"< {threshold or small_cell_threshold()}"
-        return [[mark if (i, j) in self.hidden else round(v, 1) for j, v in enumerate(row)]
+        """The grid for display: numbers; "< 5" for a small cell, "s" (secret) for a cell
+        hidden only so that a small one cannot be deduced."""
+        threshold = threshold or small_cell_threshold()
+        people = self.people_grid()
+        return [[(f"< {threshold}" if 0 < people[i][j] < threshold else "s")
+                 if (i, j) in self.hidden else round(v, 1) for j, v in enumerate(row)]
                 for i, row in enumerate(self.grid())]
+
+    def people_grid(self) -> list[list[float]]:
+        return _with_margins(self.people)
 
 
 def _with_margins(counts: Sequence[Sequence[float]]) -> list[list[float]]:
@@ -92,4 +99,5 @@ def crosstab(rows: Sequence[str], columns: Sequence[str], row_values: Sequence[s
         weighted[pair] += w
     raw = [[people.get((r, c), 0) for c in columns] for r in rows]
     counts = tuple(tuple(weighted.get((r, c), 0.0) for c in columns) for r in rows)
-    return CrossTab(tuple(rows), tuple(columns), counts, suppress(raw, threshold))
+    return CrossTab(tuple(rows), tuple(columns), counts, suppress(raw, threshold),
+                    tuple(tuple(r) for r in raw))

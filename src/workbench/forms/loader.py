@@ -79,6 +79,7 @@ def issue_from_pydantic(error: dict) -> SpecIssue:
         ctx["types"] = ", ".join(QUESTION_TYPES)
     if kind == "literal_error":
         ctx["input"] = error.get("input")
+        ctx["expected"] = str(ctx.get("expected", "")).replace(" or ", " ou ")
     ctx.setdefault("msg", error.get("msg"))
     return SpecIssue(kind, loc, ctx)
 

@@ -20,7 +20,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["answer", "form", "form_version", "invitation", "metadata", "response",
+__all__ = ["answer", "evaluation_finding", "evaluation_recommendation", "form", "form_version",
+           "invitation", "metadata", "response",
            "response_identity", "session_presence", "session_release", "workshop_session"]
 
 metadata = MetaData(
@@ -123,4 +124,26 @@ session_presence = Table(
            primary_key=True),
     Column("presence_id", String(32), primary_key=True),
     Column("last_seen", DateTime, nullable=False),
+)
+
+# Evaluations: what staff conclude (findings per evaluative question) and recommend.
+evaluation_finding = Table(
+    "evaluation_finding",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("evaluation", String(64), nullable=False, index=True),
+    Column("question_id", String(64), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+evaluation_recommendation = Table(
+    "evaluation_recommendation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("evaluation", String(64), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("addressee", Text, nullable=False),
+    Column("priority", String(10), nullable=False),
+    Column("created_at", DateTime, nullable=False),
 )
