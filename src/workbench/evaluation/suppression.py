@@ -43,11 +43,15 @@ class CrossTab:
         threshold = threshold or small_cell_threshold()
         people = self.people_grid()
         return [[(f"< {threshold}" if 0 < people[i][j] < threshold else "s")
-                 if (i, j) in self.hidden else round(v, 1) for j, v in enumerate(row)]
+                 if (i, j) in self.hidden else _number(v) for j, v in enumerate(row)]
                 for i, row in enumerate(self.grid())]
 
     def people_grid(self) -> list[list[float]]:
         return _with_margins(self.people)
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else round(value, 1)
 
 
 def _with_margins(counts: Sequence[Sequence[float]]) -> list[list[float]]:

@@ -20,8 +20,8 @@ from workbench.reports.data import FormAnswers, form_answers
 from workbench.reports.formatting import french_date, french_number
 from workbench.workshops.results import small_cell_threshold
 
-__all__ = ["Evaluation", "context", "cover", "findings", "free_text", "load", "method",
-           "representativeness", "results", "weighting"]
+__all__ = ["Evaluation", "context", "cover", "crosstabs", "findings", "free_text", "load",
+           "method", "representativeness", "results", "weighting"]
 
 
 @dataclass
@@ -260,3 +260,49 @@ def free_text(evaluation: Evaluation) -> list:
                 [[", ".join(t.terms), t.size, " / ".join(f"« {q} »" for q in t.quotes)]
                  for t in summary.themes], sheet=f"Thèmes {question.id}"))
     return blocks or [Text("Pas de question ouverte avec assez de réponses.")]
+
+
+AGREEMENT = {1: "Pas d'accord", 2: "Pas d'accord", 3: "Ni l'un ni l'autre", 4: "D'accord",
+             5: "D'accord", "nsp": "Ne se prononce pas"}
+
+
+def crosstabs(evaluation: Evaluation) -> list:
+    """Agreement with each likert question of the indicators, by profile margin (age, size of
+    commune…), with small cells and the cells that would reveal them suppressed."""
+    from workbench.evaluation.suppression import crosstab
+
+    threshold = small_cell_threshold()
+    likert = []
+    for question in evaluation.framework.questions:
+        for indicator in question.indicators:
+            if indicator.question and indicator.measure == "top2" \
+                    and indicator.question not in likert:
+                likert.append(indicator.question)
+    columns = ["D'accord", "Ni l'un ni l'autre", "Pas d'accord", "Ne se prononce pas"]
+    blocks: list = []
+    for dimension in evaluation.framework.profile:
+        if dimension.census == "commune":
+            continue
+        for qid in likert:
+            label = evaluation.data.spec.question(qid).label
+            pairs = [(row[dimension.census], AGREEMENT[answers[qid]])
+                     for row, answers in zip(evaluation.respondents.profile,
+                                             evaluation.respondents.answers, strict=True)
+                     if answers.get(qid) in AGREEMENT
+                     and row[dimension.census] != analysis.UNKNOWN]
+            if not pairs:
+                continue
+            categories = sorted({p[0] for p in pairs})
+            table = crosstab(categories, columns, [p[0] for p in pairs], [p[1] for p in pairs],
+                             threshold=threshold)
+            shown = table.shown(threshold)
+            rows = [[category, *shown[i]] for i, category in enumerate(categories)]
+            rows.append(["Ensemble", *shown[-1]])
+            blocks.append(Table(
+                f"{label} — selon {dimension.label}",
+                [dimension.label.capitalize(), *columns, "Total"], rows,
+                sheet=f"{qid} x {dimension.census}"[:31],
+                note=f"Effectifs non pondérés. « < {threshold} » : moins de {threshold} "
+                     "personnes ; « s » : case masquée pour qu'une petite case ne puisse pas "
+                     "être déduite des totaux."))
+    return blocks
