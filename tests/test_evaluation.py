@@ -317,3 +317,26 @@ def test_the_staff_page_records_a_finding_and_escapes_text(demo_url) -> None:
     assert "&lt;img src=x" in page.findings.value and "<img" not in page.findings.value
     page.weighted.value = True
     assert "<td class='wb-num'>" in page.framework_table.value
+
+
+def test_an_insee_workbook_with_title_lines_is_imported(tmp_path, monkeypatch) -> None:
+    """INSEE publishes XLSX files whose header (CODGEO…) comes after a few title lines."""
+    import csv
+
+    from openpyxl import Workbook
+
+    from workbench.evaluation.census import import_insee_structure
+
+    monkeypatch.setenv("WORKBENCH_CENSUS_FILE", str(tmp_path / "census.csv"))
+    source = FIXTURES / "census" / "base-cc-evol-struct-pop-2019-extrait.csv"
+    rows = list(csv.reader(source.open(encoding="utf-8"), delimiter=";"))
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Évolution et structure de la population en 2019"])
+    sheet.append(["Source : Insee"])
+    sheet.append([])
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "base-cc-evol-struct-pop-2019.xlsx"
+    book.save(path)
+    assert import_insee_structure(path) == ("2019", 3)

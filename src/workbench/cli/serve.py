@@ -8,6 +8,7 @@ import click
 
 from workbench.cli.common import fail
 from workbench.i18n import _
+from workbench.settings import project_home
 
 
 @click.command("serve", help=_("Serve the public app (participant pages) and the staff app "
@@ -68,6 +69,10 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
         staff_base = f"http://{host}:{staff_port}"
         click.secho(_("Staff app (facilitator console): {url}").format(
             url=f"{staff_base}/voila/render/console.ipynb?token={token}"), bold=True)
+        for framework in sorted((project_home() / "data" / "evaluations").glob("*.yaml")):
+            click.echo(_("Evaluation '{slug}': {url}").format(
+                slug=framework.stem, url=f"{staff_base}/voila/render/evaluation.ipynb?"
+                f"evaluation={framework.stem}&token={token}"))
         if generated:
             click.echo(_("Staff token generated for this run (set WORKBENCH_STAFF_TOKEN to "
                          "choose it): {token}").format(token=token))

@@ -9,6 +9,7 @@ Deterministic for the same answers.
 from __future__ import annotations
 
 import itertools
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ def summarise(texts: Sequence[str], top: int = 15, themes: int = 5) -> TextSumma
     usable = [i for i, d in enumerate(documents) if d]
     if len(usable) >= 2 * themes and themes > 0:
         from sklearn.decomposition import NMF
+        from sklearn.exceptions import ConvergenceWarning
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         vectorizer = TfidfVectorizer(min_df=2, ngram_range=(1, 2), max_features=2000)
@@ -70,7 +72,11 @@ def summarise(texts: Sequence[str], top: int = 15, themes: int = 5) -> TextSumma
         count = min(themes, matrix.shape[1] - 1, len(usable) - 1)
         if count >= 1:
             model = NMF(n_components=count, init="nndsvda", random_state=SEED, max_iter=400)
-            weights = model.fit_transform(matrix)
+            with warnings.catch_warnings():
+                # Very repetitive answers may stop at the iteration cap: the themes are still
+                # usable (and deterministic); staff need no warning about it.
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                weights = model.fit_transform(matrix)
             vocabulary = vectorizer.get_feature_names_out()
             main = weights.argmax(axis=1)
             for k in range(count):
