@@ -24,6 +24,7 @@ def _register() -> None:
         db,
         demo,
         evaluation,
+        foresight,
         forms,
         invitations,
         report,
@@ -31,7 +32,7 @@ def _register() -> None:
         serve,
     )
 
-    for module in (db, demo, evaluation, forms, invitations, report, responses):
+    for module in (db, demo, evaluation, foresight, forms, invitations, report, responses):
         main.add_command(module.group)
     main.add_command(serve.serve)
 

@@ -1,0 +1,87 @@
+"""``workbench foresight``: MICMAC, MACTOR and morphological analysis from files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from workbench.cli.common import WorkbenchGroup
+from workbench.i18n import _
+
+FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@click.group("foresight", cls=WorkbenchGroup, help=_("Foresight: structural analysis, actors, "
+                                                     "scenarios."))
+def group() -> None:
+    """Foresight commands."""
+
+
+def _print_json(data: dict) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@group.command("micmac", help=_("Structural analysis of a direct influence matrix "
+                                "(CSV or XLSX, cells 0-3 or P)."))
+@click.argument("matrix", type=FILE)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the JSON result."))
+@click.option("--potential", default=3.0, show_default=True, type=click.FloatRange(0, 3),
+              help=_("Value of P in the potential matrix."))
+def micmac(matrix: Path, as_json: bool, potential: float) -> None:
+    from workbench.foresight.micmac import analyse, read_matrix
+
+    result = analyse(*read_matrix(matrix), potential=potential)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    click.echo(_("{n} variables; indirect rankings stable at k = {k}.").format(
+        n=len(result.variables), k=result.k))
+    for name, influence, dependence in zip(result.variables, result.direct.influence,
+                                           result.direct.dependence, strict=True):
+        click.echo(_("{name}: influence {influence:g}, dependence {dependence:g}, "
+                     "{quadrant} (indirect: {indirect})").format(
+            name=name, influence=influence, dependence=dependence,
+            quadrant=result.classification[name],
+            indirect=result.indirect_classification[name]))
+
+
+@group.command("mactor", help=_("Actors' balance of power and positions (YAML: actors, "
+                                "objectives, mid, mao)."))
+@click.argument("file", type=FILE)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the JSON result."))
+@click.option("--include-diagonal", is_flag=True,
+              help=_("Count MIDI's diagonal in the balance of power r*."))
+def mactor(file: Path, as_json: bool, include_diagonal: bool) -> None:
+    from workbench.foresight.mactor import load_mactor
+
+    result = load_mactor(file, include_diagonal)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    for name, influence, dependence, r in zip(result.actors, result.influence,
+                                              result.dependence, result.r_star, strict=True):
+        click.echo(_("{name}: influence {influence:g}, dependence {dependence:g}, "
+                     "r* {r:.2f}").format(name=name, influence=influence,
+                                          dependence=dependence, r=r))
+
+
+@group.command("morpho", help=_("Count (and list) the scenarios of a morphological space "
+                                "(YAML: components, exclusions, preferred)."))
+@click.argument("file", type=FILE)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the JSON result."))
+@click.option("--list", "listing", is_flag=True, help=_("List the feasible scenarios."))
+def morpho(file: Path, as_json: bool, listing: bool) -> None:
+    from workbench.foresight.morpho import load_morphology
+
+    space = load_morphology(file)
+    if as_json:
+        _print_json(space.to_json(listing=listing))
+        return
+    click.echo(_("{raw} scenarios in the space, {feasible} feasible.").format(
+        raw=space.raw_count, feasible=space.feasible_count()))
+    if listing:
+        for number, scenario in enumerate(space.scenarios(), start=1):
+            click.echo(f"{number}. " + " ; ".join(
+                f"{c} = {v}" for c, v in zip(space.components, scenario, strict=True)))

@@ -1,0 +1,156 @@
+"""Morphological analysis: scenarios as one configuration per component, minus exclusions.
+
+The number of feasible scenarios is counted without enumerating them: components are taken
+in order and the count is carried over the configurations of the earlier components that
+still have exclusions with later ones (dynamic programming over that frontier). Scenarios are
+enumerated lazily (a generator with pruning) for listing and filtering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from math import prod
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+
+__all__ = ["Morphology", "load_morphology", "parse_morphology"]
+
+
+@dataclass(frozen=True)
+class Morphology:
+    components: tuple[str, ...]
+    configurations: tuple[tuple[str, ...], ...]
+    exclusions: frozenset[frozenset[tuple[int, int]]]  # {(component, configuration), ...}
+    preferred: dict[int, frozenset[int]]  # component → allowed configurations (if given)
+
+    @property
+    def raw_count(self) -> int:
+        return prod(len(c) for c in self.configurations)
+
+    def _allowed(self, component: int) -> list[int]:
+        options = range(len(self.configurations[component]))
+        chosen = self.preferred.get(component)
+        return [c for c in options if chosen is None or c in chosen]
+
+    def _excluded(self) -> dict[int, list[tuple[int, int, int]]]:
+        """For each component, exclusions with an earlier one: (its config, earlier, config)."""
+        out: dict[int, list[tuple[int, int, int]]] = {}
+        for pair in self.exclusions:
+            (a, x), (b, y) = sorted(pair)
+            out.setdefault(b, []).append((y, a, x))
+        return out
+
+    def feasible_count(self) -> int:
+        excluded = self._excluded()
+        last_use = {}
+        for later, rules in excluded.items():
+            for _y, earlier, _x in rules:
+                last_use[earlier] = max(last_use.get(earlier, -1), later)
+        # state: tuple of (component, configuration) still needed by later exclusions
+        states: dict[tuple[tuple[int, int], ...], int] = {(): 1}
+        for component in range(len(self.components)):
+            rules = excluded.get(component, [])
+            following: dict[tuple[tuple[int, int], ...], int] = {}
+            for state, count in states.items():
+                chosen = dict(state)
+                for option in self._allowed(component):
+                    if any(y == option and chosen.get(a) == x for y, a, x in rules):
+                        continue
+                    kept = {c: v for c, v in chosen.items() if last_use.get(c, -1) > component}
+                    if last_use.get(component, -1) > component:
+                        kept[component] = option
+                    key = tuple(sorted(kept.items()))
+                    following[key] = following.get(key, 0) + count
+            states = following
+        return sum(states.values())
+
+    def scenarios(self) -> Iterator[tuple[str, ...]]:
+        """Every feasible scenario, lazily, in lexicographic order."""
+        excluded = self._excluded()
+
+        def extend(prefix: list[int]) -> Iterator[tuple[str, ...]]:
+            component = len(prefix)
+            if component == len(self.components):
+                yield tuple(self.configurations[i][c] for i, c in enumerate(prefix))
+                return
+            for option in self._allowed(component):
+                if any(y == option and prefix[a] == x
+                       for y, a, x in excluded.get(component, [])):
+                    continue
+                yield from extend([*prefix, option])
+
+        yield from extend([])
+
+    def to_json(self, listing: bool = False, limit: int = 10_000) -> dict:
+        out: dict = {"components": {name: list(conf) for name, conf in
+                                    zip(self.components, self.configurations, strict=True)},
+                     "raw_count": self.raw_count, "feasible_count": self.feasible_count()}
+        if listing:
+            out["scenarios"] = []
+            for scenario in self.scenarios():
+                if len(out["scenarios"]) >= limit:
+                    out["truncated"] = True
+                    break
+                out["scenarios"].append(dict(zip(self.components, scenario, strict=True)))
+        return out
+
+
+def parse_morphology(data: dict, source: str = "") -> Morphology:
+    """Build the space from ``components``, ``exclusions`` and optional ``preferred``."""
+    components = data.get("components") if isinstance(data, dict) else None
+    if not isinstance(components, dict) or not components:
+        raise WorkbenchError(_("{file}: 'components' must map each component to its "
+                               "configurations.").format(file=source))
+    names = [str(n) for n in components]
+    configurations = []
+    for name, options in components.items():
+        if not isinstance(options, list) or len(options) < 1:
+            raise WorkbenchError(_("{file}: component '{name}' needs a list of "
+                                   "configurations.").format(file=source, name=name))
+        configurations.append(tuple(str(o) for o in options))
+
+    def locate(text: object, where: str) -> tuple[int, int]:
+        component, sep, configuration = str(text).partition("=")
+        if not sep or component.strip() not in names:
+            raise WorkbenchError(_("{file}: {where}: '{text}' must read "
+                                   "<component>=<configuration>.").format(
+                file=source, where=where, text=text))
+        index = names.index(component.strip())
+        if configuration.strip() not in configurations[index]:
+            raise WorkbenchError(_("{file}: {where}: '{configuration}' is not a configuration "
+                                   "of '{component}'.").format(
+                file=source, where=where, configuration=configuration.strip(),
+                component=component.strip()))
+        return index, configurations[index].index(configuration.strip())
+
+    exclusions = set()
+    for n, pair in enumerate(data.get("exclusions") or [], start=1):
+        where = _("exclusion {n}").format(n=n)
+        if not isinstance(pair, list) or len(pair) != 2:
+            raise WorkbenchError(_("{file}: {where}: a pair of configurations is expected.")
+                                 .format(file=source, where=where))
+        first, second = locate(pair[0], where), locate(pair[1], where)
+        if first[0] == second[0]:
+            raise WorkbenchError(_("{file}: {where}: both configurations belong to the same "
+                                   "component.").format(file=source, where=where))
+        exclusions.add(frozenset((first, second)))
+    preferred: dict[int, set[int]] = {}
+    for n, text in enumerate(data.get("preferred") or [], start=1):
+        component, configuration = locate(text, _("preferred {n}").format(n=n))
+        preferred.setdefault(component, set()).add(configuration)
+    return Morphology(tuple(names), tuple(configurations), frozenset(exclusions),
+                      {k: frozenset(v) for k, v in preferred.items()})
+
+
+def load_morphology(path: Path) -> Morphology:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise WorkbenchError(_("{file}: unreadable ({error}).").format(file=path.name,
+                                                                      error=error)) from None
+    return parse_morphology(data, path.name)

@@ -1,0 +1,176 @@
+"""Foresight methods on published and hand-computed examples; file errors in French."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workbench.cli import main
+from workbench.errors import WorkbenchError
+from workbench.foresight import mactor, micmac
+from workbench.foresight.morpho import parse_morphology
+
+from .conftest import ROOT
+
+EXAMPLES = ROOT / "data" / "examples"
+
+
+# Morphological analysis -----------------------------------------------------------------------
+
+def test_the_lipsor_example_space_counts_2916_scenarios() -> None:
+    components = {f"C{i}": [f"c{i}{j}" for j in range(size)]
+                  for i, size in enumerate([3, 3, 3, 3, 3, 3, 4], start=1)}
+    space = parse_morphology({"components": components})
+    assert space.raw_count == space.feasible_count() == 2916
+
+
+def brute_force(components: dict, exclusions: list) -> int:
+    names = list(components)
+    count = 0
+    for scenario in itertools.product(*components.values()):
+        chosen = {f"{n}={v}" for n, v in zip(names, scenario, strict=True)}
+        count += not any(a in chosen and b in chosen for a, b in exclusions)
+    return count
+
+
+spaces = st.lists(st.integers(1, 4), min_size=1, max_size=6).flatmap(
+    lambda sizes: st.tuples(
+        st.just({f"K{i}": [f"v{j}" for j in range(n)] for i, n in enumerate(sizes)}),
+        st.lists(st.tuples(st.integers(0, len(sizes) - 1), st.integers(0, 3),
+                           st.integers(0, len(sizes) - 1), st.integers(0, 3)), max_size=8)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(spaces)
+def test_counting_without_enumerating_equals_brute_force(space) -> None:
+    components, raw_pairs = space
+    names = list(components)
+    exclusions = [[f"{names[a]}={components[names[a]][x % len(components[names[a]])]}",
+                   f"{names[b]}={components[names[b]][y % len(components[names[b]])]}"]
+                  for a, x, b, y in raw_pairs if a != b]
+    morphology = parse_morphology({"components": components, "exclusions": exclusions})
+    expected = brute_force(components, exclusions)
+    assert morphology.feasible_count() == expected
+    assert sum(1 for _ in morphology.scenarios()) == expected
+
+
+def test_a_large_space_is_counted_and_listed_lazily() -> None:
+    components = {f"C{i}": [f"c{j}" for j in range(6)] for i in range(10)}
+    exclusions = [[f"C{i}=c0", f"C{i + 1}=c1"] for i in range(9)]
+    space = parse_morphology({"components": components, "exclusions": exclusions})
+    assert space.raw_count == 6 ** 10
+    assert space.feasible_count() < space.raw_count
+    first = next(space.scenarios())
+    assert first == ("c0", "c0", "c0", "c0", "c0", "c0", "c0", "c0", "c0", "c0")
+
+
+def test_preferred_configurations_restrict_the_space() -> None:
+    data = {"components": {"A": ["a1", "a2"], "B": ["b1", "b2", "b3"]},
+            "preferred": ["A=a2"]}
+    assert parse_morphology(data).feasible_count() == 3
+
+
+def test_morphology_errors_are_french() -> None:
+    with pytest.raises(WorkbenchError, match="« Z=z » doit s'écrire <composante>=<configuration>"):
+        parse_morphology({"components": {"A": ["a"]}, "exclusions": [["A=a", "Z=z"]]}, "f.yaml")
+    with pytest.raises(WorkbenchError, match="« b » n'est pas une configuration de « A »"):
+        parse_morphology({"components": {"A": ["a"], "B": ["x"]},
+                          "exclusions": [["A=b", "B=x"]]}, "f.yaml")
+
+
+# MICMAC ---------------------------------------------------------------------------------------
+
+def test_micmac_on_a_hand_computed_matrix() -> None:
+    # a→b, b→c, c→a, c→b. By hand: M⁴ rows (2, 3, 4), columns (2, 4, 3); M⁵ rows (3, 4, 5),
+    # columns (3, 5, 4): the same rankings, so the rule stops at k = 4 (k = 2→3 and 3→4 differ).
+    cells = [["0", "1", "0"], ["0", "0", "1"], ["1", "1", "0"]]
+    result = micmac.analyse(["a", "b", "c"], cells)
+    assert result.direct.influence == (1, 1, 2) and result.direct.dependence == (1, 2, 1)
+    assert result.k == 4
+    scale = 4 / 9  # indirect sums rescaled to the direct total (4)
+    assert result.indirect.influence == pytest.approx((2 * scale, 3 * scale, 4 * scale),
+                                                      abs=1e-4)
+    assert result.indirect.dependence == pytest.approx((2 * scale, 4 * scale, 3 * scale),
+                                                       abs=1e-4)
+    power = np.linalg.matrix_power(np.array(cells, dtype=float), 4)
+    assert micmac.ranking(power.sum(axis=1)) == micmac.ranking(
+        np.array(result.indirect.influence))
+
+
+def test_potential_influences_count_only_in_the_potential_matrix() -> None:
+    cells = [["0", "P", "1"], ["1", "0", "0"], ["2", "1", "0"]]
+    result = micmac.analyse(["x", "y", "z"], cells, potential=3)
+    assert result.direct.influence[0] == 1
+    assert result.potential_direct.influence[0] == 4
+
+
+def test_the_example_matrix_gives_the_documented_json(tmp_path) -> None:
+    done = CliRunner().invoke(main, ["foresight", "micmac", str(EXAMPLES / "micmac-mobilite.csv"),
+                                     "--json"])
+    assert done.exit_code == 0, done.output
+    data = json.loads(done.output)
+    assert set(data) >= {"variables", "k", "direct", "indirect", "classification"}
+    assert len(data["direct"]["influence"]) == len(data["variables"]) == 7
+    assert data["classification"]["Télétravail"] == "influente"
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (";A;B;C\nA;0;1;1\nB;1;0;1\n", "n'est pas carré (2 lignes de variables pour 3"),
+    (";A;B;C\nA;0;1;5\nB;0;0;1\nC;1;1;0\n",
+     "ligne 2, colonne 4 (A → C) : « 5 » n'est pas permis"),
+    (";A;B\nA;0;1\nX;1;0\n", "ligne 3, colonne 1 : variable inconnue « X »"),
+])
+def test_bad_matrices_get_french_errors_with_row_and_column(tmp_path, content, message) -> None:
+    path = tmp_path / "matrice.csv"
+    path.write_text(content)
+    with pytest.raises(WorkbenchError, match=re.escape(message)):
+        micmac.read_matrix(path)
+
+
+# MACTOR ---------------------------------------------------------------------------------------
+
+def test_mactor_on_a_hand_checked_three_actor_example() -> None:
+    mid = [[0, 2, 1], [3, 0, 0], [1, 2, 0]]
+    # MIDI by hand (min rule): e.g. A→B = 2 + min(A→C, C→B) = 2 + min(1, 2) = 3.
+    expected_midi = [[3, 3, 1], [3, 2, 1], [3, 3, 1]]
+    mao = [[2, -1], [1, 1], [-3, 2]]
+    result = mactor.analyse(["A", "B", "C"], ["o1", "o2"], mid, mao)
+    assert result.midi.tolist() == expected_midi
+    assert result.influence.tolist() == [4, 4, 6]  # diagonal excluded
+    assert result.dependence.tolist() == [6, 6, 2]
+    # r = (Mi / ΣMi) · Mi / (Mi + Di): A = B = 4/14 · 4/10, C = 6/14 · 6/8; r* = 3 r / Σr.
+    r = np.array([4 / 14 * 0.4, 4 / 14 * 0.4, 6 / 14 * 0.75])
+    assert result.r_star == pytest.approx(3 * r / r.sum())
+    assert result.r_star.mean() == pytest.approx(1.0)
+    assert result.convergence[2][0, 1] == 1.5 and result.divergence[2][0, 1] == 1.0
+    assert result.divergence[2][0, 2] == 4.0 and result.convergence[2][0, 2] == 0.0
+    assert result.convergence[2][1, 2] == 1.5 and result.divergence[2][1, 2] == 2.0
+    assert result.mao[1].tolist() == [[1, -1], [1, 1], [-1, 1]]
+    assert result.mao[3][2, 0] == pytest.approx(-3 * result.r_star[2])
+    assert result.agreement[2].tolist() == [3, 3] and result.disagreement[2].tolist() == [-3, -1]
+
+
+def test_the_diagonal_option_changes_r_star_and_keeps_its_mean() -> None:
+    path = EXAMPLES / "mactor-mobilite.yaml"
+    without, with_diagonal = mactor.load_mactor(path), mactor.load_mactor(path, True)
+    assert with_diagonal.r_star.mean() == pytest.approx(1.0)
+    assert not np.allclose(without.r_star, with_diagonal.r_star)
+    data = with_diagonal.to_json()
+    assert data["r_star_includes_diagonal"] is True
+    assert set(data) >= {"actors", "midi", "influence", "dependence", "r_star", "convergence",
+                         "divergence"}
+    assert set(data["convergence"]) == {"1", "2", "3"}
+
+
+def test_a_mactor_value_out_of_range_is_named(tmp_path) -> None:
+    path = tmp_path / "acteurs.yaml"
+    path.write_text("actors: [A, B]\nobjectives: [o]\nmid: [[0, 5], [1, 0]]\nmao: [[1], [2]]\n")
+    with pytest.raises(WorkbenchError, match=re.escape("« mid », ligne 1, colonne 2 : « 5 »")):
+        mactor.load_mactor(path)
