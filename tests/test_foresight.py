@@ -174,3 +174,32 @@ def test_a_mactor_value_out_of_range_is_named(tmp_path) -> None:
     path.write_text("actors: [A, B]\nobjectives: [o]\nmid: [[0, 5], [1, 0]]\nmao: [[1], [2]]\n")
     with pytest.raises(WorkbenchError, match=re.escape("« mid », ligne 1, colonne 2 : « 5 »")):
         mactor.load_mactor(path)
+
+
+@pytest.mark.xdist_group("reports")
+def test_the_prospective_report_has_its_charts(tmp_path, monkeypatch, sqlite_engine) -> None:
+    from workbench.reports.catalogue import find_report
+    from workbench.reports.run import run_report
+
+    from .conftest import sqlite_url
+
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
+    result = run_report(find_report("prospective"), {"study": "mobilite-2040", "year": 2026},
+                        2026, tmp_path / "out")
+    assert result.ok, result.error
+    text = (result.folder / "prospective.html").read_text()
+    assert text.count("<svg") >= 6
+    for heading in ("Analyse structurelle (MICMAC)", "Rapports de force entre acteurs",
+                    "scénarios possibles", "Graphe des convergences entre acteurs"):
+        assert heading in text
+    manifest = json.loads((result.folder / "manifest.json").read_text())
+    assert {i["name"] for i in manifest["inputs"]} == {
+        "prospective:mobilite-2040:micmac", "prospective:mobilite-2040:mactor",
+        "prospective:mobilite-2040:morpho"}
+
+
+def test_an_unknown_study_is_named() -> None:
+    from workbench.foresight.study import load_study
+
+    with pytest.raises(WorkbenchError, match="Pas d'étude prospective « inconnue »"):
+        load_study("inconnue")

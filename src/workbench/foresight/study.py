@@ -1,0 +1,45 @@
+"""A foresight study: ``data/foresight/<slug>/study.yaml`` naming its input files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+from workbench.settings import project_home
+
+__all__ = ["Study", "load_study"]
+
+
+@dataclass
+class Study:
+    slug: str
+    folder: Path
+    title: str
+    context: str = ""
+    micmac: Path | None = None
+    mactor: Path | None = None
+    morpho: Path | None = None
+    variables: dict[str, str] = field(default_factory=dict)
+
+
+def load_study(slug: str, root: Path | None = None) -> Study:
+    import yaml
+
+    folder = (root or project_home() / "data" / "foresight") / slug
+    path = folder / "study.yaml"
+    if "/" in slug or not path.is_file():
+        raise WorkbenchError(_("No foresight study '{slug}' ({file} not found).").format(
+            slug=slug, file=path))
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    files = {}
+    for key in ("micmac", "mactor", "morpho"):
+        if data.get(key):
+            files[key] = folder / str(data[key])
+            if not files[key].is_file():
+                raise WorkbenchError(_("{file}: '{key}' names {target}, which does not exist.")
+                                     .format(file=path, key=key, target=files[key]))
+    return Study(slug, folder, str(data.get("title") or slug), str(data.get("context") or ""),
+                 variables={str(k): str(v) for k, v in (data.get("variables") or {}).items()},
+                 **files)

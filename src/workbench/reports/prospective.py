@@ -1,0 +1,188 @@
+"""The foresight report: variables, structural analysis (MICMAC), actors (MACTOR), scenarios.
+
+Used by ``notebooks/reports/prospective.ipynb``; each function returns blocks to display.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import numpy as np
+
+from workbench.foresight import mactor, micmac
+from workbench.foresight.morpho import load_morphology
+from workbench.foresight.study import Study, load_study
+from workbench.reports.blocks import Cover, Figure, Input, Table, Text, rows_fingerprint
+from workbench.reports.formatting import french_date
+
+__all__ = ["actors", "cover", "load", "scenarios", "structural", "variables"]
+
+QUADRANT_COLOURS = {"influente": "#b2182b", "relais": "#ef8a62", "dépendante": "#2166ac",
+                    "autonome": "#999999", "régulatrice": "#1b7837"}
+WIDTH = 420
+
+
+def _record(name: str, path) -> None:
+    from IPython.display import display
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    count, digest = rows_fingerprint([line] for line in lines)
+    display(Input(name, count, digest))
+
+
+def load(slug: str) -> Study:
+    study = load_study(slug)
+    for key in ("micmac", "mactor", "morpho"):
+        if getattr(study, key):
+            _record(f"prospective:{slug}:{key}", getattr(study, key))
+    return study
+
+
+def cover(study: Study, year: int) -> Cover:
+    return Cover("Rapport de prospective", study.title, str(year) if year else "—",
+                 french_date(date.fromtimestamp(max(
+                     p.stat().st_mtime for p in (study.micmac, study.mactor, study.morpho)
+                     if p))))
+
+
+def variables(study: Study) -> list:
+    blocks: list = [Text(study.context.strip())] if study.context.strip() else []
+    if study.variables:
+        blocks.append(Table("Variables du système", ["Variable", "Description"],
+                            [[k, v] for k, v in study.variables.items()], sheet="Variables"))
+    return blocks
+
+
+def _plane_chart(names, influence, dependence, classes, title: str, axis_x: str,
+                 axis_y: str) -> alt.LayerChart:
+    rows = [{"name": n, "x": float(d), "y": float(i), "class": classes.get(n, "")}
+            for n, i, d in zip(names, influence, dependence, strict=True)]
+    data = alt.Data(values=rows)
+    base = alt.Chart(data).encode(x=alt.X("x:Q", title=axis_x), y=alt.Y("y:Q", title=axis_y))
+    colour = alt.Color("class:N", title=None, scale=alt.Scale(
+        domain=list(QUADRANT_COLOURS), range=list(QUADRANT_COLOURS.values())))
+    points = base.mark_circle(size=90).encode(color=colour)
+    labels = base.mark_text(align="left", dx=7, fontSize=10).encode(text="name:N")
+    mean_x = alt.Chart(alt.Data(values=[{"v": float(np.mean(dependence))}])).mark_rule(
+        strokeDash=[4, 4], color="#888").encode(x="v:Q")
+    mean_y = alt.Chart(alt.Data(values=[{"v": float(np.mean(influence))}])).mark_rule(
+        strokeDash=[4, 4], color="#888").encode(y="v:Q")
+    return (mean_x + mean_y + points + labels).properties(width=WIDTH, height=320,
+                                                          title=title)
+
+
+def structural(study: Study) -> list:
+    if study.micmac is None:
+        return [Text("Pas d'analyse structurelle dans cette étude.")]
+    names, cells = micmac.read_matrix(study.micmac)
+    result = micmac.analyse(names, cells)
+    rows = [[n, result.direct.influence[i], result.direct.dependence[i],
+             round(result.indirect.influence[i], 2), round(result.indirect.dependence[i], 2),
+             result.classification[n], result.indirect_classification[n], result.shifts[n]]
+            for i, n in enumerate(result.variables)]
+    table = Table("Influence et dépendance des variables",
+                  ["Variable", "Influence directe", "Dépendance directe", "Influence indirecte",
+                   "Dépendance indirecte", "Classe (directe)", "Classe (indirecte)",
+                   "Gain de rang (indirect)"], rows, sheet="MICMAC",
+                  note=f"Influences indirectes : M^{result.k}, premier ordre où les classements "
+                       "ne changent plus ; ramenées au total des influences directes.")
+    direct = _plane_chart(result.variables, result.direct.influence, result.direct.dependence,
+                          result.classification, "Plan influence / dépendance directes",
+                          "dépendance", "influence")
+    indirect = _plane_chart(result.variables, result.indirect.influence,
+                            result.indirect.dependence, result.indirect_classification,
+                            "Plan influence / dépendance indirectes", "dépendance",
+                            "influence")
+    direct_rank = micmac.ranking(np.array(result.direct.influence))
+    indirect_rank = micmac.ranking(np.array(result.indirect.influence))
+    shift_rows = []
+    for n, d, i in zip(result.variables, direct_rank, indirect_rank, strict=True):
+        shift_rows += [{"name": n, "stage": "1. direct", "rank": d},
+                       {"name": n, "stage": "2. indirect", "rank": i}]
+    shifts = alt.Chart(alt.Data(values=shift_rows)).mark_line(point=True).encode(
+        x=alt.X("stage:N", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("rank:Q", title="rang d'influence (1 = la plus influente)",
+                scale=alt.Scale(reverse=True)),
+        color=alt.Color("name:N", title=None)).properties(width=260, height=280)
+    links = []
+    position = {n: (result.direct.dependence[i], result.direct.influence[i])
+                for i, n in enumerate(result.variables)}
+    for i, source in enumerate(names):
+        for j, target in enumerate(names):
+            if cells[i][j] == "3":
+                links.append({"x": position[source][0], "y": position[source][1],
+                              "x2": position[target][0], "y2": position[target][1]})
+    graph = direct
+    if links:
+        edges = alt.Chart(alt.Data(values=links)).mark_rule(color="#b2182b", opacity=0.5,
+                                                            strokeWidth=2).encode(
+            x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q")
+        graph = (edges + direct).properties(title="Influences les plus fortes (notées 3)")
+    return [table, Figure("Plan des influences et dépendances directes", direct),
+            Figure("Plan des influences et dépendances indirectes", indirect),
+            Figure("Évolution du classement, du direct à l'indirect", shifts),
+            Figure("Graphe des influences directes les plus fortes", graph)]
+
+
+def actors(study: Study) -> list:
+    if study.mactor is None:
+        return [Text("Pas d'analyse des acteurs dans cette étude.")]
+    result = mactor.load_mactor(study.mactor)
+    names = result.actors
+    table = Table("Rapports de force entre acteurs",
+                  ["Acteur", "Influence (MIDI, sans la diagonale)", "Dépendance", "r*",
+                   "Mobilisation (3MAO)"],
+                  [[a, float(result.influence[i]), float(result.dependence[i]),
+                    round(float(result.r_star[i]), 2),
+                    round(float(result.mobilisation[3][i]), 2)]
+                   for i, a in enumerate(names)], sheet="MACTOR",
+                  note="r* : coefficient de rapport de force normalisé (moyenne 1), calculé "
+                       "sans la diagonale de la MIDI.")
+    positions = Table("Positions pondérées sur les objectifs (3MAO)",
+                      ["Acteur", *result.objectives],
+                      [[a, *[round(float(v), 2) for v in result.mao[3][i]]]
+                       for i, a in enumerate(names)], sheet="3MAO")
+    balance = Table("Accords et désaccords par objectif (3MAO)",
+                    ["Objectif", "Accord", "Désaccord"],
+                    [[o, round(float(result.agreement[3][k]), 2),
+                      round(float(result.disagreement[3][k]), 2)]
+                     for k, o in enumerate(result.objectives)], sheet="Objectifs")
+    plane = _plane_chart(names, result.influence, result.dependence, {},
+                         "Plan d'influence et de dépendance des acteurs", "dépendance",
+                         "influence")
+    coords = {a: (float(result.dependence[i]), float(result.influence[i]))
+              for i, a in enumerate(names)}
+    links = [{"x": coords[a][0], "y": coords[a][1], "x2": coords[b][0], "y2": coords[b][1],
+              "w": float(result.convergence[2][i, j])}
+             for i, a in enumerate(names) for j, b in enumerate(names)
+             if i < j and result.convergence[2][i, j] > 0]
+    edges = alt.Chart(alt.Data(values=links)).mark_rule(color="#1b7837", opacity=0.6).encode(
+        x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q",
+        strokeWidth=alt.StrokeWidth("w:Q", title="convergence", scale=alt.Scale(range=[1, 8])))
+    return [table, positions, balance,
+            Figure("Plan d'influence et de dépendance des acteurs", plane),
+            Figure("Graphe des convergences entre acteurs (ordre 2)", edges + plane)]
+
+
+def scenarios(study: Study, shown: int = 20) -> list:
+    if study.morpho is None:
+        return [Text("Pas d'analyse morphologique dans cette étude.")]
+    space = load_morphology(study.morpho)
+    feasible = space.feasible_count()
+    blocks: list = [
+        Text(f"L'espace morphologique compte **{space.raw_count} combinaisons**, dont "
+             f"**{feasible} scénarios possibles** une fois écartées les "
+             f"{len(space.exclusions)} incompatibilités."),
+        Table("Composantes et configurations", ["Composante", "Configurations"],
+              [[c, " / ".join(conf)] for c, conf in zip(space.components, space.configurations,
+                                                        strict=True)],
+              sheet="Composantes")]
+    rows = []
+    for number, scenario in enumerate(space.scenarios(), start=1):
+        if number > shown:
+            break
+        rows.append([number, *scenario])
+    blocks.append(Table(f"Premiers scénarios possibles ({min(shown, feasible)} sur {feasible})",
+                        ["N°", *space.components], rows, sheet="Scénarios"))
+    return blocks
