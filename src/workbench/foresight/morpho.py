@@ -43,25 +43,51 @@ class Morphology:
             out.setdefault(b, []).append((y, a, x))
         return out
 
+    def _order(self) -> list[int]:
+        """A component order that keeps the frontier small (most linked to those placed)."""
+        links: dict[int, set[int]] = {i: set() for i in range(len(self.components))}
+        for pair in self.exclusions:
+            (a, _x), (b, _y) = sorted(pair)
+            links[a].add(b)
+            links[b].add(a)
+        order: list[int] = []
+        left = set(links)
+        while left:
+            placed = set(order)
+            best = max(left, key=lambda c: (len(links[c] & placed), len(links[c]), -c))
+            order.append(best)
+            left.remove(best)
+        return order
+
     def feasible_count(self) -> int:
-        excluded = self._excluded()
-        last_use = {}
-        for later, rules in excluded.items():
-            for _y, earlier, _x in rules:
-                last_use[earlier] = max(last_use.get(earlier, -1), later)
-        # state: tuple of (component, configuration) still needed by later exclusions
+        """Feasible scenarios, by dynamic programming over the frontier of components that
+        still have exclusions with components not placed yet. A frontier component keeps its
+        configuration only if that configuration is excluded with a later one (else it is
+        "any other"), which keeps the states few."""
+        order = self._order()
+        rank = {component: i for i, component in enumerate(order)}
+        later_rules: dict[int, dict[int, set[int]]] = {}  # component → config → later comps
+        rules: dict[int, list[tuple[int, int, int]]] = {}  # comp → (its config, earlier, cfg)
+        for pair in self.exclusions:
+            (a, x), (b, y) = sorted(pair, key=lambda item: rank[item[0]])
+            rules.setdefault(b, []).append((y, a, x))
+            later_rules.setdefault(a, {}).setdefault(x, set()).add(b)
+        last_use = {c: max(rank[b] for bs in configs.values() for b in bs)
+                    for c, configs in later_rules.items()}
         states: dict[tuple[tuple[int, int], ...], int] = {(): 1}
-        for component in range(len(self.components)):
-            rules = excluded.get(component, [])
+        for position, component in enumerate(order):
+            relevant = {x for x, later in later_rules.get(component, {}).items()}
             following: dict[tuple[tuple[int, int], ...], int] = {}
             for state, count in states.items():
                 chosen = dict(state)
+                kept_base = {c: v for c, v in chosen.items() if last_use[c] > position}
                 for option in self._allowed(component):
-                    if any(y == option and chosen.get(a) == x for y, a, x in rules):
+                    if any(y == option and chosen.get(a) == x
+                           for y, a, x in rules.get(component, [])):
                         continue
-                    kept = {c: v for c, v in chosen.items() if last_use.get(c, -1) > component}
-                    if last_use.get(component, -1) > component:
-                        kept[component] = option
+                    kept = dict(kept_base)
+                    if last_use.get(component, -1) > position:
+                        kept[component] = option if option in relevant else -1
                     key = tuple(sorted(kept.items()))
                     following[key] = following.get(key, 0) + count
             states = following
