@@ -6,7 +6,7 @@ import os
 
 from workbench.web import pool
 from workbench.web.params import url_parameters
-from workbench.web.serve import public_app_command
+from workbench.web.serve import PREHEATED, public_app_command
 from workbench.web.urls import participant_session_url, participant_url, results_url
 
 
@@ -41,7 +41,9 @@ def test_only_an_expected_room_preheats_and_the_results_page_never() -> None:
     assert "--MappingKernelManager.cull_connected=False" in plain
     room = public_app_command("127.0.0.1", 8866, expect=120, fill_delay=3)
     assert {"--preheat_kernel=True", "--pool_size=120", "--VoilaKernelManager.fill_delay=3",
-            "--VoilaKernelManager.preheat_denylist=resultats.ipynb"} <= set(room)
+            "--VoilaKernelManager.preheat_denylist=resultats.ipynb",
+            "--VoilaKernelManager.preheat_denylist=micmac.ipynb"} <= set(room)
+    assert f"--VoilaKernelManager.preheat_denylist={PREHEATED}" not in room
 
 
 def test_the_room_cap_and_the_culling_delay_are_settings(monkeypatch) -> None:

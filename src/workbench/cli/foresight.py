@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from workbench.cli.common import WorkbenchGroup
+from workbench.cli.common import WorkbenchGroup, echo_ok, fail
 from workbench.i18n import _
 
 FILE = click.Path(dir_okay=False, path_type=Path)
@@ -85,3 +85,60 @@ def morpho(file: Path, as_json: bool, listing: bool) -> None:
         for number, scenario in enumerate(space.scenarios(), start=1):
             click.echo(f"{number}. " + " ; ".join(
                 f"{c} = {v}" for c, v in zip(space.components, scenario, strict=True)))
+
+
+@group.command("scoring-study", help=_("Create a MICMAC study to score in workshops."))
+@click.argument("slug")
+@click.option("--title", required=True, help=_("Title shown to participants."))
+@click.option("--variables", help=_("Variables, separated by commas."))
+@click.option("--from-matrix", type=FILE, help=_("Take the variables from a matrix file."))
+def scoring_study(slug: str, title: str, variables: str | None,
+                  from_matrix: Path | None) -> None:
+    from workbench.foresight.scoring import create_study
+    from workbench.foresight.tables import read_rows
+
+    if bool(variables) == bool(from_matrix):
+        raise fail(_("Give either --variables or --from-matrix."))
+    names = (read_rows(from_matrix)[0][1:] if from_matrix
+             else [v.strip() for v in variables.split(",")])
+    create_study(slug, title, names)
+    echo_ok(_("Study '{slug}' created with {n} variables.").format(slug=slug, n=len(names)))
+
+
+@group.command("scoring-group", help=_("Create a scoring group and print its address."))
+@click.argument("slug")
+@click.argument("name")
+@click.option("--rows", required=True,
+              help=_("Variables whose influence the group scores, separated by commas."))
+def scoring_group(slug: str, name: str, rows: str) -> None:
+    import os
+
+    from workbench.foresight.scoring import create_group, find_group, pairs
+    from workbench.web.urls import scoring_url
+
+    code = create_group(slug, name, [r.strip() for r in rows.split(",") if r.strip()])
+    base = os.environ.get("WORKBENCH_PUBLIC_URL", "http://127.0.0.1:8866")
+    echo_ok(_("Group '{name}' ({n} pairs), code {code}: {url}").format(
+        name=name, n=len(pairs(find_group(code))), code=code, url=scoring_url(base, code)))
+
+
+@group.command("scoring-assemble", help=_("Assemble the matrix from every group's scores."))
+@click.argument("slug")
+@click.option("--output", type=FILE, help=_("CSV file to write (for 'foresight micmac')."))
+def scoring_assemble(slug: str, output: Path | None) -> None:
+    import csv
+
+    from workbench.foresight.scoring import assemble
+
+    assembly = assemble(slug)
+    if output:
+        with output.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(["", *assembly.variables])
+            for name, row in zip(assembly.variables, assembly.cells, strict=True):
+                writer.writerow([name, *row])
+        echo_ok(_("Matrix written: {file}").format(file=output))
+    click.echo(_("Pairs not scored yet: {n}").format(n=assembly.missing))
+    for source, target, values in assembly.disagreements:
+        click.echo(_("To discuss: {source} → {target} (scores: {values})").format(
+            source=source, target=target, values=", ".join(values)))

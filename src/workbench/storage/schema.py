@@ -20,9 +20,23 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["answer", "evaluation_finding", "evaluation_recommendation", "form", "form_version",
-           "invitation", "metadata", "response",
-           "response_identity", "session_presence", "session_release", "workshop_session"]
+__all__ = [
+    "answer",
+    "evaluation_finding",
+    "evaluation_recommendation",
+    "form",
+    "form_version",
+    "invitation",
+    "metadata",
+    "micmac_group",
+    "micmac_score",
+    "micmac_study",
+    "response",
+    "response_identity",
+    "session_presence",
+    "session_release",
+    "workshop_session",
+]
 
 metadata = MetaData(
     naming_convention={
@@ -146,4 +160,37 @@ evaluation_recommendation = Table(
     Column("addressee", Text, nullable=False),
     Column("priority", String(10), nullable=False),
     Column("created_at", DateTime, nullable=False),
+)
+
+# MICMAC scoring in workshops: a study's variables, groups assigned rows, scores per pair.
+micmac_study = Table(
+    "micmac_study",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("variables_json", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+micmac_group = Table(
+    "micmac_group",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("study_id", ForeignKey("micmac_study.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("code", String(12), nullable=False, unique=True),
+    Column("name", Text, nullable=False),
+    Column("rows_json", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+micmac_score = Table(
+    "micmac_score",
+    metadata,
+    Column("group_id", ForeignKey("micmac_group.id", ondelete="CASCADE"), primary_key=True),
+    Column("source", String(64), primary_key=True),
+    Column("target", String(64), primary_key=True),
+    Column("value", String(1), nullable=False),
+    Column("scored_at", DateTime, nullable=False),
 )

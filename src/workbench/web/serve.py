@@ -36,6 +36,9 @@ def _voila_command(folder: Path, host: str, port: int, module: str = "voila") ->
     ]
 
 
+PREHEATED = "questionnaire.ipynb"  # the only page worth a warm pool (participants arrive together)
+
+
 def public_app_command(host: str, port: int, root: Path | None = None, expect: int = 0,
                        fill_delay: float = 2.0, max_kernels: int | None = None) -> list[str]:
     """The Voilà command line for the public app (no authentication).
@@ -45,7 +48,7 @@ def public_app_command(host: str, port: int, root: Path | None = None, expect: i
     participant kernels are released once their answer is confirmed.
 
     ``expect`` > 0 keeps that many participant kernels preheated for the questionnaire page
-    (the projected results page is never preheated); ``fill_delay`` paces the refill so that
+    (no other page is preheated); ``fill_delay`` paces the refill so that
     starting kernels never starves the cores during the rush. Idle kernels whose page is gone
     are culled after 30 minutes; a kernel whose page is still connected never is.
     """
@@ -60,8 +63,11 @@ def public_app_command(host: str, port: int, root: Path | None = None, expect: i
     ]
     if expect > 0:
         command += ["--preheat_kernel=True", f"--pool_size={expect}",
-                    f"--VoilaKernelManager.fill_delay={fill_delay}",
-                    "--VoilaKernelManager.preheat_denylist=resultats.ipynb"]
+                    f"--VoilaKernelManager.fill_delay={fill_delay}"]
+        # Only the questionnaire is preheated (results, MICMAC scoring… are not).
+        folder = (root or project_home()) / "notebooks" / "public"
+        command += [f"--VoilaKernelManager.preheat_denylist={path.name}"
+                    for path in sorted(folder.glob("*.ipynb")) if path.name != PREHEATED]
     return command
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-__all__ = ["QUESTIONNAIRE_PATH", "RESULTS_PATH", "participant_session_url", "participant_url",
-           "results_url"]
+__all__ = ["QUESTIONNAIRE_PATH", "RESULTS_PATH", "SCORING_PATH", "participant_session_url",
+           "participant_url", "results_url", "scoring_url"]
 
 QUESTIONNAIRE_PATH = "/voila/render/questionnaire.ipynb"
 RESULTS_PATH = "/voila/render/resultats.ipynb"
@@ -25,3 +25,11 @@ def participant_session_url(base: str, code: str) -> str:
 def results_url(base: str, code: str) -> str:
     """The projected results page of a live session."""
     return f"{base.rstrip('/')}{RESULTS_PATH}?{urlencode({'session': code})}"
+
+
+SCORING_PATH = "/voila/render/micmac.ipynb"
+
+
+def scoring_url(base: str, code: str) -> str:
+    """The MICMAC scoring page of a group."""
+    return f"{base.rstrip('/')}{SCORING_PATH}?{urlencode({'groupe': code})}"
