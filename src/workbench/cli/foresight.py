@@ -142,3 +142,69 @@ def scoring_assemble(slug: str, output: Path | None) -> None:
     for source, target, values in assembly.disagreements:
         click.echo(_("To discuss: {source} → {target} (scores: {values})").format(
             source=source, target=target, values=", ".join(values)))
+
+
+@group.command("delphi-panel", help=_("Create the personal links of a Delphi panel."))
+@click.argument("study")
+@click.option("--count", type=click.IntRange(1, 500), required=True)
+def delphi_panel(study: str, count: int) -> None:
+    import os
+    from urllib.parse import urlencode
+
+    from workbench.foresight.delphi import load_delphi
+    from workbench.foresight.delphi_rounds import create_panel
+
+    load_delphi(study)
+    base = os.environ.get("WORKBENCH_PUBLIC_URL", "http://127.0.0.1:8866").rstrip("/")
+    for token in create_panel(study, count):
+        click.echo(f"{base}/voila/render/delphi.ipynb?{urlencode({'etude': study, 't': token})}")
+    echo_ok(_("{n} personal links created (keep them: they are not stored in clear).").format(
+        n=count))
+
+
+@group.command("delphi-open", help=_("Open a round of a Delphi study (closes the others)."))
+@click.argument("study")
+@click.option("--round", "number", type=click.IntRange(1, 20), required=True)
+def delphi_open(study: str, number: int) -> None:
+    from workbench.foresight.delphi import load_delphi
+    from workbench.foresight.delphi_rounds import open_round
+
+    open_round(load_delphi(study), number)
+    echo_ok(_("Round {n} of '{study}' is open.").format(n=number, study=study))
+
+
+@group.command("delphi", help=_("Which items of a Delphi round reached consensus, which are "
+                                "stable."))
+@click.argument("study")
+@click.option("--round", "number", type=click.IntRange(1, 20), required=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the JSON result."))
+def delphi_report(study: str, number: int, as_json: bool) -> None:
+    from workbench.foresight.delphi import load_delphi, verdict
+    from workbench.foresight.delphi_rounds import round_stats
+
+    delphi = load_delphi(study)
+    current = round_stats(delphi, number)
+    previous = round_stats(delphi, number - 1) if number > 1 else {}
+    items = []
+    for item, statement in delphi.items:
+        stats = current[item]
+        entry = {"item": item, "statement": statement, "answers": stats.n if stats else 0}
+        if stats:
+            entry |= {"median": stats.median, "q1": stats.q1, "q3": stats.q3, "iqr": stats.iqr,
+                      "top_share": round(stats.top_share, 3),
+                      **verdict(stats, previous.get(item), delphi.rules)}
+        items.append(entry)
+    if as_json:
+        _print_json({"study": study, "round": number, "final": number >= delphi.rules.max_rounds,
+                     "items": items})
+        return
+    for entry in items:
+        if not entry["answers"]:
+            click.echo(_("{item}: no answer").format(item=entry["item"]))
+            continue
+        click.echo(_("{item}: median {median:g}, IQR {iqr:g}, top band {top:.0%} — "
+                     "{consensus}, {stable}").format(
+            item=entry["item"], median=entry["median"], iqr=entry["iqr"],
+            top=entry["top_share"],
+            consensus=_("consensus") if entry["consensus"] else _("no consensus"),
+            stable=_("stable") if entry["stable"] else _("not stable")))

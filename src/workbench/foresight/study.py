@@ -22,6 +22,7 @@ class Study:
     mactor: Path | None = None
     morpho: Path | None = None
     variables: dict[str, str] = field(default_factory=dict)
+    delphi: str | None = None  # slug of a Delphi study (data/delphi/<slug>.yaml)
 
 
 def load_study(slug: str, root: Path | None = None) -> Study:
@@ -42,4 +43,4 @@ def load_study(slug: str, root: Path | None = None) -> Study:
                                      .format(file=path, key=key, target=files[key]))
     return Study(slug, folder, str(data.get("title") or slug), str(data.get("context") or ""),
                  variables={str(k): str(v) for k, v in (data.get("variables") or {}).items()},
-                 **files)
+                 delphi=str(data["delphi"]) if data.get("delphi") else None, **files)

@@ -16,7 +16,7 @@ from workbench.foresight.study import Study, load_study
 from workbench.reports.blocks import Cover, Figure, Input, Table, Text, rows_fingerprint
 from workbench.reports.formatting import french_date
 
-__all__ = ["actors", "cover", "load", "scenarios", "structural", "variables"]
+__all__ = ["actors", "cover", "delphi", "load", "scenarios", "structural", "variables"]
 
 QUADRANT_COLOURS = {"influente": "#b2182b", "relais": "#ef8a62", "dépendante": "#2166ac",
                     "autonome": "#999999", "régulatrice": "#1b7837"}
@@ -185,4 +185,42 @@ def scenarios(study: Study, shown: int = 20) -> list:
         rows.append([number, *scenario])
     blocks.append(Table(f"Premiers scénarios possibles ({min(shown, feasible)} sur {feasible})",
                         ["N°", *space.components], rows, sheet="Scénarios"))
+    return blocks
+
+
+def delphi(study: Study) -> list:
+    """Each Delphi round's statistics, consensus and stability, as recorded."""
+    from workbench.foresight.delphi import load_delphi, verdict
+    from workbench.foresight.delphi_rounds import round_stats
+
+    if not study.delphi:
+        return [Text("Pas d'enquête Delphi dans cette étude.")]
+    survey = load_delphi(study.delphi)
+    rules = survey.rules
+    blocks: list = [Text(
+        f"Règles fixées avant le premier tour : consensus si l'écart interquartile est au plus "
+        f"{rules.iqr_max:g} et si au moins {round(100 * rules.top_share)} % du panel répond entre "
+        f"{rules.top_band[0]} et {rules.top_band[1]} ; stabilité si la médiane varie d'au plus "
+        f"{rules.median_change_max:g} d'un tour à l'autre ; {rules.max_rounds} tours au plus.")]
+    previous: dict = {}
+    for number in range(1, rules.max_rounds + 1):
+        current = round_stats(survey, number)
+        if not any(current.values()):
+            break
+        rows = []
+        for item, statement in survey.items:
+            stats = current[item]
+            if stats is None:
+                rows.append([statement, 0, None, None, None, "—", "—"])
+                continue
+            result = verdict(stats, previous.get(item), rules)
+            rows.append([statement, stats.n, stats.median, f"{stats.q1:g} – {stats.q3:g}",
+                         round(100 * stats.top_share), "oui" if result["consensus"] else "non",
+                         ("oui" if result["stable"] else "non") if number > 1 else "—"])
+        blocks.append(Table(f"Delphi, tour {number}", [
+            "Énoncé", "Réponses", "Médiane", "Quartiles", "Tranche haute (%)", "Consensus",
+            "Stable"], rows, sheet=f"Delphi tour {number}"))
+        previous = current
+    if len(blocks) == 1:
+        blocks.append(Text("Aucun tour n'a encore reçu de réponse."))
     return blocks

@@ -22,6 +22,9 @@ from sqlalchemy import (
 
 __all__ = [
     "answer",
+    "delphi_answer",
+    "delphi_panelist",
+    "delphi_round",
     "evaluation_finding",
     "evaluation_recommendation",
     "form",
@@ -193,4 +196,36 @@ micmac_score = Table(
     Column("target", String(64), primary_key=True),
     Column("value", String(1), nullable=False),
     Column("scored_at", DateTime, nullable=False),
+)
+
+# Delphi studies: a panel (personal links, stored hashed), rounds, answers per round.
+delphi_panelist = Table(
+    "delphi_panelist",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("study", String(64), nullable=False, index=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime, nullable=False),
+)
+
+delphi_round = Table(
+    "delphi_round",
+    metadata,
+    Column("study", String(64), primary_key=True),
+    Column("round", Integer, primary_key=True),
+    Column("status", String(10), nullable=False),
+    Column("opened_at", DateTime, nullable=False),
+)
+
+delphi_answer = Table(
+    "delphi_answer",
+    metadata,
+    Column("study", String(64), primary_key=True),
+    Column("round", Integer, primary_key=True),
+    Column("panelist_id", ForeignKey("delphi_panelist.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("item_id", String(64), primary_key=True),
+    Column("value", Integer, nullable=False),
+    Column("justification", Text, nullable=False, default=""),
+    Column("answered_at", DateTime, nullable=False),
 )
