@@ -203,3 +203,31 @@ def test_an_unknown_study_is_named() -> None:
 
     with pytest.raises(WorkbenchError, match="Pas d'étude prospective « inconnue »"):
         load_study("inconnue")
+
+
+def test_a_group_names_a_feasible_scenario_and_an_infeasible_one_is_refused(
+        engine, monkeypatch) -> None:
+    from workbench.foresight.morpho import load_morphology
+    from workbench.foresight.scenario_page import ScenarioPage
+    from workbench.foresight.scenarios import list_scenarios, save_scenario
+
+    space = load_morphology(EXAMPLES / "morpho-mobilite.yaml")
+    reduced_and_receding = (0, 1, 1, 2, 0)  # bus "Réduit…" with car "Reculant": excluded
+    assert space.violations(reduced_and_receding) == [
+        ("Réseau de bus = Réduit aux lignes principales", "Voiture = Reculant")]
+    with pytest.raises(WorkbenchError, match="configurations incompatibles"):
+        save_scenario("mobilite-2040", space, "Impossible", reduced_and_receding, engine)
+    save_scenario("mobilite-2040", space, "Le bus partout", (2, 2, 2, 2, 1), engine)
+    with pytest.raises(WorkbenchError, match="s'appelle déjà « Le bus partout »"):
+        save_scenario("mobilite-2040", space, "Le bus partout", (1, 1, 1, 1, 1), engine)
+    assert list_scenarios("mobilite-2040", engine)[0].choices["Voiture"] == "Reculant"
+    monkeypatch.setattr("workbench.storage.engine.get_engine", lambda url=None: engine)
+    page = ScenarioPage("mobilite-2040")
+    for picker, value in zip(page.pickers, reduced_and_receding, strict=True):
+        picker.value = value
+    assert "Configurations incompatibles" in page.feasibility.value
+    page.pickers[0].value = 1
+    assert "Ce scénario est possible." in page.feasibility.value
+    page.name.value = "Sobriété"
+    page._save()
+    assert "Sobriété" in page.saved.value and "Le bus partout" in page.saved.value

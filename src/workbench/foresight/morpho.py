@@ -110,6 +110,17 @@ class Morphology:
 
         yield from extend([])
 
+    def violations(self, choice: tuple[int, ...]) -> list[tuple[str, str]]:
+        """The exclusions a scenario (one configuration index per component) breaks."""
+        chosen = set(enumerate(choice))
+        out = []
+        for pair in self.exclusions:
+            if pair <= chosen:
+                (a, x), (b, y) = sorted(pair)
+                out.append((f"{self.components[a]} = {self.configurations[a][x]}",
+                            f"{self.components[b]} = {self.configurations[b][y]}"))
+        return sorted(out)
+
     def to_json(self, listing: bool = False, limit: int = 10_000) -> dict:
         out: dict = {"components": {name: list(conf) for name, conf in
                                     zip(self.components, self.configurations, strict=True)},

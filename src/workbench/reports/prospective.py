@@ -185,6 +185,13 @@ def scenarios(study: Study, shown: int = 20) -> list:
         rows.append([number, *scenario])
     blocks.append(Table(f"Premiers scénarios possibles ({min(shown, feasible)} sur {feasible})",
                         ["N°", *space.components], rows, sheet="Scénarios"))
+    from workbench.foresight.scenarios import list_scenarios
+
+    named = list_scenarios(study.slug)
+    if named:
+        blocks.append(Table("Scénarios retenus par les groupes", ["Scénario", *space.components],
+                            [[s.name, *[s.choices.get(c, "—") for c in space.components]]
+                             for s in named], sheet="Scénarios retenus"))
     return blocks
 
 

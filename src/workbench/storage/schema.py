@@ -27,6 +27,7 @@ __all__ = [
     "delphi_round",
     "evaluation_finding",
     "evaluation_recommendation",
+    "foresight_scenario",
     "form",
     "form_version",
     "invitation",
@@ -228,4 +229,16 @@ delphi_answer = Table(
     Column("value", Integer, nullable=False),
     Column("justification", Text, nullable=False, default=""),
     Column("answered_at", DateTime, nullable=False),
+)
+
+# Scenarios a group picked and named in a morphological space.
+foresight_scenario = Table(
+    "foresight_scenario",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("study", String(64), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("choices_json", Text, nullable=False),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("study", "name"),
 )
