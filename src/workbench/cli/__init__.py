@@ -21,6 +21,7 @@ def main() -> None:
 
 def _register() -> None:
     from workbench.cli import (
+        council,
         db,
         demo,
         evaluation,
@@ -32,7 +33,8 @@ def _register() -> None:
         serve,
     )
 
-    for module in (db, demo, evaluation, foresight, forms, invitations, report, responses):
+    for module in (council, db, demo, evaluation, foresight, forms, invitations, report,
+                   responses):
         main.add_command(module.group)
     main.add_command(serve.serve)
 

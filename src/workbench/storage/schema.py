@@ -22,6 +22,7 @@ from sqlalchemy import (
 
 __all__ = [
     "answer",
+    "council_draw",
     "delphi_answer",
     "delphi_panelist",
     "delphi_round",
@@ -241,4 +242,18 @@ foresight_scenario = Table(
     Column("choices_json", Text, nullable=False),
     Column("created_at", DateTime, nullable=False),
     UniqueConstraint("study", "name"),
+)
+
+# Council seat draws, recorded so that anyone can re-run and verify them.
+council_draw = Table(
+    "council_draw",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("drawn_at", DateTime, nullable=False),
+    Column("inputs_sha256", String(64), nullable=False),
+    Column("algorithm", String(20), nullable=False),
+    Column("seed", Integer, nullable=False),
+    Column("seats", Integer, nullable=False),
+    Column("panel_json", Text, nullable=False),
+    Column("probabilities_json", Text, nullable=False),
 )

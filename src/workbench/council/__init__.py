@@ -1,0 +1,2 @@
+"""The citizen council (conseil de développement): members, composition, draws, meetings,
+avis and their follow-up."""
