@@ -14,7 +14,8 @@ from workbench.i18n import _
 FILE = click.Path(dir_okay=False, path_type=Path)
 
 
-@click.group("council", cls=WorkbenchGroup, help=_("Citizen council: draws."))
+@click.group("council", cls=WorkbenchGroup, help=_("Citizen council: members, composition, "
+                                                  "draws."))
 def group() -> None:
     """Council commands."""
 
@@ -52,3 +53,37 @@ def draw(pool: Path, quotas: Path, seats: int, seed: int | None, seated: str,
     for person, probability in sorted(result.probabilities.items()):
         click.echo(f"  {person} : {probability:.3f}".replace(".", ","))
     click.echo(_("Inputs' fingerprint (SHA-256): {digest}").format(digest=result.inputs_sha256))
+
+
+@group.group("members", cls=WorkbenchGroup, help=_("Members registry."))
+def members() -> None:
+    """Member commands."""
+
+
+@members.command("import", help=_("Import or update members from a CSV or XLSX file."))
+@click.argument("file", type=FILE)
+def import_file(file: Path) -> None:
+    from workbench.council.members import import_members
+
+    created, updated = import_members(file)
+    echo_ok(_("{created} members added, {updated} updated.").format(created=created,
+                                                                    updated=updated))
+
+
+@group.command("composition", help=_("Check the council's lawful composition."))
+@click.option("--json", "as_json", is_flag=True, help=_("Print the JSON result."))
+def composition(as_json: bool) -> None:
+    from workbench.council.composition import check_composition
+    from workbench.council.members import active_members
+    from workbench.evaluation.census import load_census
+
+    rules = check_composition(active_members(), load_census())
+    if as_json:
+        click.echo(json.dumps([{"rule": r.name, "ok": r.ok, "verdict": r.verdict,
+                                "details": list(r.details)} for r in rules],
+                              ensure_ascii=False, indent=2))
+        return
+    for rule in rules:
+        click.secho(("✔ " if rule.ok else "✘ ") + rule.verdict, fg="green" if rule.ok else "red")
+        for detail in rule.details:
+            click.echo(f"    {detail}")

@@ -23,6 +23,7 @@ from sqlalchemy import (
 __all__ = [
     "answer",
     "council_draw",
+    "council_member",
     "delphi_answer",
     "delphi_panelist",
     "delphi_round",
@@ -256,4 +257,24 @@ council_draw = Table(
     Column("seats", Integer, nullable=False),
     Column("panel_json", Text, nullable=False),
     Column("probabilities_json", Text, nullable=False),
+)
+
+# Members of the citizen council (personal data: staff pages and exports only).
+council_member = Table(
+    "council_member",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("phone", Text),
+    Column("commune", String(5)),
+    Column("sex", String(1), nullable=False),
+    Column("age_band", String(20), nullable=False),
+    Column("college", String(64), nullable=False),
+    Column("community_councillor", Boolean, nullable=False, default=False),
+    Column("entry_date", Date, nullable=False),
+    Column("exit_date", Date),
+    Column("consent", Boolean, nullable=False),
+    Column("retention_until", Date),
+    Column("created_at", DateTime, nullable=False),
 )

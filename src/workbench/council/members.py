@@ -1,0 +1,151 @@
+"""The council's members registry: import from CSV/XLSX with row-level French errors.
+
+Columns (French, as staff keep them): ``nom``, ``email``, ``telephone``, ``commune`` (INSEE
+code or name), ``sexe`` (F/H), ``tranche_age`` (15-29 ans … 75 ans et plus),
+``college``, ``elu_communautaire`` (oui/non), ``entree``, ``sortie`` (dates), ``consentement``
+(oui/non), ``conservation_jusqu_au`` (date). An import is all or nothing; a member already
+registered (same e-mail, else same name) is updated, never duplicated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select, update
+
+from workbench.errors import WorkbenchError
+from workbench.foresight.tables import read_rows
+from workbench.i18n import _
+from workbench.storage import read_connection, write_transaction
+from workbench.storage.schema import council_member
+from workbench.territory import communes
+
+__all__ = ["AGE_BANDS", "COLLEGES", "Member", "active_members", "import_members"]
+
+AGE_BANDS = ("15-29 ans", "30-44 ans", "45-59 ans", "60-74 ans", "75 ans et plus")
+COLLEGES = ("habitants", "associations", "acteurs économiques", "personnes qualifiées")
+REQUIRED = ("nom", "sexe", "tranche_age", "college", "entree", "consentement")
+YES, NO = {"oui", "o", "1", "vrai", "yes"}, {"non", "n", "0", "faux", "no", ""}
+
+
+@dataclass(frozen=True)
+class Member:
+    id: int
+    name: str
+    commune: str | None
+    sex: str
+    age_band: str
+    college: str
+    community_councillor: bool
+
+
+def _date(value: str) -> date | None:
+    value = value.strip()
+    if not value:
+        return None
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(value)
+
+
+def _commune(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    for commune in communes():
+        if value in (commune.code_insee, commune.nom) or value.lower() == commune.nom.lower():
+            return commune.code_insee
+    raise ValueError(value)
+
+
+def _row(header: list[str], cells: list[str], line: int, file: str) -> dict:
+    row = dict(zip(header, cells + [""] * len(header), strict=False))
+
+    def fail(column: str, message: str) -> WorkbenchError:
+        index = header.index(column) + 1 if column in header else 0
+        return WorkbenchError(_("{file}, line {line}, column {column} ({name}): {message}")
+                              .format(file=file, line=line, column=index, name=column,
+                                      message=message))
+
+    out: dict = {"name": row["nom"].strip(), "email": row.get("email", "").strip() or None,
+                 "phone": row.get("telephone", "").strip() or None}
+    if not out["name"]:
+        raise fail("nom", _("the name is empty."))
+    sex = row["sexe"].strip().upper()[:1]
+    if sex not in ("F", "H"):
+        raise fail("sexe", _("'{value}' is not F or H.").format(value=row["sexe"]))
+    out["sex"] = sex
+    if row["tranche_age"].strip() not in AGE_BANDS:
+        raise fail("tranche_age", _("'{value}' is not an age band ({bands}).").format(
+            value=row["tranche_age"], bands=", ".join(AGE_BANDS)))
+    out["age_band"] = row["tranche_age"].strip()
+    if row["college"].strip().lower() not in COLLEGES:
+        raise fail("college", _("'{value}' is not a college ({colleges}).").format(
+            value=row["college"], colleges=", ".join(COLLEGES)))
+    out["college"] = row["college"].strip().lower()
+    for column, key in (("elu_communautaire", "community_councillor"),
+                        ("consentement", "consent")):
+        value = row.get(column, "").strip().lower()
+        if value not in YES | NO:
+            raise fail(column, _("'{value}' is not oui or non.").format(value=value))
+        out[key] = value in YES
+    for column, key in (("entree", "entry_date"), ("sortie", "exit_date"),
+                        ("conservation_jusqu_au", "retention_until")):
+        try:
+            out[key] = _date(row.get(column, ""))
+        except ValueError:
+            raise fail(column, _("'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY).")
+                       .format(value=row[column])) from None
+    if out["entry_date"] is None:
+        raise fail("entree", _("the entry date is missing."))
+    try:
+        out["commune"] = _commune(row.get("commune", ""))
+    except ValueError:
+        raise fail("commune", _("'{value}' is not a commune of the territory.").format(
+            value=row["commune"])) from None
+    return out
+
+
+def import_members(path: Path, engine=None) -> tuple[int, int]:
+    """Import (or update) members from ``path``; returns (created, updated)."""
+    rows = read_rows(path)
+    if not rows:
+        raise WorkbenchError(_("{file}: the file is empty.").format(file=path.name))
+    header = [h.strip().lower() for h in rows[0]]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        raise WorkbenchError(_("{file}: missing columns: {columns}.").format(
+            file=path.name, columns=", ".join(missing)))
+    members = [_row(header, cells, line, path.name)
+               for line, cells in enumerate(rows[1:], start=2) if any(cells)]
+    created = updated = 0
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with write_transaction(engine) as conn:
+        for member in members:
+            key = (council_member.c.email == member["email"]) if member["email"] else (
+                council_member.c.name == member["name"])
+            existing = conn.scalar(select(council_member.c.id).where(key))
+            if existing:
+                conn.execute(update(council_member).where(council_member.c.id == existing)
+                             .values(**member))
+                updated += 1
+            else:
+                conn.execute(insert(council_member).values(**member, created_at=now))
+                created += 1
+    return created, updated
+
+
+def active_members(on: date | None = None, engine=None) -> list[Member]:
+    on = on or date.today()
+    with read_connection(engine) as conn:
+        rows = conn.execute(select(council_member).where(
+            council_member.c.entry_date <= on,
+            (council_member.c.exit_date.is_(None)) | (council_member.c.exit_date > on))
+            .order_by(council_member.c.name)).all()
+    return [Member(r.id, r.name, r.commune, r.sex, r.age_band, r.college,
+                   bool(r.community_councillor)) for r in rows]
