@@ -87,3 +87,79 @@ def composition(as_json: bool) -> None:
         click.secho(("✔ " if rule.ok else "✘ ") + rule.verdict, fg="green" if rule.ok else "red")
         for detail in rule.details:
             click.echo(f"    {detail}")
+
+
+@group.command("avis-import", help=_("Record an avis and its recommendations (YAML)."))
+@click.argument("file", type=FILE)
+def avis_import(file: Path) -> None:
+    from workbench.council.avis import import_avis
+
+    slug, count = import_avis(file)
+    echo_ok(_("Avis '{slug}' recorded with {n} recommendations.").format(slug=slug, n=count))
+
+
+@group.command("answer", help=_("Record the official answer to a recommendation."))
+@click.argument("recommendation", type=int)
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--position", required=True,
+              type=click.Choice(["retenue", "partiellement retenue", "non retenue",
+                                 "à l'étude"]))
+@click.option("--text", default="", help=_("Text of the answer."))
+def answer(recommendation: int, on, position: str, text: str) -> None:
+    from workbench.council.avis import record_answer
+
+    record_answer(recommendation, on.date(), position, text)
+    echo_ok(_("Answer recorded."))
+
+
+@group.command("milestone", help=_("Record a follow-up milestone of a recommendation."))
+@click.argument("recommendation", type=int)
+@click.option("--date", "on", type=click.DateTime(["%Y-%m-%d"]), required=True)
+@click.option("--status", required=True, type=click.Choice(["engagée", "réalisée",
+                                                             "abandonnée"]))
+@click.option("--evidence", default="", help=_("What shows it (decision, document…)."))
+def milestone(recommendation: int, on, status: str, evidence: str) -> None:
+    from workbench.council.avis import add_milestone
+
+    add_milestone(recommendation, on.date(), status, evidence)
+    echo_ok(_("Milestone recorded."))
+
+
+@group.command("follow-up", help=_("Droit de suite indicators of a year, and the overdue "
+                                   "answers."))
+@click.option("--year", type=click.IntRange(2000, 2100), required=True)
+@click.option("--json", "as_json", is_flag=True, help=_("Print the JSON result."))
+@click.option("--reminders", type=FILE, help=_("CSV of the overdue recommendations, for a "
+                                               "mail merge."))
+def follow_up(year: int, as_json: bool, reminders: Path | None) -> None:
+    import csv
+    from datetime import date
+
+    from workbench.council.avis import load_ledger
+    from workbench.council.follow_up import indicators
+
+    result = indicators(load_ledger(), year, date.today())
+    if reminders:
+        with reminders.open("w", newline="", encoding="utf-8-sig") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(["numero", "avis", "recommandation", "destinataire", "echeance"])
+            for e in result.overdue:
+                writer.writerow([e.id, e.avis, e.text, e.addressee, e.due.isoformat()])
+    data = {"year": year, "recommendations": result.recommendations,
+            "answered": result.answered, "answered_share": result.answered_share,
+            "median_delay_days": result.median_delay_days,
+            "implemented": result.implemented, "implemented_share": result.implemented_share,
+            "overdue": [{"id": e.id, "avis": e.avis, "addressee": e.addressee,
+                         "due": e.due.isoformat()} for e in result.overdue]}
+    if as_json:
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(_("{year}: {n} recommendations, {answered} answered ({share} %), median delay "
+                 "{delay} days, {implemented} implemented.").format(
+        year=year, n=result.recommendations, answered=result.answered,
+        share=result.answered_share if result.answered_share is not None else "—",
+        delay=result.median_delay_days if result.median_delay_days is not None else "—",
+        implemented=result.implemented))
+    for e in result.overdue:
+        click.echo(_("Overdue: no. {id} ({avis}) — {addressee}, due {due}").format(
+            id=e.id, avis=e.avis, addressee=e.addressee, due=e.due.isoformat()))

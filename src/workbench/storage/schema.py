@@ -22,6 +22,9 @@ from sqlalchemy import (
 
 __all__ = [
     "answer",
+    "avis_milestone",
+    "avis_recommendation",
+    "council_avis",
     "council_draw",
     "council_member",
     "delphi_answer",
@@ -277,4 +280,41 @@ council_member = Table(
     Column("consent", Boolean, nullable=False),
     Column("retention_until", Date),
     Column("created_at", DateTime, nullable=False),
+)
+
+# Avis of the council, their recommendations, official answers and follow-up milestones.
+council_avis = Table(
+    "council_avis",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("kind", String(20), nullable=False),  # saisine | auto-saisine
+    Column("adopted_on", Date, nullable=False),
+    Column("text", Text, nullable=False, default=""),
+)
+
+avis_recommendation = Table(
+    "avis_recommendation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("avis_id", ForeignKey("council_avis.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("text", Text, nullable=False),
+    Column("addressee", Text, nullable=False),
+    Column("due_on", Date),
+    Column("answered_on", Date),
+    Column("position", String(30)),
+    Column("answer", Text),
+)
+
+avis_milestone = Table(
+    "avis_milestone",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("recommendation_id", ForeignKey("avis_recommendation.id", ondelete="CASCADE"),
+           nullable=False, index=True),
+    Column("on_date", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("evidence", Text, nullable=False, default=""),
 )

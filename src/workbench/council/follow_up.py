@@ -1,0 +1,71 @@
+"""Droit de suite: every avis recommendation gets an official answer and a follow-up.
+
+Pure indicators over a ledger (reused by the CLI and the activity report): for the
+recommendations issued in a year, the share answered, the median delay to answer, the share
+implemented (last milestone "réalisée"), and the overdue list (no answer after the due date,
+3 months after the avis by default) with what a reminder needs.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+__all__ = ["ANSWER_DELAY_DAYS", "POSITIONS", "STATUSES", "Indicators", "LedgerEntry",
+           "indicators"]
+
+POSITIONS = ("retenue", "partiellement retenue", "non retenue", "à l'étude")
+STATUSES = ("engagée", "réalisée", "abandonnée")
+ANSWER_DELAY_DAYS = 91  # three months
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One recommendation and what happened to it."""
+
+    id: int
+    avis: str
+    text: str
+    addressee: str
+    issued_on: date
+    due_on: date | None = None
+    answered_on: date | None = None
+    position: str | None = None
+    milestones: tuple[tuple[date, str], ...] = field(default=())
+
+    @property
+    def due(self) -> date:
+        return self.due_on or self.issued_on + timedelta(days=ANSWER_DELAY_DAYS)
+
+    @property
+    def status(self) -> str:
+        if self.milestones:
+            return sorted(self.milestones)[-1][1]
+        return "répondue" if self.answered_on else "sans réponse"
+
+
+@dataclass(frozen=True)
+class Indicators:
+    year: int
+    recommendations: int
+    answered: int
+    answered_share: float | None  # %
+    median_delay_days: float | None
+    implemented: int
+    implemented_share: float | None  # %
+    overdue: tuple[LedgerEntry, ...]
+
+
+def indicators(ledger: list[LedgerEntry], year: int, today: date) -> Indicators:
+    """The droit-de-suite indicators of the recommendations issued in ``year``."""
+    issued = [e for e in ledger if e.issued_on.year == year]
+    answered = [e for e in issued if e.answered_on is not None]
+    delays = [(e.answered_on - e.issued_on).days for e in answered]
+    implemented = [e for e in issued if e.status == "réalisée"]
+    overdue = tuple(sorted((e for e in issued if e.answered_on is None and e.due < today),
+                           key=lambda e: (e.due, e.id)))
+    n = len(issued)
+    return Indicators(year, n, len(answered), round(100 * len(answered) / n, 1) if n else None,
+                      statistics.median(delays) if delays else None, len(implemented),
+                      round(100 * len(implemented) / n, 1) if n else None, overdue)
