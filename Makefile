@@ -21,6 +21,7 @@ db: install
 
 seed: db
 	$(BIN)/workbench demo seed
+	$(BIN)/workbench demo council
 
 demo: seed
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)

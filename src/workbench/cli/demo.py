@@ -24,3 +24,18 @@ def seed(count: int) -> None:
     echo_ok(_("Demo questionnaire '{slug}' (version {version}): {new} new synthetic responses, "
               "{total} in all.").format(slug=result.slug, version=result.version,
                                         new=result.created, total=result.total))
+
+
+@group.command("council", help=_("A synthetic demo council: members, a year of meetings, three "
+                                 "avis (idempotent)."))
+@click.option("--year", type=click.IntRange(2000, 2100), default=None)
+def council(year: int | None) -> None:
+    from datetime import date
+
+    from workbench.demo.council import seed_council
+
+    year = year or date.today().year
+    if seed_council(year):
+        echo_ok(_("Demo council seeded for {year} (fictitious members).").format(year=year))
+    else:
+        click.echo(_("The council already has members: nothing added."))

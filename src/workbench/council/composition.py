@@ -44,7 +44,8 @@ def _ages(members: list[Member], census: Census) -> Rule:
     population = {k: v for k, v in census.dimension("age").items() if k in AGE_BANDS}
     tally = Counter(m.age_band for m in members)
     missing = [band for band in AGE_BANDS if not tally.get(band)]
-    comparison = compare("âge", dict(tally), population, who=lambda c: f"Les {c}")
+    comparison = compare("âge", dict(tally), population, who=lambda c: f"Les {c}",
+                         sample_name="membres")
     called_out = [v for v in comparison.verdict if "représentés" in v]
     details = tuple(comparison.verdict) + tuple(f"Aucun membre de la tranche {band}."
                                                 for band in missing)
@@ -61,7 +62,8 @@ def _territory(members: list[Member]) -> Rule:
     tally = Counter(size_class(m.commune) for m in members if m.commune)
     comparison = compare("taille de commune", dict(tally),
                          {k: population[k] for k in SIZE_CLASSES},
-                         who=lambda c: f"Les habitants des communes de {c}")
+                         who=lambda c: f"Les habitants des communes de {c}",
+                         sample_name="membres")
     called_out = [v for v in comparison.verdict if "représentés" in v]
     without = sum(1 for m in members if not m.commune)
     details = tuple(comparison.verdict) + ((f"{without} membre(s) sans commune renseignée.",)

@@ -82,7 +82,8 @@ def _percent(value: float) -> str:
 
 def compare(dimension: str, sample: Mapping[str, float], population: Mapping[str, float],
             who: Callable[[str], str] = lambda c: c,
-            label: Callable[[str], str] = lambda c: c) -> Comparison:
+            label: Callable[[str], str] = lambda c: c,
+            sample_name: str = "répondants") -> Comparison:
     """Compare respondents' counts per category with population shares (any scale).
 
     ``who`` turns a category into a French group ("les 60-74 ans"); ``label`` names it in
@@ -101,11 +102,11 @@ def compare(dimension: str, sample: Mapping[str, float], population: Mapping[str
         ratio = mine / theirs if theirs else None
         rows.append(ComparisonRow(label(key), count, mine, theirs, ratio))
         if ratio is not None and n and count >= 5 and ratio >= OVER:
-            verdict.append(f"{who(key)} sont sur-représentés ({_percent(mine)} des répondants "
+            verdict.append(f"{who(key)} sont sur-représentés ({_percent(mine)} des {sample_name} "
                            f"contre {_percent(theirs)} de la population).")
         elif ratio is not None and n and ratio <= UNDER:
             verdict.append(f"{who(key)} sont sous-représentés ({_percent(mine)} des "
-                           f"répondants contre {_percent(theirs)} de la population).")
+                           f"{sample_name} contre {_percent(theirs)} de la population).")
     statistic = p_value = None
     dof, merges = 0, []
     if n and len(population) > 1:
@@ -113,7 +114,7 @@ def compare(dimension: str, sample: Mapping[str, float], population: Mapping[str
             [kept.get(k, 0.0) for k in population], list(population.values()),
             [label(k) for k in population])
         if p_value < 0.05:
-            verdict.insert(0, f"Les répondants diffèrent nettement de la population par "
+            verdict.insert(0, f"Les {sample_name} diffèrent nettement de la population par "
                               f"{dimension} (χ² = {french_number(round(statistic, 1))}, "
                               f"{dof} ddl, p {_p_value(p_value)}).")
         else:

@@ -24,8 +24,11 @@ __all__ = [
     "answer",
     "avis_milestone",
     "avis_recommendation",
+    "council_attendance",
     "council_avis",
+    "council_body",
     "council_draw",
+    "council_meeting",
     "council_member",
     "delphi_answer",
     "delphi_panelist",
@@ -317,4 +320,33 @@ avis_milestone = Table(
     Column("on_date", Date, nullable=False),
     Column("status", String(20), nullable=False),
     Column("evidence", Text, nullable=False, default=""),
+)
+
+# Bodies of the council, their meetings and who attended.
+council_body = Table(
+    "council_body",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False, unique=True),
+    Column("kind", String(30), nullable=False),
+)
+
+council_meeting = Table(
+    "council_meeting",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("body_id", ForeignKey("council_body.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("held_on", Date, nullable=False),
+    Column("place", Text, nullable=False, default=""),
+    Column("agenda", Text, nullable=False, default=""),
+)
+
+council_attendance = Table(
+    "council_attendance",
+    metadata,
+    Column("meeting_id", ForeignKey("council_meeting.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("member_id", ForeignKey("council_member.id", ondelete="CASCADE"), primary_key=True),
+    Column("present", Boolean, nullable=False),
 )
