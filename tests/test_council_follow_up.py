@@ -54,3 +54,23 @@ def test_an_avis_is_followed_up_and_reported(engine, monkeypatch, tmp_path) -> N
     again = CliRunner().invoke(main, ["council", "avis-import",
                                       str(ROOT / "data" / "examples" / "avis-mobilite.yaml")])
     assert again.exit_code == 1 and "déjà enregistré" in again.output
+
+
+def test_the_public_avis_page_shows_the_follow_up_escaped(engine, monkeypatch,
+                                                           tmp_path) -> None:
+    from workbench.council.avis_page import AvisPage
+
+    source = (ROOT / "data" / "examples" / "avis-mobilite.yaml").read_text()
+    path = tmp_path / "avis.yaml"
+    path.write_text(source.replace("Prolonger les horaires", "<script>alert(1)</script> "
+                                                             "Prolonger les horaires"))
+    import_avis(path, engine)
+    first = load_ledger(engine)[0].id
+    record_answer(first, date(2026, 4, 20), "retenue", "", engine)
+    add_milestone(first, date(2026, 9, 1), "réalisée", "", engine)
+    monkeypatch.setattr("workbench.storage.engine.get_engine", lambda url=None: engine)
+    text = AvisPage().root.children[0].value
+    assert "Avis sur les mobilités du quotidien" in text and "auto-saisine" in text
+    assert "&lt;script&gt;" in text and "<script>" not in text
+    assert "retenue (20/04/2026)" in text and "Réalisée" in text
+    assert "En attente de réponse" in text
