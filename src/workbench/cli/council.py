@@ -163,3 +163,15 @@ def follow_up(year: int, as_json: bool, reminders: Path | None) -> None:
     for e in result.overdue:
         click.echo(_("Overdue: no. {id} ({avis}) — {addressee}, due {due}").format(
             id=e.id, avis=e.avis, addressee=e.addressee, due=e.due.isoformat()))
+
+
+@group.command("draft", help=_("Write a compte rendu or an avis (YAML draft) to HTML and Word."))
+@click.argument("file", type=FILE)
+@click.option("--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help=_("Folder to write to (default: reports/conseil)."))
+def draft(file: Path, output: Path | None) -> None:
+    from workbench.council.drafting import draft as write_draft
+    from workbench.settings import project_home
+
+    html_path, word_path = write_draft(file, output or project_home() / "reports" / "conseil")
+    echo_ok(_("Written: {html} and {word}").format(html=html_path, word=word_path))

@@ -1,0 +1,93 @@
+"""Drafting a meeting's compte rendu or an avis from a template, to HTML and Word.
+
+The draft (YAML, written by staff) follows the council's template: context, question posed,
+summary of the debate with the diversity of viewpoints, proposals. A live workshop session's
+results (its code) can be inserted as a section: each released question's counts and chart,
+with small cells suppressed as on every public output.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+from workbench.reports.document import Block, Document
+from workbench.reports.formatting import french_date
+
+__all__ = ["KINDS", "draft", "workshop_section"]
+
+KINDS = {"compte-rendu": "Compte rendu", "avis": "Avis"}
+SECTIONS = (("contexte", "Contexte"), ("question", "Question posée"),
+            ("debat", "Synthèse des débats"), ("points_de_vue", "Diversité des points de vue"),
+            ("propositions", "Propositions"))
+
+
+def workshop_section(code: str, engine=None) -> list[Block]:
+    """The results of live session ``code``, as report blocks."""
+    from workbench.forms.loader import spec_from_dict
+    from workbench.reports.blocks import Figure, Table
+    from workbench.storage import read_connection
+    from workbench.storage.workshops import find_session, session_answers
+    from workbench.workshops.charts import chart_for
+    from workbench.workshops.results import aggregate, small_cell_threshold
+
+    with read_connection(engine) as conn:
+        session = find_session(conn, code)
+        if session is None:
+            raise WorkbenchError(_("No workshop session '{code}'.").format(code=code))
+        answers = session_answers(conn, session.id)
+    spec = spec_from_dict(session.spec)
+    threshold = small_cell_threshold()
+    blocks = [Block("markdown", {"markdown": f"## Résultats de l'atelier « {session.title} »"})]
+    for question in spec.questions:
+        if session.paced and question.id not in session.released:
+            continue
+        result = aggregate(question, answers.get(question.id, []), threshold)
+        if result.hidden:
+            blocks.append(Block("markdown", {"markdown": f"**{question.label}** : moins de "
+                                             f"{threshold} réponses, résultats non publiés."}))
+            continue
+        if result.bars:
+            table = Table(question.label, ["Réponse", "Effectif", "Part (%)"],
+                          [[b.label, b.count if b.count is not None else f"< {threshold}",
+                            b.percent] for b in result.bars])
+            blocks.append(Block("table", table.content()))
+        chart = chart_for(result)
+        if chart is not None:
+            blocks.append(Block("figure", Figure(question.label, chart).content()))
+    return blocks
+
+
+def draft(path: Path, output: Path, engine=None) -> tuple[Path, Path]:
+    """Write ``<name>.html`` and ``<name>.docx`` for the draft in ``path``."""
+    import yaml
+
+    from workbench.reports.render_html import render_html
+    from workbench.reports.render_word import write_word
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    kind = data.get("type")
+    if kind not in KINDS:
+        raise WorkbenchError(_("{file}: 'type' is compte-rendu or avis.").format(file=path.name))
+    for key in ("titre", "instance", "date"):
+        if not data.get(key):
+            raise WorkbenchError(_("{file}: '{key}' is required.").format(file=path.name,
+                                                                         key=key))
+    when = data["date"] if isinstance(data["date"], date) else date.fromisoformat(
+        str(data["date"]))
+    document = Document(cover={"title": f"{KINDS[kind]} — {data['titre']}",
+                               "subject": str(data["instance"]), "period": french_date(when),
+                               "data_as_of": french_date(when)})
+    for key, heading in SECTIONS:
+        if data.get(key):
+            document.blocks.append(Block("markdown", {"markdown": f"## {heading}\n\n"
+                                                                  f"{data[key]}"}))
+    if data.get("atelier"):
+        document.blocks.extend(workshop_section(str(data["atelier"]), engine))
+    output.mkdir(parents=True, exist_ok=True)
+    html_path, word_path = output / f"{path.stem}.html", output / f"{path.stem}.docx"
+    html_path.write_text(render_html(document, when), encoding="utf-8")
+    write_word(document, word_path, when)
+    return html_path, word_path
