@@ -64,3 +64,27 @@ def test_the_activity_report_runs_on_the_demo_council(tmp_path, monkeypatch) -> 
         assert expected in text, expected
     assert "Membre fictif" not in text  # no personal data in the published report
     assert "des membres contre" in text
+
+
+def test_the_staff_page_records_a_sign_in_sheet_and_an_answer(engine, monkeypatch) -> None:
+    from workbench.council.avis import import_avis, load_ledger
+    from workbench.council.staff_page import CouncilPage
+    from workbench.demo.council import seed_council
+
+    from .conftest import ROOT
+
+    seed_council(2026, engine)
+    import_avis(ROOT / "data" / "examples" / "avis-mobilite.yaml", engine)
+    monkeypatch.setattr("workbench.storage.engine.get_engine", lambda url=None: engine)
+    page = CouncilPage()
+    page.held_on.value = date(2026, 11, 20)
+    for box in page.present[:40]:
+        box.value = True
+    page._save_meeting()
+    assert "40 présents sur 60" in page.message.value
+    target = page.recommendation.options[0][1]
+    page.position.value = "retenue"
+    page.answered_on.value = date(2026, 11, 21)
+    page._save_answer()
+    assert "Réponse enregistrée" in page.message.value
+    assert next(e for e in load_ledger(engine) if e.id == target).position == "retenue"
