@@ -10,17 +10,21 @@ import gettext
 import os
 from pathlib import Path
 
-__all__ = ["LOCALE_DIR", "_", "catalogue", "ngettext"]
+__all__ = ["LOCALE_DIR", "_", "catalogue", "language", "ngettext"]
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "workbench"
 
 
 
+def language() -> str:
+    """The interface language (``WORKBENCH_LANGUAGE``, French by default), e.g. for ``lang``."""
+    return os.environ.get("WORKBENCH_LANGUAGE", "fr")
+
+
 def catalogue(domain: str = DOMAIN) -> gettext.NullTranslations:
     """The translations of ``domain`` in the interface language (English if none)."""
-    return gettext.translation(domain, localedir=LOCALE_DIR,
-                               languages=[os.environ.get("WORKBENCH_LANGUAGE", "fr")],
+    return gettext.translation(domain, localedir=LOCALE_DIR, languages=[language()],
                                fallback=True)
 
 

@@ -19,6 +19,12 @@ def group() -> None:
     """Foresight commands."""
 
 
+def _decimal(value: float, places: int | None = None) -> str:
+    """A number as French staff read it: decimal comma."""
+    text = f"{value:.{places}f}" if places is not None else f"{value:g}"
+    return text.replace(".", ",")
+
+
 def _print_json(data: dict) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
@@ -63,8 +69,8 @@ def mactor(file: Path, as_json: bool, include_diagonal: bool) -> None:
     for name, influence, dependence, r in zip(result.actors, result.influence,
                                               result.dependence, result.r_star, strict=True):
         click.echo(_("{name}: influence {influence:g}, dependence {dependence:g}, "
-                     "r* {r:.2f}").format(name=name, influence=influence,
-                                          dependence=dependence, r=r))
+                     "r* {r}").format(name=name, influence=influence, dependence=dependence,
+                                      r=_decimal(r, 2)))
 
 
 @group.command("morpho", help=_("Count (and list) the scenarios of a morphological space "
@@ -95,7 +101,7 @@ def morpho(file: Path, as_json: bool, listing: bool) -> None:
 def scoring_study(slug: str, title: str, variables: str | None,
                   from_matrix: Path | None) -> None:
     from workbench.foresight.scoring import create_study
-    from workbench.foresight.tables import read_rows
+    from workbench.tables import read_rows
 
     if bool(variables) == bool(from_matrix):
         raise fail(_("Give either --variables or --from-matrix."))
@@ -111,15 +117,13 @@ def scoring_study(slug: str, title: str, variables: str | None,
 @click.option("--rows", required=True,
               help=_("Variables whose influence the group scores, separated by commas."))
 def scoring_group(slug: str, name: str, rows: str) -> None:
-    import os
-
     from workbench.foresight.scoring import create_group, find_group, pairs
-    from workbench.web.urls import scoring_url
+    from workbench.web.urls import public_base, scoring_url
 
     code = create_group(slug, name, [r.strip() for r in rows.split(",") if r.strip()])
-    base = os.environ.get("WORKBENCH_PUBLIC_URL", "http://127.0.0.1:8866")
     echo_ok(_("Group '{name}' ({n} pairs), code {code}: {url}").format(
-        name=name, n=len(pairs(find_group(code))), code=code, url=scoring_url(base, code)))
+        name=name, n=len(pairs(find_group(code))), code=code,
+        url=scoring_url(public_base(), code)))
 
 
 @group.command("scoring-assemble", help=_("Assemble the matrix from every group's scores."))
@@ -148,16 +152,13 @@ def scoring_assemble(slug: str, output: Path | None) -> None:
 @click.argument("study")
 @click.option("--count", type=click.IntRange(1, 500), required=True)
 def delphi_panel(study: str, count: int) -> None:
-    import os
-    from urllib.parse import urlencode
-
     from workbench.foresight.delphi import load_delphi
     from workbench.foresight.delphi_rounds import create_panel
+    from workbench.web.urls import delphi_url, public_base
 
     load_delphi(study)
-    base = os.environ.get("WORKBENCH_PUBLIC_URL", "http://127.0.0.1:8866").rstrip("/")
     for token in create_panel(study, count):
-        click.echo(f"{base}/voila/render/delphi.ipynb?{urlencode({'etude': study, 't': token})}")
+        click.echo(delphi_url(public_base(), study, token))
     echo_ok(_("{n} personal links created (keep them: they are not stored in clear).").format(
         n=count))
 
@@ -202,9 +203,9 @@ def delphi_report(study: str, number: int, as_json: bool) -> None:
         if not entry["answers"]:
             click.echo(_("{item}: no answer").format(item=entry["item"]))
             continue
-        click.echo(_("{item}: median {median:g}, IQR {iqr:g}, top band {top:.0%} — "
+        click.echo(_("{item}: median {median}, IQR {iqr}, top band {top} % — "
                      "{consensus}, {stable}").format(
-            item=entry["item"], median=entry["median"], iqr=entry["iqr"],
-            top=entry["top_share"],
+            item=entry["item"], median=_decimal(entry["median"]),
+            iqr=_decimal(entry["iqr"]), top=round(100 * entry["top_share"]),
             consensus=_("consensus") if entry["consensus"] else _("no consensus"),
             stable=_("stable") if entry["stable"] else _("not stable")))

@@ -11,10 +11,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from workbench.council.members import AGE_BANDS, COLLEGES, Member
-from workbench.evaluation.analysis import SIZE_CLASSES, size_class
+from workbench.evaluation.analysis import size_class, size_class_population
 from workbench.evaluation.census import Census
 from workbench.evaluation.representativeness import compare
-from workbench.territory import communes
 
 __all__ = ["Rule", "check_composition"]
 
@@ -56,12 +55,8 @@ def _ages(members: list[Member], census: Census) -> Rule:
 
 
 def _territory(members: list[Member]) -> Rule:
-    population: Counter = Counter()
-    for commune in communes():
-        population[size_class(commune.code_insee)] += commune.population
     tally = Counter(size_class(m.commune) for m in members if m.commune)
-    comparison = compare("taille de commune", dict(tally),
-                         {k: population[k] for k in SIZE_CLASSES},
+    comparison = compare("taille de commune", dict(tally), size_class_population(),
                          who=lambda c: f"Les habitants des communes de {c}",
                          sample_name="membres")
     called_out = [v for v in comparison.verdict if "représentés" in v]

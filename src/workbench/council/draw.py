@@ -13,7 +13,6 @@ count towards the quotas.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import io
 import os
@@ -24,6 +23,7 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.tables import read_records
 
 __all__ = ["DrawResult", "Quota", "draw", "read_pool", "read_quotas", "record_draw"]
 
@@ -53,19 +53,8 @@ class DrawResult:
                 "inputs_sha256": self.inputs_sha256, "seated": list(self.seated)}
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
-    if not path.is_file():
-        raise WorkbenchError(_("{file}: file not found.").format(file=path))
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    rows = [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in reader]
-    return [h.strip() for h in reader.fieldnames or []], rows
-
-
 def read_quotas(path: Path) -> list[Quota]:
-    headers, rows = _read_csv(path)
+    headers, rows = read_records(path)
     missing = [c for c in ("feature", "value", "min", "max") if c not in headers]
     if missing:
         raise WorkbenchError(_("{file}: missing columns: {columns}.").format(
@@ -91,7 +80,7 @@ def read_quotas(path: Path) -> list[Quota]:
 
 
 def read_pool(path: Path, quotas: list[Quota]) -> list[dict[str, str]]:
-    headers, rows = _read_csv(path)
+    headers, rows = read_records(path)
     features = sorted({q.feature for q in quotas})
     missing = [c for c in ("id", *features) if c not in headers]
     if missing:

@@ -16,10 +16,10 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 
 from workbench.errors import WorkbenchError
-from workbench.foresight.tables import read_rows
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
+from workbench.tables import read_rows
 from workbench.territory import communes
 
 __all__ = ["AGE_BANDS", "COLLEGES", "Member", "active_members", "import_members"]

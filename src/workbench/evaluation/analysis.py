@@ -18,7 +18,7 @@ from workbench.forms.spec import FormSpec
 from workbench.territory import commune_by_code, communes
 
 __all__ = ["IndicatorValue", "Respondents", "indicator_value", "profiles",
-           "representativeness", "size_class", "weights"]
+           "representativeness", "size_class", "size_class_population", "weights"]
 
 UNKNOWN = "?"
 SIZE_CLASSES = ("moins de 1 000 habitants", "1 000 à 2 999 habitants",
@@ -33,6 +33,14 @@ def size_class(code: str | None) -> str:
     people = commune.population
     return SIZE_CLASSES[0] if people < 1000 else SIZE_CLASSES[1] if people < 3000 else \
         SIZE_CLASSES[2]
+
+
+def size_class_population() -> dict[str, int]:
+    """Inhabitants of the territory per commune size class, in ``SIZE_CLASSES`` order."""
+    totals: Counter = Counter()
+    for commune in communes():
+        totals[size_class(commune.code_insee)] += commune.population
+    return {k: totals[k] for k in SIZE_CLASSES}
 
 
 @dataclass
@@ -64,10 +72,7 @@ def profiles(framework: EvaluationFramework, spec: FormSpec, answers: list[dict]
 def population_shares(census: Census, dimension: ProfileDimension) -> dict[str, float]:
     """Census shares of the categories respondents can be in (renormalised)."""
     if dimension.census == "taille_commune":
-        totals: Counter = Counter()
-        for commune in communes():
-            totals[size_class(commune.code_insee)] += commune.population
-        shares_ = dict(totals)
+        shares_ = size_class_population()
     else:
         shares_ = dict(census.dimension(dimension.census))
         reachable = set(dimension.map.values()) if dimension.map else set(shares_)

@@ -17,6 +17,7 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.settings import project_home
+from workbench.tables import read_records
 from workbench.territory import communes
 
 __all__ = ["AGE_BANDS", "CSP", "Census", "import_insee_structure", "load_census"]
@@ -81,32 +82,13 @@ def load_census() -> Census:
     return Census(source, shares)
 
 
-def _read_table(path: Path) -> list[dict[str, str]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        rows = [[("" if v is None else str(v)) for v in row] for row in sheet.iter_rows(
-            values_only=True)]
-        # INSEE's workbooks start with a few title lines: the header is the CODGEO line.
-        start = next((i for i, r in enumerate(rows) if "CODGEO" in r), 0)
-        header = rows[start]
-        return [dict(zip(header, r, strict=False)) for r in rows[start + 1:]]
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig") if raw[:3] == b"\xef\xbb\xbf" else raw.decode(
-        "utf-8", errors="replace")
-    dialect = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") \
-        else ","
-    return list(csv.DictReader(io.StringIO(text), delimiter=dialect))
-
-
 def import_insee_structure(path: Path) -> tuple[str, int]:
     """Read an INSEE structure file, keep the territory's communes, store the counts.
 
     Returns the vintage (e.g. ``"2021"``) and the number of communes found. A missing column
     gives a French error naming it.
     """
-    rows = _read_table(path)
+    _header, rows = read_records(path, header_marker="CODGEO")
     if not rows:
         raise WorkbenchError(_("{file}: the file is empty.").format(file=path.name))
     columns = list(rows[0])

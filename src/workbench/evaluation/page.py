@@ -17,7 +17,7 @@ from workbench.evaluation.framework import framework_path, load_framework
 from workbench.forms.issues import SpecError
 from workbench.i18n import _
 from workbench.reports.data import form_answers
-from workbench.reports.formatting import french_number
+from workbench.reports.formatting import french_number, tidy
 
 __all__ = ["EvaluationPage"]
 
@@ -40,7 +40,7 @@ class EvaluationPage:
             self.message.value = "<pre class='wb-error'>" + html.escape(error.message()) + \
                 "</pre>"
             return
-        data = form_answers(self.framework.form)
+        data = form_answers(self.framework.form, record=False)
         if data is None:
             self.message.value = html.escape(_("The questionnaire '{slug}' does not exist or "
                                                "is not published.").format(
@@ -115,7 +115,7 @@ class EvaluationPage:
                 rows.append(
                     f"<tr><td>{_e(question.text)}</td><td>{_e(', '.join(question.criteria))}"
                     f"</td><td>{_e(indicator.label)}</td><td class='wb-num'>"
-                    f"{'—' if shown is None else _e(round(shown, 1))} {_e(value.unit)}</td>"
+                    f"{'—' if shown is None else _e(tidy(shown))} {_e(value.unit)}</td>"
                     f"<td>{_e(indicator.target or '—')}</td></tr>")
         head = "".join(f"<th>{html.escape(h)}</th>" for h in (
             _("Evaluative question"), _("Criteria"), _("Indicator"), _("Value"), _("Target")))

@@ -11,12 +11,12 @@ Light (standard library only): the Delphi page runs in a participant kernel.
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.evaluation.stats import quantiles
 from workbench.i18n import _
 from workbench.settings import project_home
 
@@ -39,6 +39,7 @@ class DelphiStudy:
     scale: tuple[int, int]
     items: tuple[tuple[str, str], ...]  # (id, statement)
     rules: Rules
+    scale_labels: tuple[str, str] = ("", "")  # what the lowest and highest scores mean
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,7 @@ def item_stats(values: list[int], scale: tuple[int, int], top_band: tuple[int, i
                ) -> ItemStats | None:
     if not values:
         return None
-    if len(values) == 1:
-        q1 = median = q3 = float(values[0])
-    else:
-        q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    q1, median, q3 = quantiles(values)
     tally = Counter(values)
     top = sum(1 for v in values if top_band[0] <= v <= top_band[1]) / len(values)
     return ItemStats(len(values), float(median), float(q1), float(q3),
@@ -99,4 +97,6 @@ def load_delphi(slug: str, root: Path | None = None) -> DelphiStudy:
     if low >= high or not items or len({i for i, _s in items}) != len(items):
         raise WorkbenchError(_("{file}: the scale must go up and items need unique ids.")
                              .format(file=path))
-    return DelphiStudy(slug, str(data.get("title", slug)), (low, high), items, rules)
+    bottom, top = [*(str(x) for x in data.get("scale_labels") or []), "", ""][:2]
+    return DelphiStudy(slug, str(data.get("title", slug)), (low, high), items, rules,
+                       (bottom, top))

@@ -63,6 +63,11 @@ class DelphiPage:
         mine = delphi_rounds.own_answers(self.study.slug, self.round, self.panelist)
         low, high = self.study.scale
         self.fields: dict[str, tuple[w.ToggleButtons, w.Textarea, w.HTML]] = {}
+        bottom, top = self.study.scale_labels
+        scale = ("<p class='wb-help'>" + html.escape(
+            _("{low} = {low_label} · {high} = {high_label}").format(
+                low=low, low_label=bottom, high=high, high_label=top)) + "</p>"
+                 if bottom or top else "")
         blocks: list[w.Widget] = [w.HTML(
             f"<h1>{html.escape(self.study.title)}</h1><p class='wb-progress'>" + html.escape(
                 _("Round {n} of {max}").format(n=self.round, max=self.study.rules.max_rounds))
@@ -73,13 +78,15 @@ class DelphiPage:
                                      style={"button_width": "2.6em"})
             why = w.Textarea(placeholder=_("Justification (required if your answer is outside "
                                            "the previous quartiles)"),
-                             layout={"width": "100%"})
+                             layout={"width": "100%",
+                                     # nothing to justify against in the first round
+                                     "display": None if self.round > 1 else "none"})
             error = w.HTML()
             stats = previous.get(item)
             parts = [w.HTML(f"<h2>{number}. {html.escape(statement)}</h2>")]
             if stats is not None:
                 parts.append(w.HTML(feedback_html(stats, own_before.get(item))))
-            parts += [choice, why, error]
+            parts += [choice, *([w.HTML(scale)] if scale else []), why, error]
             box = w.VBox(parts)
             box.add_class("wb-question")
             blocks.append(box)

@@ -76,7 +76,7 @@ class Morphology:
                     for c, configs in later_rules.items()}
         states: dict[tuple[tuple[int, int], ...], int] = {(): 1}
         for position, component in enumerate(order):
-            relevant = {x for x, later in later_rules.get(component, {}).items()}
+            relevant = set(later_rules.get(component, {}))
             following: dict[tuple[tuple[int, int], ...], int] = {}
             for state, count in states.items():
                 chosen = dict(state)

@@ -8,6 +8,7 @@ plain Python structures or pandas frames; they never write.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,15 +22,17 @@ from workbench.storage.schema import answer, form, form_version, response, works
 from workbench.territory import communes
 
 __all__ = ["FormAnswers", "Participation", "form_answers", "participation", "population",
-           "workshop_sessions"]
+           "record_input", "workshop_sessions"]
 
 
-def _show(block: Input) -> None:
+def record_input(name: str, rows: Iterable[Sequence]) -> None:
+    """Display the fingerprint of an input table (name, row count, SHA-256) for the manifest."""
+    count, digest = rows_fingerprint(rows)
     try:
         from IPython.display import display
     except ImportError:  # pragma: no cover - reports always run in a kernel
         return
-    display(block)
+    display(Input(name, count, digest))
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -46,9 +49,10 @@ class FormAnswers:
 
 
 def form_answers(slug: str, year: int | None = None, engine=None,
-                 session: str | None = None) -> FormAnswers | None:
+                 session: str | None = None, record: bool = True) -> FormAnswers | None:
     """The answers to ``slug`` (in ``year``, in live ``session`` when given), in submission
-    order; None if the questionnaire is unknown."""
+    order; None if the questionnaire is unknown. ``record=False`` outside a report (a page):
+    no input fingerprint is displayed."""
     query = (
         select(response.c.id, response.c.receipt, response.c.submitted_at,
                response.c.is_synthetic, form_version.c.version, answer.c.question_id,
@@ -77,10 +81,11 @@ def form_answers(slug: str, year: int | None = None, engine=None,
                               "synthetic": bool(row.is_synthetic), "answers": {}})
         if row.question_id is not None:
             responses[-1]["answers"][row.question_id] = json.loads(row.value_json)
-    count, digest = rows_fingerprint(
-        (r.receipt, r.submitted_at.isoformat(), r.question_id, r.value_json) for r in rows)
-    _show(Input(f"réponses:{slug}" + (f":{year}" if year else "")
-                + (f":séance {session}" if session else ""), count, digest))
+    if record:
+        record_input(f"réponses:{slug}" + (f":{year}" if year else "")
+                     + (f":séance {session}" if session else ""),
+                     ((r.receipt, r.submitted_at.isoformat(), r.question_id, r.value_json)
+                      for r in rows))
     return FormAnswers(FormSpec.model_validate(published.spec), published.version, responses)
 
 
@@ -123,9 +128,8 @@ def participation(year: int, engine=None) -> list[Participation]:
                 row.form_version_id]:
             entry.commune = json.loads(row.value_json)
     result = list(by_response.values())
-    count, digest = rows_fingerprint((p.slug, p.submitted_at.isoformat(), p.commune,
-                                      p.in_session) for p in result)
-    _show(Input(f"participation:{year}", count, digest))
+    record_input(f"participation:{year}", ((p.slug, p.submitted_at.isoformat(), p.commune,
+                                             p.in_session) for p in result))
     return result
 
 
@@ -144,16 +148,13 @@ def workshop_sessions(year: int, engine=None) -> list[dict]:
             .where(workshop_session.c.opened_at >= start, workshop_session.c.opened_at < end)
             .order_by(workshop_session.c.opened_at, workshop_session.c.code)).all()
     sessions = [dict(row._mapping) for row in rows]
-    count, digest = rows_fingerprint(
-        (s["code"], s["title"], s["slug"], str(s["opened_at"]), str(s["closed_at"]),
-         s["answers"]) for s in sessions)
-    _show(Input(f"ateliers:{year}", count, digest))
+    record_input(f"ateliers:{year}", ((s["code"], s["title"], s["slug"], str(s["opened_at"]),
+                                        str(s["closed_at"]), s["answers"]) for s in sessions))
     return sessions
 
 
 def population() -> dict[str, tuple[str, int]]:
     """INSEE code → (name, municipal population) of the territory's communes."""
     table = {c.code_insee: (c.nom, c.population) for c in communes()}
-    count, digest = rows_fingerprint(sorted((k, *v) for k, v in table.items()))
-    _show(Input("communes:population", count, digest))
+    record_input("communes:population", sorted((k, *v) for k, v in table.items()))
     return table

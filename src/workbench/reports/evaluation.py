@@ -17,7 +17,7 @@ from workbench.evaluation.representativeness import Comparison
 from workbench.evaluation.weighting import RakingResult
 from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import FormAnswers, form_answers
-from workbench.reports.formatting import french_date, french_number
+from workbench.reports.formatting import french_date, french_number, tidy
 from workbench.workshops.results import small_cell_threshold
 
 __all__ = ["Evaluation", "context", "cover", "crosstabs", "findings", "free_text", "load",
@@ -183,9 +183,9 @@ def results(evaluation: Evaluation) -> list:
             value = analysis.indicator_value(indicator, evaluation.respondents, weights)
             unit = f" ({value.unit})" if value.unit else ""
             rows.append([indicator.label + unit, value.base or None,
-                         None if value.value is None else round(value.value, 1),
+                         tidy(value.value),
                          _interval(value.low, value.high),
-                         None if value.weighted is None else round(value.weighted, 1),
+                         tidy(value.weighted),
                          _interval(value.weighted_low, value.weighted_high),
                          indicator.target or None])
             kind = "intervalle interquartile" if indicator.measure == "median" else (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-__all__ = ["french_date", "french_number"]
+__all__ = ["french_date", "french_number", "tidy"]
 
 NARROW_NBSP = "\u202f"
 
@@ -33,3 +33,11 @@ def french_date(moment: date | datetime | str) -> str:
     if isinstance(moment, datetime):
         return moment.strftime("%d/%m/%Y à %H h %M")
     return moment.strftime("%d/%m/%Y")
+
+
+def tidy(value: float | None, places: int = 1) -> float | int | None:
+    """Rounded for display; a whole number loses its decimals (18500.0 → 18500)."""
+    if value is None:
+        return None
+    rounded = round(float(value), places)
+    return int(rounded) if rounded.is_integer() else rounded

@@ -15,19 +15,13 @@ from workbench.council.follow_up import indicators
 from workbench.council.meetings import attendance_stats
 from workbench.council.members import active_members
 from workbench.evaluation.census import load_census
-from workbench.reports.blocks import Cover, Input, Table, Text, rows_fingerprint
+from workbench.reports.blocks import Cover, Table, Text
+from workbench.reports.data import record_input
 from workbench.reports.formatting import french_date
 from workbench.territory import commune_by_code
 from workbench.workshops.results import small_cell_threshold
 
 __all__ = ["attendance", "composition", "cover", "follow_up"]
-
-
-def _record(name: str, rows: list) -> None:
-    from IPython.display import display
-
-    count, digest = rows_fingerprint(rows)
-    display(Input(name, count, digest))
 
 
 def cover(year: int) -> Cover:
@@ -39,7 +33,7 @@ def cover(year: int) -> Cover:
 def attendance(year: int) -> list:
     stats = attendance_stats(year)
     previous = attendance_stats(year - 1)
-    _record(f"présences:{year}", [list(r) for r in stats.by_member])
+    record_input(f"présences:{year}", [list(r) for r in stats.by_member])
     blocks: list = [Text(
         f"En {year}, les instances du conseil se sont réunies **{stats.meetings} fois**"
         + (f" ; taux de présence moyen : **{stats.overall:g} %**".replace(".", ",")
@@ -70,7 +64,7 @@ def attendance(year: int) -> list:
 def composition() -> list:
     members = active_members()
     rules = check_composition(members, load_census())
-    _record("membres:en fonction", [[m.sex, m.age_band, m.college, m.commune or ""]
+    record_input("membres:en fonction", [[m.sex, m.age_band, m.college, m.commune or ""]
                                     for m in members])
     rows = [[rule.name, "respectée" if rule.ok else "à corriger", rule.verdict,
              " ".join(rule.details)] for rule in rules]
@@ -82,7 +76,7 @@ def composition() -> list:
 
 def follow_up(year: int) -> list:
     ledger = load_ledger()
-    _record("recommandations", [[e.id, e.avis, e.issued_on.isoformat(),
+    record_input("recommandations", [[e.id, e.avis, e.issued_on.isoformat(),
                                  str(e.answered_on or ""), e.status] for e in ledger])
     today = min(date.today(), date(year, 12, 31))
     current, previous = indicators(ledger, year, today), indicators(ledger, year - 1, today)

@@ -13,7 +13,8 @@ import numpy as np
 from workbench.foresight import mactor, micmac
 from workbench.foresight.morpho import load_morphology
 from workbench.foresight.study import Study, load_study
-from workbench.reports.blocks import Cover, Figure, Input, Table, Text, rows_fingerprint
+from workbench.reports.blocks import Cover, Figure, Table, Text
+from workbench.reports.data import record_input
 from workbench.reports.formatting import french_date
 
 __all__ = ["actors", "cover", "delphi", "load", "scenarios", "structural", "variables"]
@@ -23,19 +24,12 @@ QUADRANT_COLOURS = {"influente": "#b2182b", "relais": "#ef8a62", "dépendante": 
 WIDTH = 420
 
 
-def _record(name: str, path) -> None:
-    from IPython.display import display
-
-    lines = path.read_text(encoding="utf-8").splitlines()
-    count, digest = rows_fingerprint([line] for line in lines)
-    display(Input(name, count, digest))
-
-
 def load(slug: str) -> Study:
     study = load_study(slug)
     for key in ("micmac", "mactor", "morpho"):
         if getattr(study, key):
-            _record(f"prospective:{slug}:{key}", getattr(study, key))
+            lines = getattr(study, key).read_text(encoding="utf-8").splitlines()
+            record_input(f"prospective:{slug}:{key}", ([line] for line in lines))
     return study
 
 

@@ -11,7 +11,7 @@ import os
 import random
 from pathlib import Path
 
-from workbench.i18n import _
+from workbench.i18n import _, language
 
 __all__ = ["CULL_IDLE_S", "KERNEL_MIB", "cull_idle_seconds", "default_max_kernels",
            "max_kernels", "waiting_page"]
@@ -53,7 +53,7 @@ def waiting_page() -> tuple[str, int]:
         "lead": _("Many people are answering right now. Your page will open by itself as "
                   "soon as a place is free: keep this page open."),
         "retry": _("Next try in a few seconds."),
-        "lang": _("en"),
+        "lang": language(),
     }.items()}
     page = f"""<!DOCTYPE html>
 <html lang="{texts['lang']}"><head><meta charset="utf-8">

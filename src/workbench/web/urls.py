@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-__all__ = ["QUESTIONNAIRE_PATH", "RESULTS_PATH", "SCORING_PATH", "participant_session_url",
-           "participant_url", "results_url", "scoring_url"]
+__all__ = ["DELPHI_PATH", "QUESTIONNAIRE_PATH", "RESULTS_PATH", "SCORING_PATH", "delphi_url",
+           "participant_session_url", "participant_url", "public_base", "results_url",
+           "scoring_url"]
 
 QUESTIONNAIRE_PATH = "/voila/render/questionnaire.ipynb"
 RESULTS_PATH = "/voila/render/resultats.ipynb"
@@ -33,3 +34,18 @@ SCORING_PATH = "/voila/render/micmac.ipynb"
 def scoring_url(base: str, code: str) -> str:
     """The MICMAC scoring page of a group."""
     return f"{base.rstrip('/')}{SCORING_PATH}?{urlencode({'groupe': code})}"
+
+
+DELPHI_PATH = "/voila/render/delphi.ipynb"
+
+
+def delphi_url(base: str, study: str, token: str) -> str:
+    """A panelist's personal link to a Delphi study."""
+    return f"{base.rstrip('/')}{DELPHI_PATH}?{urlencode({'etude': study, 't': token})}"
+
+
+def public_base() -> str:
+    """The public app's address for links printed by the CLI (``WORKBENCH_PUBLIC_URL``)."""
+    import os
+
+    return os.environ.get("WORKBENCH_PUBLIC_URL", "http://127.0.0.1:8866").rstrip("/")

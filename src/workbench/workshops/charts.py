@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import altair as alt
-import vl_convert
 
 from workbench.i18n import _
+from workbench.reports import render_charts
 from workbench.workshops.results import QuestionResult
 
 __all__ = ["chart_for", "chart_svg"]
@@ -100,4 +100,4 @@ def chart_for(result: QuestionResult) -> alt.Chart | None:
 
 def chart_svg(chart: alt.Chart) -> str:
     """The chart as an SVG document (rendered here, nothing fetched)."""
-    return vl_convert.vegalite_to_svg(chart.to_dict())
+    return render_charts.chart_svg(chart.to_dict())
