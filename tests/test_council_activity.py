@@ -66,8 +66,9 @@ def test_the_activity_report_runs_on_the_demo_council(tmp_path, monkeypatch) -> 
     assert "des membres contre" in text
 
 
-def test_the_staff_page_records_a_sign_in_sheet_and_an_answer(engine, monkeypatch) -> None:
+def test_the_staff_page_keeps_the_registry_meetings_and_follow_up(engine, monkeypatch) -> None:
     from workbench.council.avis import import_avis, load_ledger
+    from workbench.council.meetings import attendance_sheet
     from workbench.council.staff_page import CouncilPage
     from workbench.demo.council import seed_council
 
@@ -76,15 +77,51 @@ def test_the_staff_page_records_a_sign_in_sheet_and_an_answer(engine, monkeypatc
     seed_council(2026, engine)
     import_avis(ROOT / "data" / "examples" / "avis-mobilite.yaml", engine)
     monkeypatch.setattr("workbench.storage.engine.get_engine", lambda url=None: engine)
-    page = CouncilPage()
-    page.held_on.value = date(2026, 11, 20)
-    for box in page.present[:40]:
+    monkeypatch.setenv("WORKBENCH_CENSUS_FILE", "/nonexistent/census.csv")
+    page = CouncilPage("https://participer.example")
+    members = page.members
+    assert "Parité respectée : 30 femmes et 30 hommes" in members.composition.value
+    assert "Membre fictif 01" in members.registry.value
+    assert "registre-conseil.csv" in members.export.value
+    members.inputs["nom"].value = "<b>Nouvelle</b> Membre"
+    members.inputs["email"].value = "pas-une-adresse"
+    members._save()
+    assert "Champ « email »" in members.message.value
+    members.inputs["email"].value = "nouvelle@exemple.invalid"
+    members._save()
+    assert "Membre enregistré" in members.message.value
+    assert "&lt;b&gt;Nouvelle&lt;/b&gt;" in members.registry.value  # escaped
+    assert "Parité non respectée : 31 femmes et 30 hommes" not in members.composition.value
+
+    meetings = page.meetings
+    meetings.body.value = next(v for _n, v in meetings.body.options if v)
+    meetings.held_on.value = date.today()
+    meetings.place.value = "Pontrieux"
+    meetings.documents.value = "Projet d'avis\nDiaporama"
+    meetings._plan()
+    assert "Réunion programmée" in meetings.message.value
+    assert "emargement.ipynb?reunion=" in meetings.details.value
+    assert "<svg" in meetings.details.value
+    for _member, box in meetings.boxes[:5]:
         box.value = True
-    page._save_meeting()
-    assert "40 présents sur 60" in page.message.value
-    target = page.recommendation.options[0][1]
-    page.position.value = "retenue"
-    page.answered_on.value = date(2026, 11, 21)
-    page._save_answer()
-    assert "Réponse enregistrée" in page.message.value
-    assert next(e for e in load_ledger(engine) if e.id == target).position == "retenue"
+    meetings._save_sheet()
+    assert "5 présents sur" in meetings.message.value
+    assert sum(bool(p) for *_x, p in attendance_sheet(meetings.meeting.value, engine)) == 5
+    assert "Absents à trois réunions de suite" in meetings.stats.value
+
+    avis = page.avis
+    avis.only_pending.value = True
+    target = avis.recommendation.value
+    avis.position.value = "retenue"
+    avis.answered_on.value = date(2026, 11, 21)
+    avis._save_answer()
+    assert "Réponse enregistrée" in avis.message.value
+    avis.only_pending.value = False
+    avis.recommendation.value = target
+    avis.status.value = "engagée"
+    avis.evidence.value = "Délibération du 12 décembre"
+    avis._save_milestone()
+    assert "Étape enregistrée" in avis.message.value
+    entry = next(e for e in load_ledger(engine) if e.id == target)
+    assert entry.position == "retenue" and entry.status == "engagée"
+    assert "relances-2026.csv" in avis.indicators.value

@@ -70,6 +70,24 @@ def import_file(file: Path) -> None:
                                                                     updated=updated))
 
 
+@members.command("export", help=_("Export the registry to a CSV or XLSX file (personal "
+                                  "data: keep it on staff machines)."))
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def export_file(file: Path) -> None:
+    from workbench.council.registry import export_members
+
+    count = export_members(file)
+    echo_ok(_("{count} members written to {file}.").format(count=count, file=file))
+
+
+@members.command("purge", help=_("Anonymise members who have left and whose retention date "
+                                 "has passed."))
+def purge() -> None:
+    from workbench.council.registry import purge_expired
+
+    echo_ok(_("{count} members anonymised.").format(count=purge_expired()))
+
+
 @group.command("composition", help=_("Check the council's lawful composition."))
 @click.option("--json", "as_json", is_flag=True, help=_("Print the JSON result."))
 def composition(as_json: bool) -> None:
@@ -132,19 +150,15 @@ def milestone(recommendation: int, on, status: str, evidence: str) -> None:
 @click.option("--reminders", type=FILE, help=_("CSV of the overdue recommendations, for a "
                                                "mail merge."))
 def follow_up(year: int, as_json: bool, reminders: Path | None) -> None:
-    import csv
     from datetime import date
 
     from workbench.council.avis import load_ledger
-    from workbench.council.follow_up import indicators
+    from workbench.council.follow_up import indicators, reminders_csv
 
-    result = indicators(load_ledger(), year, date.today())
+    today = date.today()
+    result = indicators(load_ledger(), year, today)
     if reminders:
-        with reminders.open("w", newline="", encoding="utf-8-sig") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(["numero", "avis", "recommandation", "destinataire", "echeance"])
-            for e in result.overdue:
-                writer.writerow([e.id, e.avis, e.text, e.addressee, e.due.isoformat()])
+        reminders.write_bytes(reminders_csv(result.overdue, today))
     data = {"year": year, "recommendations": result.recommendations,
             "answered": result.answered, "answered_share": result.answered_share,
             "median_delay_days": result.median_delay_days,

@@ -53,6 +53,8 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
         for slug in slugs:
             click.echo(_("Questionnaire '{slug}': {url}").format(
                 slug=slug, url=participant_url(public_base, slug)))
+        click.echo(_("The council's avis and their follow-up: {url}").format(
+            url=f"{public_base}/voila/render/avis.ipynb"))
         if not slugs:
             click.echo(_("No questionnaire published yet: 'workbench forms publish SLUG'."))
         cap = default_max_kernels() if max_kernels is None else max_kernels
@@ -73,6 +75,8 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
             click.echo(_("Evaluation '{slug}': {url}").format(
                 slug=framework.stem, url=f"{staff_base}/voila/render/evaluation.ipynb?"
                 f"evaluation={framework.stem}&token={token}"))
+        click.echo(_("Citizen council (members, meetings, avis): {url}").format(
+            url=f"{staff_base}/voila/render/conseil.ipynb?token={token}"))
         if generated:
             click.echo(_("Staff token generated for this run (set WORKBENCH_STAFF_TOKEN to "
                          "choose it): {token}").format(token=token))

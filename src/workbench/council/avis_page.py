@@ -15,6 +15,7 @@ from workbench.council.avis import load_ledger
 from workbench.i18n import _
 from workbench.storage import read_connection
 from workbench.storage.schema import council_avis
+from workbench.web.markup import table
 
 __all__ = ["AvisPage"]
 
@@ -36,20 +37,15 @@ class AvisPage:
         parts = ["<h1>" + html.escape(_("The council's avis and their follow-up")) + "</h1>"]
         if not avis:
             parts.append("<p>" + html.escape(_("No avis published yet.")) + "</p>")
-        head = "".join(f"<th scope='col'>{html.escape(h)}</th>" for h in (
-            _("Recommendation"), _("Addressed to"), _("Answer"), _("Where it stands")))
+        head = (_("Recommendation"), _("Addressed to"), _("Answer"), _("Where it stands"))
         for item in avis:
-            rows = "".join(
-                f"<tr><td>{html.escape(e.text)}</td><td>{html.escape(e.addressee)}</td>"
-                f"<td>{html.escape(e.position or '—')} ({_day(e.answered_on)})</td>"
-                f"<td>{html.escape(STATUS.get(e.status, e.status))}</td></tr>"
-                for e in ledger if e.avis == item.slug)
+            rows = [(e.text, e.addressee, f"{e.position or '—'} ({_day(e.answered_on)})",
+                     STATUS.get(e.status, e.status)) for e in ledger if e.avis == item.slug]
             kind = _("referral") if item.kind == "saisine" else _("own initiative")
             parts.append(
                 f"<section class='wb-avis'><h2>{html.escape(item.title)}</h2><p>"
                 + html.escape(_("Adopted on {date} ({kind}).").format(
                     date=_day(item.adopted_on), kind=kind))
-                + f"</p><table class='wb-table'><thead><tr>{head}</tr></thead>"
-                f"<tbody>{rows}</tbody></table></section>")
+                + "</p>" + table(head, rows) + "</section>")
         self.root = w.VBox([w.HTML("".join(parts))])
         self.root.add_class("wb-page")

@@ -8,12 +8,14 @@ implemented (last milestone "réalisée"), and the overdue list (no answer after
 
 from __future__ import annotations
 
+import csv
+import io
 import statistics
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 __all__ = ["ANSWER_DELAY_DAYS", "POSITIONS", "STATUSES", "Indicators", "LedgerEntry",
-           "indicators"]
+           "indicators", "reminders_csv"]
 
 POSITIONS = ("retenue", "partiellement retenue", "non retenue", "à l'étude")
 STATUSES = ("engagée", "réalisée", "abandonnée")
@@ -69,3 +71,15 @@ def indicators(ledger: list[LedgerEntry], year: int, today: date) -> Indicators:
     return Indicators(year, n, len(answered), round(100 * len(answered) / n, 1) if n else None,
                       statistics.median(delays) if delays else None, len(implemented),
                       round(100 * len(implemented) / n, 1) if n else None, overdue)
+
+
+def reminders_csv(overdue: tuple[LedgerEntry, ...], today: date) -> bytes:
+    """The overdue answers for a mail merge (UTF-8 with BOM, semicolons)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["numero", "avis", "recommandation", "destinataire", "echeance",
+                     "jours_de_retard"])
+    for e in overdue:
+        writer.writerow([e.id, e.avis, e.text, e.addressee, e.due.isoformat(),
+                         (today - e.due).days])
+    return out.getvalue().encode("utf-8-sig")

@@ -1,16 +1,21 @@
 """Bodies, meetings and attendance of the council; attendance statistics.
 
-Attendance rates per member, per body and per commune over a year; members absent from three
-meetings in a row (among those they were invited to) are flagged.
+A meeting is planned with its invited members (attendance not marked yet), then marked on the
+staff sign-in sheet or by the members themselves on the sign-in page (the room's code, shown as a
+QR code, and their e-mail address). Once the day is over, an invited member not marked present
+counts as absent. Attendance rates per member, per body and per commune over a year; members
+absent from three meetings in a row (among those they were invited to) are flagged.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, update
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
@@ -22,7 +27,10 @@ from workbench.storage.schema import (
     council_member,
 )
 
-__all__ = ["BODY_KINDS", "AttendanceStats", "add_meeting", "attendance_stats", "create_body"]
+__all__ = ["BODY_KINDS", "AttendanceStats", "Meeting", "SignIn", "add_meeting",
+           "attendance_sheet", "attendance_stats", "create_body", "list_bodies",
+           "list_meetings", "plan_meeting", "record_attendance", "sign_in",
+           "signin_meeting"]
 
 BODY_KINDS = ("plénière", "bureau", "comité de coordination", "groupe de travail")
 
@@ -39,6 +47,14 @@ def create_body(name: str, kind: str, engine=None) -> int:
                            .returning(council_body.c.id))
 
 
+def list_bodies(engine=None) -> list[tuple[int, str, str]]:
+    """(id, name, kind) of every body."""
+    with read_connection(engine) as conn:
+        return [tuple(r) for r in conn.execute(
+            select(council_body.c.id, council_body.c.name, council_body.c.kind)
+            .order_by(council_body.c.name))]
+
+
 def add_meeting(body_id: int, held_on: date, place: str, agenda: str,
                 attendance: dict[int, bool], engine=None) -> int:
     """A meeting and, for each invited member, whether they attended."""
@@ -53,6 +69,134 @@ def add_meeting(body_id: int, held_on: date, place: str, agenda: str,
     return meeting
 
 
+def plan_meeting(body_id: int, held_on: date, place: str, agenda: str, documents: str,
+                 invited: Iterable[int], engine=None) -> int:
+    """A meeting to come: its invited members (not marked yet) and a sign-in code."""
+    invited = list(invited)
+    if not invited:
+        raise WorkbenchError(_("Invite at least one member."))
+    with write_transaction(engine) as conn:
+        meeting = conn.scalar(insert(council_meeting).values(
+            body_id=body_id, held_on=held_on, place=place.strip(), agenda=agenda.strip(),
+            documents=documents.strip(), signin_code=secrets.token_urlsafe(12))
+            .returning(council_meeting.c.id))
+        conn.execute(insert(council_attendance), [
+            {"meeting_id": meeting, "member_id": m, "present": None} for m in invited])
+    return meeting
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: int
+    body: str
+    kind: str
+    held_on: date
+    place: str
+    agenda: str
+    documents: tuple[str, ...]
+    signin_code: str | None
+    invited: int
+    present: int
+
+
+def list_meetings(engine=None) -> list[Meeting]:
+    """Every meeting, the latest first, with how many were invited and present."""
+    invited = func.count(council_attendance.c.member_id)
+    present = func.count(council_attendance.c.member_id).filter(
+        council_attendance.c.present.is_(True))
+    with read_connection(engine) as conn:
+        rows = conn.execute(
+            select(council_meeting, council_body.c.name.label("body"),
+                   council_body.c.kind, invited.label("invited"), present.label("present"))
+            .join(council_body, council_body.c.id == council_meeting.c.body_id)
+            .outerjoin(council_attendance,
+                       council_attendance.c.meeting_id == council_meeting.c.id)
+            .group_by(council_meeting.c.id, council_body.c.name, council_body.c.kind)
+            .order_by(council_meeting.c.held_on.desc(), council_meeting.c.id.desc())).all()
+    return [Meeting(r.id, r.body, r.kind, r.held_on, r.place, r.agenda,
+                    tuple(line.strip() for line in (r.documents or "").splitlines()
+                          if line.strip()), r.signin_code, r.invited, r.present)
+            for r in rows]
+
+
+def attendance_sheet(meeting_id: int, engine=None) -> list[tuple[int, str, bool | None]]:
+    """(member id, name, present or None if not marked) of the meeting's invited members."""
+    with read_connection(engine) as conn:
+        return [tuple(r) for r in conn.execute(
+            select(council_member.c.id, council_member.c.name, council_attendance.c.present)
+            .join(council_attendance, council_attendance.c.member_id == council_member.c.id)
+            .where(council_attendance.c.meeting_id == meeting_id)
+            .order_by(council_member.c.name))]
+
+
+def record_attendance(meeting_id: int, marks: dict[int, bool], engine=None) -> None:
+    """Mark members present or absent (staff sign-in sheet); new names are added as invited."""
+    with write_transaction(engine) as conn:
+        if conn.scalar(select(council_meeting.c.id).where(council_meeting.c.id == meeting_id)) \
+                is None:
+            raise WorkbenchError(_("This meeting does not exist."))
+        known = set(conn.scalars(select(council_attendance.c.member_id).where(
+            council_attendance.c.meeting_id == meeting_id)))
+        for member, present in marks.items():
+            if member in known:
+                conn.execute(update(council_attendance).where(
+                    council_attendance.c.meeting_id == meeting_id,
+                    council_attendance.c.member_id == member).values(present=present))
+            else:
+                conn.execute(insert(council_attendance).values(
+                    meeting_id=meeting_id, member_id=member, present=present))
+
+
+def signin_meeting(meeting_id: int | None, code: str | None,
+                   engine=None) -> tuple[str, date, str] | None:
+    """(body, date, place) of the meeting whose sign-in code is ``code``, else None."""
+    if meeting_id is None or not code:
+        return None
+    with read_connection(engine) as conn:
+        row = conn.execute(
+            select(council_body.c.name, council_meeting.c.held_on, council_meeting.c.place,
+                   council_meeting.c.signin_code)
+            .join(council_body, council_body.c.id == council_meeting.c.body_id)
+            .where(council_meeting.c.id == meeting_id)).first()
+    if row is None or not row.signin_code or not secrets.compare_digest(row.signin_code, code):
+        return None
+    return row.name, row.held_on, row.place
+
+
+class SignIn:
+    """Outcomes of a member's sign-in."""
+
+    SIGNED = "signed"
+    ALREADY = "already"
+    NOT_INVITED = "not-invited"
+    CLOSED = "closed"
+    UNKNOWN = "unknown"
+
+
+def sign_in(meeting_id: int | None, code: str | None, email: str, today: date,
+            engine=None) -> str:
+    """A member signs in with the room's code and their e-mail, on the meeting's day only."""
+    with write_transaction(engine) as conn:
+        meeting = signin_meeting(meeting_id, code, engine)
+        if meeting is None:
+            return SignIn.UNKNOWN
+        if meeting[1] != today:
+            return SignIn.CLOSED
+        row = conn.execute(
+            select(council_attendance.c.member_id, council_attendance.c.present)
+            .join(council_member, council_member.c.id == council_attendance.c.member_id)
+            .where(council_attendance.c.meeting_id == meeting_id,
+                   func.lower(council_member.c.email) == email.strip().lower())).first()
+        if row is None or not email.strip():
+            return SignIn.NOT_INVITED
+        if row.present:
+            return SignIn.ALREADY
+        conn.execute(update(council_attendance).where(
+            council_attendance.c.meeting_id == meeting_id,
+            council_attendance.c.member_id == row.member_id).values(present=True))
+        return SignIn.SIGNED
+
+
 @dataclass(frozen=True)
 class AttendanceStats:
     year: int
@@ -64,7 +208,10 @@ class AttendanceStats:
     overall: float | None
 
 
-def attendance_stats(year: int, engine=None) -> AttendanceStats:
+def attendance_stats(year: int, engine=None, today: date | None = None) -> AttendanceStats:
+    """Rates over the year's meetings; today's and later meetings' unmarked invitations are
+    left out (their sign-in is not over)."""
+    today = today or date.today()
     with read_connection(engine) as conn:
         rows = conn.execute(
             select(council_meeting.c.id, council_meeting.c.held_on, council_body.c.name,
@@ -76,6 +223,7 @@ def attendance_stats(year: int, engine=None) -> AttendanceStats:
             .where(council_meeting.c.held_on >= date(year, 1, 1),
                    council_meeting.c.held_on < date(year + 1, 1, 1))
             .order_by(council_meeting.c.held_on, council_meeting.c.id)).all()
+    rows = [r for r in rows if r.present is not None or r.held_on < today]
 
     def rate(values: list[bool]) -> float:
         return round(100 * sum(values) / len(values), 1)

@@ -22,10 +22,13 @@ from workbench.storage.schema import council_member
 from workbench.tables import read_rows
 from workbench.territory import communes
 
-__all__ = ["AGE_BANDS", "COLLEGES", "Member", "active_members", "import_members"]
+__all__ = ["AGE_BANDS", "COLLEGES", "COLUMNS", "FieldError", "Member", "active_members",
+           "import_members", "member_key", "parse_member"]
 
 AGE_BANDS = ("15-29 ans", "30-44 ans", "45-59 ans", "60-74 ans", "75 ans et plus")
 COLLEGES = ("habitants", "associations", "acteurs économiques", "personnes qualifiées")
+COLUMNS = ("nom", "email", "telephone", "commune", "sexe", "tranche_age", "college",
+           "elu_communautaire", "entree", "sortie", "consentement", "conservation_jusqu_au")
 REQUIRED = ("nom", "sexe", "tranche_age", "college", "entree", "consentement")
 YES, NO = {"oui", "o", "1", "vrai", "yes"}, {"non", "n", "0", "faux", "no", ""}
 
@@ -63,52 +66,77 @@ def _commune(value: str) -> str | None:
     raise ValueError(value)
 
 
-def _row(header: list[str], cells: list[str], line: int, file: str) -> dict:
-    row = dict(zip(header, cells + [""] * len(header), strict=False))
+class FieldError(ValueError):
+    """A member's field is wrong: the column (import name) and a French message."""
 
-    def fail(column: str, message: str) -> WorkbenchError:
-        index = header.index(column) + 1 if column in header else 0
-        return WorkbenchError(_("{file}, line {line}, column {column} ({name}): {message}")
-                              .format(file=file, line=line, column=index, name=column,
-                                      message=message))
+    def __init__(self, column: str, message: str) -> None:
+        super().__init__(message)
+        self.column, self.message = column, message
 
-    out: dict = {"name": row["nom"].strip(), "email": row.get("email", "").strip() or None,
+
+def parse_member(row: dict[str, str]) -> dict:
+    """A member's columns (import names, text) checked and typed; raises FieldError."""
+    row = {key: (value or "") for key, value in row.items()}
+
+    out: dict = {"name": row.get("nom", "").strip(),
+                 "email": row.get("email", "").strip() or None,
                  "phone": row.get("telephone", "").strip() or None}
     if not out["name"]:
-        raise fail("nom", _("the name is empty."))
-    sex = row["sexe"].strip().upper()[:1]
+        raise FieldError("nom", _("the name is empty."))
+    if out["email"] and ("@" not in out["email"] or " " in out["email"]):
+        raise FieldError("email", _("'{value}' is not an e-mail address.").format(
+            value=out["email"]))
+    sex = row.get("sexe", "").strip().upper()[:1]
     if sex not in ("F", "H"):
-        raise fail("sexe", _("'{value}' is not F or H.").format(value=row["sexe"]))
+        raise FieldError("sexe", _("'{value}' is not F or H.").format(value=row.get("sexe", "")))
     out["sex"] = sex
-    if row["tranche_age"].strip() not in AGE_BANDS:
-        raise fail("tranche_age", _("'{value}' is not an age band ({bands}).").format(
-            value=row["tranche_age"], bands=", ".join(AGE_BANDS)))
+    if row.get("tranche_age", "").strip() not in AGE_BANDS:
+        raise FieldError("tranche_age", _("'{value}' is not an age band ({bands}).").format(
+            value=row.get("tranche_age", ""), bands=", ".join(AGE_BANDS)))
     out["age_band"] = row["tranche_age"].strip()
-    if row["college"].strip().lower() not in COLLEGES:
-        raise fail("college", _("'{value}' is not a college ({colleges}).").format(
-            value=row["college"], colleges=", ".join(COLLEGES)))
+    if row.get("college", "").strip().lower() not in COLLEGES:
+        raise FieldError("college", _("'{value}' is not a college ({colleges}).").format(
+            value=row.get("college", ""), colleges=", ".join(COLLEGES)))
     out["college"] = row["college"].strip().lower()
     for column, key in (("elu_communautaire", "community_councillor"),
                         ("consentement", "consent")):
         value = row.get(column, "").strip().lower()
         if value not in YES | NO:
-            raise fail(column, _("'{value}' is not oui or non.").format(value=value))
+            raise FieldError(column, _("'{value}' is not oui or non.").format(value=value))
         out[key] = value in YES
     for column, key in (("entree", "entry_date"), ("sortie", "exit_date"),
                         ("conservation_jusqu_au", "retention_until")):
         try:
             out[key] = _date(row.get(column, ""))
         except ValueError:
-            raise fail(column, _("'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY).")
+            raise FieldError(column, _("'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY).")
                        .format(value=row[column])) from None
     if out["entry_date"] is None:
-        raise fail("entree", _("the entry date is missing."))
+        raise FieldError("entree", _("the entry date is missing."))
+    if out["exit_date"] and out["exit_date"] < out["entry_date"]:
+        raise FieldError("sortie", _("the exit date is before the entry date."))
     try:
         out["commune"] = _commune(row.get("commune", ""))
     except ValueError:
-        raise fail("commune", _("'{value}' is not a commune of the territory.").format(
+        raise FieldError("commune", _("'{value}' is not a commune of the territory.").format(
             value=row["commune"])) from None
     return out
+
+
+def _row(header: list[str], cells: list[str], line: int, file: str) -> dict:
+    try:
+        return parse_member(dict(zip(header, cells + [""] * len(header), strict=False)))
+    except FieldError as error:
+        index = header.index(error.column) + 1 if error.column in header else 0
+        raise WorkbenchError(_("{file}, line {line}, column {column} ({name}): {message}")
+                             .format(file=file, line=line, column=index, name=error.column,
+                                     message=error.message)) from None
+
+
+def member_key(member: dict):
+    """Who a member is: the same e-mail, else the same name."""
+    return (council_member.c.email == member["email"]) if member["email"] else (
+        council_member.c.name == member["name"])
 
 
 def import_members(path: Path, engine=None) -> tuple[int, int]:
@@ -127,9 +155,7 @@ def import_members(path: Path, engine=None) -> tuple[int, int]:
     now = datetime.now(UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
         for member in members:
-            key = (council_member.c.email == member["email"]) if member["email"] else (
-                council_member.c.name == member["name"])
-            existing = conn.scalar(select(council_member.c.id).where(key))
+            existing = conn.scalar(select(council_member.c.id).where(member_key(member)))
             if existing:
                 conn.execute(update(council_member).where(council_member.c.id == existing)
                              .values(**member))

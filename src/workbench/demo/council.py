@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, insert, select
 
 from workbench.council.follow_up import POSITIONS
-from workbench.council.meetings import add_meeting, create_body
+from workbench.council.meetings import add_meeting, create_body, plan_meeting
 from workbench.council.members import AGE_BANDS, COLLEGES
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import (
@@ -36,7 +36,8 @@ def _members(rng: random.Random, year: int, engine) -> list[int]:
         ids = []
         for i in range(MEMBERS):
             ids.append(conn.scalar(insert(council_member).values(
-                name=f"Membre fictif {i + 1:02d}", email=None, phone=None,
+                name=f"Membre fictif {i + 1:02d}",
+                email=f"membre-fictif-{i + 1:02d}@exemple.invalid", phone=None,
                 commune=rng.choices(places, weights)[0].code_insee,
                 sex="F" if i % 2 == 0 else "H",
                 age_band=rng.choices(AGE_BANDS, [14, 15, 21, 30, 20])[0],
@@ -62,6 +63,10 @@ def _meetings(rng: random.Random, year: int, members: list[int], engine) -> None
                 attendance[members[-1]] = False  # a member absent three times in a row
             add_meeting(body, held, rng.choice(["Guingamp", "Paimpol", "Bégard"]),
                         f"Séance {k + 1} : ordre du jour", attendance, engine)
+    if year == date.today().year:  # today's plenary, for members to sign in on the demo
+        plan_meeting(create_body("Assemblée plénière", "plénière", engine), date.today(),
+                     "Guingamp, salle du conseil", "Avis sur le plan de mobilité",
+                     "Projet d'avis (PDF)\nDiaporama de la séance", members, engine)
 
 
 def _avis(rng: random.Random, year: int, engine) -> None:

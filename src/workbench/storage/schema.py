@@ -340,6 +340,8 @@ council_meeting = Table(
     Column("held_on", Date, nullable=False),
     Column("place", Text, nullable=False, default=""),
     Column("agenda", Text, nullable=False, default=""),
+    Column("documents", Text, nullable=False, default="", server_default=""),  # a line each
+    Column("signin_code", String(32)),  # shown in the room as a QR code, for members to sign
 )
 
 council_attendance = Table(
@@ -348,5 +350,5 @@ council_attendance = Table(
     Column("meeting_id", ForeignKey("council_meeting.id", ondelete="CASCADE"),
            primary_key=True),
     Column("member_id", ForeignKey("council_member.id", ondelete="CASCADE"), primary_key=True),
-    Column("present", Boolean, nullable=False),
+    Column("present", Boolean),  # NULL: invited, not marked yet (absent once the day is over)
 )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-__all__ = ["DELPHI_PATH", "QUESTIONNAIRE_PATH", "RESULTS_PATH", "SCORING_PATH", "delphi_url",
-           "participant_session_url", "participant_url", "public_base", "results_url",
-           "scoring_url"]
+__all__ = ["DELPHI_PATH", "QUESTIONNAIRE_PATH", "RESULTS_PATH", "SCORING_PATH", "SIGNIN_PATH",
+           "delphi_url", "participant_session_url", "participant_url", "public_base", "results_url",
+           "scoring_url", "signin_url"]
 
 QUESTIONNAIRE_PATH = "/voila/render/questionnaire.ipynb"
 RESULTS_PATH = "/voila/render/resultats.ipynb"
@@ -49,3 +49,11 @@ def public_base() -> str:
     import os
 
     return os.environ.get("WORKBENCH_PUBLIC_URL", "http://127.0.0.1:8866").rstrip("/")
+
+
+SIGNIN_PATH = "/voila/render/emargement.ipynb"
+
+
+def signin_url(base: str, meeting: int, code: str) -> str:
+    """The sign-in page of a council meeting (projected as a QR code in the room)."""
+    return f"{base.rstrip('/')}{SIGNIN_PATH}?{urlencode({'reunion': meeting, 'code': code})}"

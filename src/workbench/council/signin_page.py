@@ -1,0 +1,71 @@
+"""The sign-in page of a council meeting (public app): members scan the room's QR code and
+give their e-mail address, on the meeting's day. Nothing personal is shown back. Light imports.
+
+``?reunion=ID&code=CODE``.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import ipywidgets as w
+
+from workbench.council.meetings import SignIn, sign_in, signin_meeting
+from workbench.forms.render import message_panel
+from workbench.i18n import _
+
+__all__ = ["SignInPage"]
+
+
+def _meeting_id(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+class SignInPage:
+    def __init__(self, meeting: str | None, code: str | None) -> None:
+        self.meeting, self.code = _meeting_id(meeting), code
+        self.root = w.VBox()
+        self.root.add_class("wb-page")
+        found = signin_meeting(self.meeting, code)
+        if found is None:
+            self.root.children = [message_panel(
+                _("Link not recognised"),
+                _("Scan the QR code shown in the meeting room."), "stop")]
+            return
+        body, held_on, place = found
+        heading = w.HTML(
+            "<h1>" + html.escape(_("Sign-in")) + "</h1><p>" + html.escape(
+                _("{body}, {date}{place}").format(
+                    body=body, date=held_on.strftime("%d/%m/%Y"),
+                    place=f", {place}" if place else "")) + "</p>")
+        if held_on != date.today():
+            self.root.children = [heading, message_panel(
+                _("Sign-in closed"), _("Sign-in is open on the day of the meeting only."),
+                "info")]
+            return
+        self.email = w.Text(placeholder="prenom.nom@exemple.fr", description=_("Your e-mail"),
+                            continuous_update=False)
+        self.email.add_class("wb-email")
+        button = w.Button(description=_("I am present"), button_style="primary")
+        button.on_click(lambda _b: self._sign())
+        self.status = w.HTML()
+        self.root.children = [heading, w.HTML("<p>" + html.escape(
+            _("Give the e-mail address the council knows you by. Without one, sign the sheet at "
+              "the entrance.")) + "</p>"), self.email, button, self.status]
+
+    def _sign(self) -> None:
+        outcome = sign_in(self.meeting, self.code, self.email.value, date.today())
+        if outcome in (SignIn.SIGNED, SignIn.ALREADY):
+            self.root.children = [self.root.children[0], message_panel(
+                _("Thank you"), _("Your attendance is recorded.") if outcome == SignIn.SIGNED
+                else _("Your attendance was already recorded."), "info")]
+            return
+        text = {SignIn.NOT_INVITED: _("This address is not on the list of members invited to "
+                                      "this meeting: please see the staff at the entrance."),
+                SignIn.CLOSED: _("Sign-in is open on the day of the meeting only."),
+                }.get(outcome, _("Scan the QR code shown in the meeting room."))
+        self.status.value = f"<p class='wb-error' role='alert'>{html.escape(text)}</p>"

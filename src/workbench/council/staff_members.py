@@ -1,0 +1,147 @@
+"""Staff tab: the members registry (view, add, edit, export, anonymise) and the composition
+check. Personal data: staff app only."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import ipywidgets as w
+
+from workbench.council.composition import check_composition
+from workbench.council.members import AGE_BANDS, COLLEGES, active_members
+from workbench.council.registry import (
+    MemberRecord,
+    list_members,
+    members_csv,
+    purge_expired,
+    save_member,
+)
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+from workbench.territory import communes
+from workbench.web.choices import set_options
+from workbench.web.markup import download_link, status, table
+
+__all__ = ["MembersTab"]
+
+NEW = 0
+
+
+def _day(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class MembersTab:
+    def __init__(self) -> None:
+        self.names = {c.code_insee: c.nom for c in communes()}
+        self.composition = w.HTML()
+        self.scope = w.ToggleButtons(options=[(_("In office"), True), (_("All"), False)],
+                                     value=True)
+        self.scope.observe(lambda _c: self._draw_table(), "value")
+        self.registry = w.HTML()
+        self.export = w.HTML()
+        self.chosen = w.Dropdown(description=_("Member"), layout={"width": "32em"})
+        self.chosen.observe(lambda _c: self._fill(), "value")
+        field = {"style": {"description_width": "12em"}, "layout": {"width": "32em"}}
+        self.inputs = {
+            "nom": w.Text(description=_("Name"), **field),
+            "email": w.Text(description=_("E-mail"), **field),
+            "telephone": w.Text(description=_("Telephone"), **field),
+            "commune": w.Dropdown(description=_("Commune"), options=[
+                ("—", ""), *sorted((n, c) for c, n in self.names.items())], **field),
+            "sexe": w.Dropdown(description=_("Sex"), options=[(_("Woman"), "F"),
+                                                              (_("Man"), "H")], **field),
+            "tranche_age": w.Dropdown(description=_("Age band"), options=AGE_BANDS, **field),
+            "college": w.Dropdown(description=_("College"), options=COLLEGES, **field),
+            "entree": w.DatePicker(description=_("Entry"), **field),
+            "sortie": w.DatePicker(description=_("Exit"), **field),
+            "conservation_jusqu_au": w.DatePicker(description=_("Keep data until"), **field),
+            "elu_communautaire": w.Checkbox(description=_("Community councillor"),
+                                            indent=False),
+            "consentement": w.Checkbox(description=_("Has consented to the processing of "
+                                                     "their data"), indent=False),
+        }
+        save = w.Button(description=_("Save the member"), button_style="primary")
+        save.on_click(lambda _b: self._save())
+        purge = w.Button(description=_("Anonymise members past their retention date"))
+        purge.on_click(lambda _b: self._purge())
+        self.message = w.HTML()
+        self.root = w.VBox([
+            w.HTML("<h2>" + html.escape(_("Composition (CGCT art. L5211-10-1)")) + "</h2>"),
+            self.composition,
+            w.HTML("<h2>" + html.escape(_("Registry")) + "</h2>"), self.scope, self.registry,
+            self.export,
+            w.HTML("<h2>" + html.escape(_("Add or edit a member")) + "</h2>"), self.chosen,
+            *self.inputs.values(), save, self.message, purge])
+        self.root.add_class("wb-members")
+        self._refresh()
+
+    def _refresh(self, keep: int = NEW) -> None:
+        self.records = {r.id: r for r in list_members()}
+        set_options(self.chosen, [(_("— New member —"), NEW)] + [
+            (r.fields["nom"], r.id) for r in self.records.values()], keep)
+        self._fill()
+        self._draw_table()
+        self.composition.value = "<ul>" + "".join(
+            f"<li class='{'wb-ok' if rule.ok else 'wb-warn'}'>{html.escape(rule.verdict)}"
+            + "".join(f"<br>{html.escape(d)}" for d in rule.details) + "</li>"
+            for rule in check_composition(active_members(), _census())) + "</ul>"
+        self.export.value = download_link("registre-conseil.csv", members_csv(),
+                                          _("Export the registry (CSV, personal data)"))
+
+    def _draw_table(self) -> None:
+        shown = [r for r in self.records.values() if r.active or not self.scope.value]
+        self.registry.value = table(
+            (_("Name"), _("Commune"), _("Sex"), _("Age band"), _("College"), _("Entry"),
+             _("Exit"), _("E-mail")),
+            [(f["nom"], self.names.get(f["commune"], "—"), f["sexe"], f["tranche_age"],
+              f["college"], f["entree"], f["sortie"] or "—", f["email"] or "—")
+             for f in (r.fields for r in shown)]) + "<p>" + html.escape(
+            _("{n} members shown.").format(n=len(shown))) + "</p>"
+
+    def _fill(self) -> None:
+        record: MemberRecord | None = self.records.get(self.chosen.value)
+        fields = record.fields if record else {"sexe": "F", "tranche_age": AGE_BANDS[0],
+                                                "college": COLLEGES[0],
+                                                "entree": date.today().isoformat(),
+                                                "consentement": "oui"}
+        for column, widget in self.inputs.items():
+            value = fields.get(column, "")
+            if isinstance(widget, w.DatePicker):
+                widget.value = _day(value)
+            elif isinstance(widget, w.Checkbox):
+                widget.value = value == "oui"
+            else:
+                widget.value = value
+
+    def _fields(self) -> dict[str, str]:
+        out = {}
+        for column, widget in self.inputs.items():
+            if isinstance(widget, w.DatePicker):
+                out[column] = widget.value.isoformat() if widget.value else ""
+            elif isinstance(widget, w.Checkbox):
+                out[column] = "oui" if widget.value else "non"
+            else:
+                out[column] = widget.value or ""
+        return out
+
+    def _save(self) -> None:
+        try:
+            member = save_member(self._fields(), self.chosen.value or None)
+        except WorkbenchError as error:
+            self.message.value = status(str(error), error=True)
+            return
+        self._refresh(keep=member)
+        self.message.value = status(_("Member saved."))
+
+    def _purge(self) -> None:
+        count = purge_expired()
+        self._refresh()
+        self.message.value = status(_("{count} members anonymised.").format(count=count))
+
+
+def _census():
+    from workbench.evaluation.census import load_census
+
+    return load_census()

@@ -1,0 +1,102 @@
+"""End to end: the council's staff page, members signing in on their phones, the public avis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import insert
+
+from workbench.council.meetings import attendance_sheet, list_meetings
+from workbench.storage import write_transaction
+from workbench.storage.schema import avis_recommendation, council_avis
+from workbench.web.urls import signin_url
+
+from .apps import PHONE, STAFF_TOKEN, TIMEOUT_MS, Apps, http_status
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory) -> Iterator[Apps]:
+    from workbench.demo.council import seed_council
+    from workbench.demo.seed import seed_demo
+
+    running = Apps(tmp_path_factory.mktemp("council"), staff=True)
+    seed_demo(0, running.engine)
+    seed_council(date.today().year, running.engine)
+    with write_transaction(running.engine) as conn:
+        avis = conn.scalar(insert(council_avis).values(
+            slug="avis-test", title="Avis <script>alert(1)</script> sur l'eau",
+            kind="auto-saisine", adopted_on=date.today(), text="").returning(council_avis.c.id))
+        conn.execute(insert(avis_recommendation).values(
+            avis_id=avis, text="<img src=x onerror=alert(2)> Protéger les captages",
+            addressee="Service eau"))
+    yield running
+    running.stop()
+
+
+def new_page(browser: Browser, viewport: dict) -> Page:
+    page = browser.new_context(viewport=viewport).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("dialog", lambda d: pytest.fail(f"a dialog opened: {d.message}"))
+    return page
+
+
+def todays_meeting(apps: Apps):
+    return next(m for m in list_meetings(apps.engine) if m.held_on == date.today())
+
+
+def test_a_member_signs_in_on_a_phone(browser: Browser, apps: Apps) -> None:
+    meeting = todays_meeting(apps)
+    phone = new_page(browser, PHONE)
+    phone.goto(signin_url(apps.public, meeting.id, meeting.signin_code))
+    expect(phone.get_by_role("heading", name="Émargement")).to_be_visible()
+    phone.get_by_placeholder("prenom.nom@exemple.fr").fill("inconnu@exemple.invalid")
+    phone.get_by_role("button", name="Je suis présent·e").click()
+    expect(phone.get_by_role("alert")).to_contain_text("ne figure pas parmi les membres")
+    phone.get_by_placeholder("prenom.nom@exemple.fr").fill("Membre-Fictif-07@exemple.invalid")
+    phone.get_by_role("button", name="Je suis présent·e").click()
+    expect(phone.get_by_text("Votre présence est enregistrée.")).to_be_visible()
+    assert "Membre fictif" not in phone.content()  # nothing personal shown back
+    marks = {name: present for _id, name, present in attendance_sheet(meeting.id, apps.engine)}
+    assert marks["Membre fictif 07"] is True and marks["Membre fictif 08"] is None
+
+    wrong = new_page(browser, PHONE)
+    wrong.goto(signin_url(apps.public, meeting.id, "faux-code"))
+    expect(wrong.get_by_text("Lien non reconnu")).to_be_visible()
+
+
+def test_the_staff_page_needs_the_token_and_shows_the_room_qr_code(browser: Browser,
+                                                                   apps: Apps) -> None:
+    url = apps.staff + "/voila/render/conseil.ipynb"
+    assert http_status(url) in (302, 403)
+    assert http_status(apps.public + "/voila/render/conseil.ipynb") == 404
+    staff = new_page(browser, {"width": 1280, "height": 1000})
+    staff.goto(f"{url}?token={STAFF_TOKEN}")
+    staff.wait_for_selector(".wb-council")
+    expect(staff.get_by_text("Parité respectée")).to_be_visible()
+    expect(staff.locator(".wb-members table")).to_contain_text("Membre fictif 01")
+    staff.get_by_role("tab", name="Réunions").click()
+    meeting = todays_meeting(apps)
+    label = f"{date.today():%d/%m/%Y} · Assemblée plénière · {meeting.place}"
+    staff.get_by_label("Réunion", exact=True).select_option(label=label)
+    expect(staff.locator(".wb-signin-code svg")).to_be_visible()
+    expect(staff.locator(".wb-signin-code a")).to_have_attribute(
+        "href", signin_url(apps.public, meeting.id, meeting.signin_code))
+    staff.get_by_role("tab", name="Avis").click()
+    expect(staff.get_by_text("Indicateurs du droit de suite")).to_be_visible()
+
+
+def test_the_public_avis_page_escapes_and_shows_no_personal_data(browser: Browser,
+                                                                 apps: Apps) -> None:
+    page = new_page(browser, {"width": 1280, "height": 900})
+    page.goto(apps.public + "/voila/render/avis.ipynb")
+    expect(page.get_by_role("heading", name="Avis <script>alert(1)</script> sur l'eau")) \
+        .to_be_visible()
+    expect(page.get_by_text("<img src=x onerror=alert(2)> Protéger les captages")).to_be_visible()
+    expect(page.get_by_role("heading", name="Avis sur les mobilités du quotidien")).to_be_visible()
+    content = page.content()
+    assert "Membre fictif" not in content and "exemple.invalid" not in content
