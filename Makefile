@@ -22,6 +22,7 @@ db: install
 seed: db
 	$(BIN)/workbench demo seed
 	$(BIN)/workbench demo council
+	$(BIN)/workbench demo associations
 
 demo: seed
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)

@@ -104,3 +104,13 @@ def demo_apps(tmp_path_factory, name: str, **options):
     seed_demo(0, running.engine)
     yield running
     running.stop()
+
+
+def new_page(browser, viewport: dict):
+    """A page of its own context; any dialog (an alert from injected text) fails the test."""
+    import pytest
+
+    page = browser.new_context(viewport=viewport).new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("dialog", lambda d: pytest.fail(f"a dialog opened: {d.message}"))
+    return page

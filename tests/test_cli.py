@@ -29,8 +29,8 @@ def cli(tmp_path: Path, monkeypatch):
 
 
 def test_db_upgrade_then_check(cli, tmp_path) -> None:
-    assert "Base de données à jour (révision 0011)" in cli("db", "upgrade")
-    assert "Schéma à la révision 0011 (la dernière)" in cli("db", "check")
+    assert "Base de données à jour (révision 0012)" in cli("db", "upgrade")
+    assert "Schéma à la révision 0012 (la dernière)" in cli("db", "check")
 
 
 def test_db_check_on_an_empty_database_says_what_to_do(cli) -> None:
@@ -99,3 +99,30 @@ def test_commands_on_an_uninitialised_database_say_what_to_do(cli) -> None:
     output = cli("responses", "export", "evaluation-transport", code=1)
     assert "Erreur : La base de données est injoignable ou pas initialisée" in output
     assert "workbench db upgrade" in output
+
+
+def test_the_associations_commands_on_the_examples_and_the_demo(cli, tmp_path) -> None:
+    from .conftest import ROOT
+
+    cli("db", "upgrade")
+    assert "fictives" in cli("demo", "associations")
+    out = cli("associations", "import-rna", str(ROOT / "data/examples/rna-extrait.csv"))
+    assert "9 lignes lues : 5 nouvelles" in out and "3 hors du territoire, 1 invalides" in out
+    assert "ligne 10, colonne date_creat" in out
+    out = cli("associations", "import-requests",
+              str(ROOT / "data/examples/demandes-subvention.csv"))
+    assert "2 demandes ajoutées" in out
+    assert "Pièces manquantes" in cli("associations", "alerts")
+    assert "comite-2026" in cli("associations", "committee-check", "comite-2026")
+    out = cli("associations", "committee-results", "comite-2026")
+    assert "Accord sur « interet_territoire » : alpha = 0," in out
+    assert "culture : enveloppe 80\u202f000 €" in out
+    path = tmp_path / "subventions.csv"
+    out = cli("associations", "export-scdl", "--year", "2026", "--output", str(path))
+    assert "subventions écrites" in out
+    assert path.read_text(encoding="utf-8").startswith("nomAttribuant;idAttribuant;")
+    bad = tmp_path / "mauvais.csv"
+    bad.write_text("reference;association;annee;service;type;intitule;montant_demande\n"
+                   "X-1;Club;2026;piscine;projet;Saison;100\n", encoding="utf-8")
+    out = cli("associations", "import-requests", str(bad), code=1)
+    assert "ligne 2, colonne 4 (service)" in out

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 from sqlalchemy import insert
 
 from workbench.council.meetings import attendance_sheet, list_meetings
@@ -14,7 +14,7 @@ from workbench.storage import write_transaction
 from workbench.storage.schema import avis_recommendation, council_avis
 from workbench.web.urls import signin_url
 
-from .apps import PHONE, STAFF_TOKEN, TIMEOUT_MS, Apps, http_status
+from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -36,13 +36,6 @@ def apps(tmp_path_factory) -> Iterator[Apps]:
             addressee="Service eau"))
     yield running
     running.stop()
-
-
-def new_page(browser: Browser, viewport: dict) -> Page:
-    page = browser.new_context(viewport=viewport).new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.on("dialog", lambda d: pytest.fail(f"a dialog opened: {d.message}"))
-    return page
 
 
 def todays_meeting(apps: Apps):

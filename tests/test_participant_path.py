@@ -14,7 +14,7 @@ HEAVY = ("pandas", "altair", "numpy", "openpyxl", "papermill", "matplotlib", "sc
 # kernel per screen, may draw charts.
 PARTICIPANT_PAGES = ("workbench.forms.page", "workbench.foresight.scoring_page",
                      "workbench.foresight.delphi_page", "workbench.council.signin_page",
-                     "workbench.council.avis_page")
+                     "workbench.council.avis_page", "workbench.associations.directory_page")
 
 
 @pytest.mark.parametrize("module", PARTICIPANT_PAGES)

@@ -180,6 +180,7 @@ def test_all_yearly_reports_run_and_a_failing_one_is_reported_in_french(
     assert [(r.name, p) for r, p in plan] == [
         ("bilan-participation", {"year": YEAR}), ("en-echec", {"year": YEAR}),
         ("observatoire-participation", {"year": YEAR}),
+        ("observatoire-vie-associative", {"year": YEAR}),
         ("questionnaire", {"year": YEAR, "form": DEMO_SLUG})]
     results = run_all(plan, YEAR, tmp_path / "out", workers=2)
     by_name = {r.name: r for r in results}
@@ -250,11 +251,12 @@ def test_the_cli_runs_every_yearly_report_of_the_demo_year(database, tmp_path) -
     checkout = reports_folder().parent.parent
     shutil.copytree(checkout / "notebooks", home / "notebooks")
     shutil.copytree(checkout / "data" / "territory", home / "data" / "territory")
+    shutil.copytree(checkout / "data" / "associations", home / "data" / "associations")
     (home / "widgets").mkdir()
     (home / "pyproject.toml").write_text("")
     done = cli("report", "run", "--all", "--year", str(YEAR), env_url=database, home=home)
     assert done.returncode == 0, done.stderr
-    assert "3 rapports produits." in done.stdout
+    assert "4 rapports produits." in done.stdout
     assert "Traceback" not in done.stderr and "WARNING" not in done.stderr
     for folder, name in [("bilan-participation", "bilan-participation"),
                          (f"questionnaire-{DEMO_SLUG}", "questionnaire")]:

@@ -21,6 +21,7 @@ def main() -> None:
 
 def _register() -> None:
     from workbench.cli import (
+        associations,
         council,
         db,
         demo,
@@ -33,8 +34,8 @@ def _register() -> None:
         serve,
     )
 
-    for module in (council, db, demo, evaluation, foresight, forms, invitations, report,
-                   responses):
+    for module in (associations, council, db, demo, evaluation, foresight, forms, invitations,
+                   report, responses):
         main.add_command(module.group)
     main.add_command(serve.serve)
 

@@ -39,3 +39,14 @@ def council(year: int | None) -> None:
         echo_ok(_("Demo council seeded for {year} (fictitious members).").format(year=year))
     else:
         click.echo(_("The council already has members: nothing added."))
+
+
+@group.command("associations", help=_("Synthetic demo associations, subsidy requests and the "
+                                      "committee's scores (idempotent)."))
+def associations() -> None:
+    from workbench.demo.associations import seed_associations
+
+    if seed_associations():
+        echo_ok(_("Demo associations seeded (fictitious)."))
+    else:
+        click.echo(_("Associations already exist: nothing added."))

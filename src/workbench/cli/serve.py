@@ -55,6 +55,8 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
                 slug=slug, url=participant_url(public_base, slug)))
         click.echo(_("The council's avis and their follow-up: {url}").format(
             url=f"{public_base}/voila/render/avis.ipynb"))
+        click.echo(_("Directory of associations: {url}").format(
+            url=f"{public_base}/voila/render/associations.ipynb"))
         if not slugs:
             click.echo(_("No questionnaire published yet: 'workbench forms publish SLUG'."))
         cap = default_max_kernels() if max_kernels is None else max_kernels
@@ -77,6 +79,8 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
                 f"evaluation={framework.stem}&token={token}"))
         click.echo(_("Citizen council (members, meetings, avis): {url}").format(
             url=f"{staff_base}/voila/render/conseil.ipynb?token={token}"))
+        click.echo(_("Associations (directory, requests, committee): {url}").format(
+            url=f"{staff_base}/voila/render/associations.ipynb?token={token}"))
         if generated:
             click.echo(_("Staff token generated for this run (set WORKBENCH_STAFF_TOKEN to "
                          "choose it): {token}").format(token=token))

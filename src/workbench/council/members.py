@@ -15,12 +15,10 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
-from workbench.errors import WorkbenchError
+from workbench.cells import FieldError, parse_bool, parse_commune, parse_date, parse_table
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
-from workbench.tables import read_rows
-from workbench.territory import communes
 
 __all__ = ["AGE_BANDS", "COLLEGES", "COLUMNS", "FieldError", "Member", "active_members",
            "import_members", "member_key", "parse_member"]
@@ -30,7 +28,6 @@ COLLEGES = ("habitants", "associations", "acteurs économiques", "personnes qual
 COLUMNS = ("nom", "email", "telephone", "commune", "sexe", "tranche_age", "college",
            "elu_communautaire", "entree", "sortie", "consentement", "conservation_jusqu_au")
 REQUIRED = ("nom", "sexe", "tranche_age", "college", "entree", "consentement")
-YES, NO = {"oui", "o", "1", "vrai", "yes"}, {"non", "n", "0", "faux", "no", ""}
 
 
 @dataclass(frozen=True)
@@ -42,36 +39,6 @@ class Member:
     age_band: str
     college: str
     community_councillor: bool
-
-
-def _date(value: str) -> date | None:
-    value = value.strip()
-    if not value:
-        return None
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(value, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(value)
-
-
-def _commune(value: str) -> str | None:
-    value = value.strip()
-    if not value:
-        return None
-    for commune in communes():
-        if value in (commune.code_insee, commune.nom) or value.lower() == commune.nom.lower():
-            return commune.code_insee
-    raise ValueError(value)
-
-
-class FieldError(ValueError):
-    """A member's field is wrong: the column (import name) and a French message."""
-
-    def __init__(self, column: str, message: str) -> None:
-        super().__init__(message)
-        self.column, self.message = column, message
 
 
 def parse_member(row: dict[str, str]) -> dict:
@@ -100,37 +67,16 @@ def parse_member(row: dict[str, str]) -> dict:
     out["college"] = row["college"].strip().lower()
     for column, key in (("elu_communautaire", "community_councillor"),
                         ("consentement", "consent")):
-        value = row.get(column, "").strip().lower()
-        if value not in YES | NO:
-            raise FieldError(column, _("'{value}' is not oui or non.").format(value=value))
-        out[key] = value in YES
+        out[key] = parse_bool(row.get(column, ""), column)
     for column, key in (("entree", "entry_date"), ("sortie", "exit_date"),
                         ("conservation_jusqu_au", "retention_until")):
-        try:
-            out[key] = _date(row.get(column, ""))
-        except ValueError:
-            raise FieldError(column, _("'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY).")
-                       .format(value=row[column])) from None
+        out[key] = parse_date(row.get(column, ""), column)
     if out["entry_date"] is None:
         raise FieldError("entree", _("the entry date is missing."))
     if out["exit_date"] and out["exit_date"] < out["entry_date"]:
         raise FieldError("sortie", _("the exit date is before the entry date."))
-    try:
-        out["commune"] = _commune(row.get("commune", ""))
-    except ValueError:
-        raise FieldError("commune", _("'{value}' is not a commune of the territory.").format(
-            value=row["commune"])) from None
+    out["commune"] = parse_commune(row.get("commune", ""), "commune")
     return out
-
-
-def _row(header: list[str], cells: list[str], line: int, file: str) -> dict:
-    try:
-        return parse_member(dict(zip(header, cells + [""] * len(header), strict=False)))
-    except FieldError as error:
-        index = header.index(error.column) + 1 if error.column in header else 0
-        raise WorkbenchError(_("{file}, line {line}, column {column} ({name}): {message}")
-                             .format(file=file, line=line, column=index, name=error.column,
-                                     message=error.message)) from None
 
 
 def member_key(member: dict):
@@ -141,16 +87,7 @@ def member_key(member: dict):
 
 def import_members(path: Path, engine=None) -> tuple[int, int]:
     """Import (or update) members from ``path``; returns (created, updated)."""
-    rows = read_rows(path)
-    if not rows:
-        raise WorkbenchError(_("{file}: the file is empty.").format(file=path.name))
-    header = [h.strip().lower() for h in rows[0]]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise WorkbenchError(_("{file}: missing columns: {columns}.").format(
-            file=path.name, columns=", ".join(missing)))
-    members = [_row(header, cells, line, path.name)
-               for line, cells in enumerate(rows[1:], start=2) if any(cells)]
+    members = parse_table(path, REQUIRED, parse_member)
     created = updated = 0
     now = datetime.now(UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
+from workbench.cells import cell_text
 from workbench.council.members import COLUMNS, FieldError, member_key, parse_member
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
@@ -36,16 +37,6 @@ class MemberRecord:
     active: bool
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
 def list_members(engine=None, today: date | None = None) -> list[MemberRecord]:
     """Every member, in name order, with their fields as text and whether they sit today."""
     today = today or date.today()
@@ -54,7 +45,8 @@ def list_members(engine=None, today: date | None = None) -> list[MemberRecord]:
                       "retention_until"), COLUMNS, strict=True))
     with read_connection(engine) as conn:
         rows = conn.execute(select(council_member).order_by(council_member.c.name)).all()
-    return [MemberRecord(r.id, {column: _text(getattr(r, key)) for key, column in names.items()},
+    return [MemberRecord(r.id, {column: cell_text(getattr(r, key))
+                                for key, column in names.items()},
                          r.entry_date <= today and (r.exit_date is None or r.exit_date > today))
             for r in rows]
 

@@ -21,15 +21,12 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.territory import communes
 from workbench.web.choices import set_options
+from workbench.web.fields import fill_widgets, read_widgets
 from workbench.web.markup import download_link, status, table
 
 __all__ = ["MembersTab"]
 
 NEW = 0
-
-
-def _day(text: str) -> date | None:
-    return date.fromisoformat(text) if text else None
 
 
 class MembersTab:
@@ -106,29 +103,11 @@ class MembersTab:
                                                 "college": COLLEGES[0],
                                                 "entree": date.today().isoformat(),
                                                 "consentement": "oui"}
-        for column, widget in self.inputs.items():
-            value = fields.get(column, "")
-            if isinstance(widget, w.DatePicker):
-                widget.value = _day(value)
-            elif isinstance(widget, w.Checkbox):
-                widget.value = value == "oui"
-            else:
-                widget.value = value
-
-    def _fields(self) -> dict[str, str]:
-        out = {}
-        for column, widget in self.inputs.items():
-            if isinstance(widget, w.DatePicker):
-                out[column] = widget.value.isoformat() if widget.value else ""
-            elif isinstance(widget, w.Checkbox):
-                out[column] = "oui" if widget.value else "non"
-            else:
-                out[column] = widget.value or ""
-        return out
+        fill_widgets(self.inputs, fields)
 
     def _save(self) -> None:
         try:
-            member = save_member(self._fields(), self.chosen.value or None)
+            member = save_member(read_widgets(self.inputs), self.chosen.value or None)
         except WorkbenchError as error:
             self.message.value = status(str(error), error=True)
             return

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from workbench.forms.issues import SpecError, SpecIssue
-from workbench.forms.loader import issue_from_pydantic, located, parse_yaml
+from workbench.forms.loader import load_yaml_model, located, parse_yaml
 from workbench.forms.spec import FormSpec
 from workbench.settings import project_home
 
@@ -91,34 +91,20 @@ def framework_path(slug: str) -> Path:
     return project_home() / "data" / "evaluations" / f"{slug}.yaml"
 
 
+def _duplicate_indicators(framework: EvaluationFramework) -> list[SpecIssue]:
+    issues, seen = [], {}
+    for i, question in enumerate(framework.questions):
+        for j, indicator in enumerate(question.indicators):
+            if indicator.id in seen:
+                issues.append(SpecIssue("duplicate_id", ("questions", i, "indicators", j, "id"),
+                                        {"id": indicator.id, "first": seen[indicator.id]}))
+            seen.setdefault(indicator.id, i + 1)
+    return issues
+
+
 def load_framework(path: str | Path) -> EvaluationFramework:
     """The validated framework in ``path``; French ``file:line`` errors otherwise."""
-    path = Path(path)
-    source = str(path)
-    if not path.is_file():
-        raise SpecError(source, [SpecIssue("file_missing", (), {}, 1)])
-    data, root = parse_yaml(path.read_text(encoding="utf-8"), source)
-    if not isinstance(data, dict):
-        raise SpecError(source, [SpecIssue("not_mapping", (), {}, 1)])
-    data.setdefault("slug", path.stem)
-    issues: list[SpecIssue] = []
-    try:
-        framework = EvaluationFramework.model_validate(data)
-    except ValidationError as error:
-        issues += [issue_from_pydantic(e) for e in error.errors()]
-        framework = None
-    if framework is not None:
-        seen: dict[str, int] = {}
-        for i, question in enumerate(framework.questions):
-            for j, indicator in enumerate(question.indicators):
-                if indicator.id in seen:
-                    issues.append(SpecIssue("duplicate_id", ("questions", i, "indicators", j,
-                                                             "id"),
-                                            {"id": indicator.id, "first": seen[indicator.id]}))
-                seen.setdefault(indicator.id, i + 1)
-    if issues:
-        raise SpecError(source, located(issues, root))
-    return framework
+    return load_yaml_model(path, EvaluationFramework, _duplicate_indicators)
 
 
 def check_against_forms(framework: EvaluationFramework, path: str | Path,

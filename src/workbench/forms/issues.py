@@ -107,6 +107,10 @@ def _messages() -> dict[str, str]:
         "unknown_form": _("the questionnaire '{form}' is not published"),
         "unknown_question": _("the questionnaire '{form}' has no question '{question}'"),
         "unknown_option": _("'{value}' is not an answer of the question '{question}'"),
+        "threshold_scale": _("the threshold must lie on the scale ({min} to {max})"),
+        "duplicate_criterion": _("the criterion '{id}' is already criterion {first}"),
+        "descriptor_scale": _("descriptor for {value}, outside the scale ({min} to {max})"),
+        "duplicate_assessor": _("the assessor '{name}' is listed twice"),
         "measure_mismatch": _(
             "the measure '{measure}' does not fit the question '{question}' (type {type}): "
             "top2 for likert, mean or median for numbers and scales, share:<answer> for "

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from workbench.forms.checks import cross_question_issues
 from workbench.forms.issues import SpecError, SpecIssue
 from workbench.forms.spec import QUESTION_TYPES, FormSpec
 
-__all__ = ["issue_from_pydantic", "load_spec_file", "load_spec_text", "located", "parse_yaml",
-           "spec_from_dict"]
+__all__ = ["issue_from_pydantic", "load_spec_file", "load_spec_text", "load_yaml_model",
+           "located", "parse_yaml", "spec_from_dict"]
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def load_spec_file(path: str | Path) -> FormSpec:
@@ -36,6 +40,29 @@ def parse_yaml(text: str, source: str) -> tuple[object, yaml.Node | None]:
     finally:
         loader.dispose()
     return data, root
+
+
+def load_yaml_model(path: str | Path, model: type[M],
+                    checks: Callable[[M], list[SpecIssue]] | None = None) -> M:
+    """A YAML file validated into ``model`` (its slug defaults to the file name), then
+    ``checks``; every problem as a French ``file:line`` issue in one ``SpecError``."""
+    path = Path(path)
+    source = str(path)
+    if not path.is_file():
+        raise SpecError(source, [SpecIssue("file_missing", (), {}, 1)])
+    data, root = parse_yaml(path.read_text(encoding="utf-8"), source)
+    if not isinstance(data, dict):
+        raise SpecError(source, [SpecIssue("not_mapping", (), {}, 1)])
+    data.setdefault("slug", path.stem)
+    try:
+        value = model.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(source, located([issue_from_pydantic(e) for e in error.errors()],
+                                        root)) from None
+    issues = checks(value) if checks else []
+    if issues:
+        raise SpecError(source, located(issues, root))
+    return value
 
 
 def located(issues: list[SpecIssue], root: yaml.Node | None) -> list[SpecIssue]:

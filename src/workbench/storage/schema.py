@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     MetaData,
+    Numeric,
     String,
     Table,
     Text,
@@ -22,8 +23,11 @@ from sqlalchemy import (
 
 __all__ = [
     "answer",
+    "association",
     "avis_milestone",
     "avis_recommendation",
+    "committee_review",
+    "committee_score",
     "council_attendance",
     "council_avis",
     "council_body",
@@ -47,6 +51,7 @@ __all__ = [
     "response_identity",
     "session_presence",
     "session_release",
+    "subsidy_request",
     "workshop_session",
 ]
 
@@ -351,4 +356,88 @@ council_attendance = Table(
            primary_key=True),
     Column("member_id", ForeignKey("council_member.id", ondelete="CASCADE"), primary_key=True),
     Column("present", Boolean),  # NULL: invited, not marked yet (absent once the day is over)
+)
+
+# Associations of the territory: the national register (RNA) and those entered by staff.
+association = Table(
+    "association",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("rna", String(10), unique=True),  # W + 9 digits; None for those not in the RNA
+    Column("id_ex", String(20)),
+    Column("siret", String(14)),
+    Column("title", Text, nullable=False),
+    Column("short_title", Text),
+    Column("object", Text),
+    Column("waldec", String(6)),  # social object (WALDEC nomenclature)
+    Column("waldec2", String(6)),
+    Column("commune", String(5), index=True),
+    Column("postcode", String(5)),
+    Column("address", Text),  # registered office: staff pages only
+    Column("created_on", Date),
+    Column("published_on", Date),
+    Column("dissolved_on", Date),
+    Column("position", String(1), nullable=False, default="A"),  # A active, D dissolved, S deleted
+    Column("rna_updated", String(32)),
+    Column("source", String(12), nullable=False),  # rna | saisie | synthetique
+    Column("imported_at", DateTime, nullable=False),
+)
+
+Money = Numeric(12, 2, asdecimal=False)
+
+# Subsidy requests (CERFA n°12156 essentials) and what became of them.
+subsidy_request = Table(
+    "subsidy_request",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("reference", String(32), nullable=False, unique=True),
+    Column("association_id", ForeignKey("association.id"), nullable=False, index=True),
+    Column("year", Integer, nullable=False, index=True),
+    Column("service", String(40), nullable=False),
+    Column("kind", String(20), nullable=False),  # fonctionnement | projet
+    Column("renewal", Boolean, nullable=False),
+    Column("multi_year", Boolean, nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("objectives", Text, nullable=False, default=""),
+    Column("public", Text, nullable=False, default=""),
+    Column("start_on", Date),
+    Column("end_on", Date),
+    Column("budget_total", Money),
+    Column("amount_requested", Money, nullable=False),
+    Column("other_funders", Text, nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("documents", Text, nullable=False, default=""),  # received, one code per line
+    Column("edition", String(64)),  # the allocation committee that examines it
+    Column("amount_proposed", Money),
+    Column("amount_voted", Money),
+    Column("decision_ref", Text),
+    Column("decision_on", Date),
+    Column("convention_on", Date),
+    Column("paid_on", Date),
+    Column("report_received_on", Date),
+    Column("updated_at", DateTime, nullable=False),
+)
+
+# Allocation committee: each assessor's score per criterion, and their review's state.
+committee_score = Table(
+    "committee_score",
+    metadata,
+    Column("edition", String(64), primary_key=True),
+    Column("request_id", ForeignKey("subsidy_request.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("assessor", String(80), primary_key=True),
+    Column("criterion", String(64), primary_key=True),
+    Column("score", Integer, nullable=False),
+)
+
+committee_review = Table(
+    "committee_review",
+    metadata,
+    Column("edition", String(64), primary_key=True),
+    Column("request_id", ForeignKey("subsidy_request.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("assessor", String(80), primary_key=True),
+    Column("comment", Text, nullable=False, default=""),
+    Column("completed_at", DateTime),
 )

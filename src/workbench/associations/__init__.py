@@ -1,0 +1,1 @@
+"""Associations: directory and observatory, subsidy requests, allocation committee, open data."""

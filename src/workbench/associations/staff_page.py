@@ -1,0 +1,27 @@
+"""The associations' staff page: directory (with addresses and identifiers), subsidy requests
+and alerts, the allocation committee's results; one tab each."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from workbench.associations.directory_page import DirectoryView
+from workbench.associations.staff_committee import CommitteeTab
+from workbench.associations.staff_requests import RequestsTab
+from workbench.i18n import _
+
+__all__ = ["AssociationsPage"]
+
+
+class AssociationsPage:
+    def __init__(self) -> None:
+        self.directory = DirectoryView(staff=True)
+        self.requests = RequestsTab()
+        self.committee = CommitteeTab()
+        tabs = w.Tab(children=[self.directory.root, self.requests.root, self.committee.root])
+        for index, title in enumerate((_("Directory"), _("Requests"), _("Committee"))):
+            tabs.set_title(index, title)
+        self.root = w.VBox([w.HTML("<h1>" + html.escape(_("Associations")) + "</h1>"), tabs])
+        self.root.add_class("wb-associations")

@@ -1,0 +1,73 @@
+"""End to end: an assessor scores a file on the staff app; the public directory."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from urllib.parse import quote
+
+import pytest
+from playwright.sync_api import Browser, expect
+from sqlalchemy import insert
+
+from workbench.associations.grid import load_edition
+from workbench.associations.scoring import assignments
+from workbench.storage import write_transaction
+from workbench.storage.schema import association
+
+from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
+ASSESSOR = "Assesseur E (fictif)"
+
+
+@pytest.fixture(scope="module")
+def apps(tmp_path_factory) -> Iterator[Apps]:
+    from workbench.demo.associations import seed_associations
+
+    running = Apps(tmp_path_factory.mktemp("associations"), staff=True)
+    seed_associations(running.engine)
+    with write_transaction(running.engine) as conn:
+        conn.execute(insert(association).values(
+            rna="W229999999", title="Bagad <script>alert(1)</script> Gwengamp",
+            object="<img src=x onerror=alert(2)>", waldec="006045", commune="22070",
+            address="12 rue privée", position="A", source="saisie",
+            imported_at=datetime.now(UTC).replace(tzinfo=None)))
+    yield running
+    running.stop()
+
+
+def test_an_assessor_scores_a_file_in_the_browser(browser: Browser, apps: Apps) -> None:
+    url = (f"{apps.staff}/voila/render/commission.ipynb?edition=comite-2026"
+           f"&assesseur={quote(ASSESSOR)}")
+    assert http_status(url) in (302, 403)  # staff only
+    edition = load_edition("comite-2026")
+    before = [a for a in assignments(edition, ASSESSOR, apps.engine) if not a.completed]
+    page = new_page(browser, {"width": 1366, "height": 1000})
+    page.goto(f"{url}&token={STAFF_TOKEN}")
+    page.wait_for_selector(".wb-committee .wb-file")
+    expect(page.locator(".wb-file h3")).to_contain_text(before[0].reference)
+    groups = page.locator(".wb-committee .widget-toggle-buttons")
+    for index in range(groups.count()):
+        groups.nth(index).get_by_role("button", name="3", exact=True).click()
+    expect(page.get_by_text("Bon").first).to_be_visible()  # the descriptor of 3
+    page.get_by_role("button", name="Enregistrer et passer au dossier suivant").click()
+    expect(page.get_by_text("Enregistré.")).to_be_visible()
+    after = assignments(edition, ASSESSOR, apps.engine)
+    assert next(a for a in after if a.request_id == before[0].request_id).completed
+    if len(before) > 1:
+        expect(page.locator(".wb-file h3")).to_contain_text(before[1].reference)
+
+
+def test_the_public_directory_searches_and_escapes(browser: Browser, apps: Apps) -> None:
+    assert http_status(apps.public + "/voila/render/commission.ipynb") == 404
+    phone = new_page(browser, PHONE)
+    phone.goto(apps.public + "/voila/render/associations.ipynb")
+    phone.wait_for_selector(".wb-directory table")
+    search = phone.get_by_placeholder("Nom ou objet (par ex. bagad, tennis)")
+    search.fill("gwengamp")
+    search.press("Enter")
+    expect(phone.get_by_text("1 association trouvée.")).to_be_visible()
+    expect(phone.get_by_text("Bagad <script>alert(1)</script> Gwengamp")).to_be_visible()
+    content = phone.content()
+    assert "rue privée" not in content and "W229999999" not in content  # public variant
