@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 
 from workbench.associations.allocation import Candidate, propose
 from workbench.associations.grid import load_edition
-from workbench.associations.requests import alerts, import_requests, set_status
+from workbench.associations.requests import (
+    alerts,
+    import_requests,
+    request_fields,
+    set_status,
+)
 from workbench.associations.scdl import (
     COLUMNS,
     check_rows,
@@ -90,6 +95,16 @@ def test_alerts_missing_documents_overdue_report_and_convention(engine, tmp_path
     assert ("SUB-3", "bilan") in late and ("SUB-3", "convention") not in late
     assert ("SUB-3", "bilan") not in {(a.reference, a.kind)
                                       for a in alerts(date(2027, 6, 30), engine)}
+    # the report arrives: recorded by a re-import with the follow-up column
+    received = tmp_path / "bilans.csv"
+    received.write_text(HEADER + ";bilan_recu\n" + ROWS[2].replace(";votée;", ";versée;")
+                        + ";15/07/2027\n", encoding="utf-8")
+    import_requests(received, engine)
+    fields = request_fields(ids["SUB-3"], engine)
+    assert (fields["statut"], fields["bilan_recu"], fields["convention"]) == (
+        "versée", "2027-07-15", "2026-06-10")  # the convention date was not erased
+    after = {(a.reference, a.kind) for a in alerts(date(2027, 7, 16), engine)}
+    assert ("SUB-3", "bilan") not in after and ("SUB-3", "convention") not in after
 
 
 def test_the_demo_edition_is_valid_and_errors_name_file_and_line(tmp_path) -> None:

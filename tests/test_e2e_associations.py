@@ -63,7 +63,7 @@ def test_the_public_directory_searches_and_escapes(browser: Browser, apps: Apps)
     assert http_status(apps.public + "/voila/render/commission.ipynb") == 404
     phone = new_page(browser, PHONE)
     phone.goto(apps.public + "/voila/render/associations.ipynb")
-    phone.wait_for_selector(".wb-directory table")
+    phone.wait_for_selector(".wb-directory .wb-card")
     search = phone.get_by_placeholder("Nom ou objet (par ex. bagad, tennis)")
     search.fill("gwengamp")
     search.press("Enter")

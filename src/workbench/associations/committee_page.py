@@ -157,7 +157,10 @@ class CommitteePage:
                 f"<p><strong>{html.escape(criterion.label)}</strong> ({html.escape(weight)})"
                 + (f"<br><span class='wb-help'>{html.escape(criterion.help)}</span>"
                    if criterion.help else "") + "</p>"), choice, meaning]))
-        self.grid.children = blocks
+        legend = " · ".join(f"{v} : {self.edition.scale.labels[v]}"
+                            for v in sorted(self.edition.scale.labels))
+        self.grid.children = ([w.HTML(f"<p class='wb-help'>{html.escape(legend)}</p>")]
+                              if legend else []) + blocks
         self.comment.value = comment
         self.message.value = ""
 

@@ -54,7 +54,7 @@ CONVENTION_THRESHOLD = 23_000  # € — décret n°2001-495: convention d'objec
 COLUMNS = ("reference", "rna", "siret", "association", "commune", "annee", "service", "type",
            "renouvellement", "pluriannuel", "intitule", "description", "objectifs", "public",
            "debut", "fin", "budget_total", "montant_demande", "autres_financeurs", "statut",
-           "pieces", "commission")
+           "pieces", "commission", "convention", "versement", "bilan_recu")
 REQUIRED = ("reference", "association", "annee", "service", "type", "intitule",
             "montant_demande")
 RNA = re.compile(r"^W\d{9}$")
@@ -140,6 +140,10 @@ def parse_request(row: dict[str, str]) -> dict:
         "status": _choice(row.get("statut", "") or "reçue", "statut", STATUSES),
         "documents": "\n".join(_documents(row.get("pieces", ""))),
         "edition": row.get("commission") or None,
+        # follow-up dates, only when the file has their columns (never erased by omission)
+        **{key: parse_date(row[column], column) for column, key in (
+            ("convention", "convention_on"), ("versement", "paid_on"),
+            ("bilan_recu", "report_received_on")) if column in row},
     }
 
 
@@ -210,7 +214,8 @@ def request_fields(request_id: int, engine=None) -> dict[str, str]:
               "debut": r.start_on, "fin": r.end_on, "budget_total": r.budget_total,
               "montant_demande": r.amount_requested, "autres_financeurs": r.other_funders,
               "statut": r.status, "pieces": ", ".join(r.documents.split("\n")),
-              "commission": r.edition}
+              "commission": r.edition, "convention": r.convention_on, "versement": r.paid_on,
+              "bilan_recu": r.report_received_on}
     return {k: cell_text(v) for k, v in values.items()}
 
 

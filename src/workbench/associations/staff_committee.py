@@ -32,18 +32,21 @@ class CommitteeTab:
                                   layout={"width": "30em"})
         self.edition.observe(lambda _c: self._refresh(), "value")
         compute = w.Button(description=_("Compute the proposals"),
-                           tooltip=_("Replaces the amounts proposed by the rule's"))
+                           tooltip=_("Replaces the amounts proposed by the rule's"),
+                           layout={"width": "auto"})
         compute.on_click(lambda _b: self._act(lambda e: store_proposals(e),
                                               _("Proposals computed.")))
         self.request = w.Dropdown(description=_("File"), layout={"width": "48em"})
         self.amount = w.BoundedFloatText(description=_("Amount (€)"), min=0, max=10**8)
         self.reference = w.Text(description=_("Deliberation"), placeholder="DEL-2026-042")
         self.voted_on = w.DatePicker(description=_("Date"), value=date.today())
-        adjust_button = w.Button(description=_("Set the amount proposed"))
+        adjust_button = w.Button(description=_("Set the amount proposed"),
+                                 layout={"width": "auto"})
         adjust_button.on_click(lambda _b: self._act(
             lambda _e: adjust(self.request.value, self.amount.value),
             _("Amount proposed set.")))
-        vote = w.Button(description=_("Record the vote"), button_style="primary")
+        vote = w.Button(description=_("Record the vote"), button_style="primary",
+                        layout={"width": "auto"})
         vote.on_click(lambda _b: self._act(
             lambda _e: record_decision(self.request.value, self.amount.value,
                                        self.reference.value, self.voted_on.value),
@@ -77,7 +80,8 @@ class CommitteeTab:
         if not self.edition.value:
             return
         try:
-            found = results(load_edition(self.edition.value))
+            edition = load_edition(self.edition.value)
+            found = results(edition)
         except SpecError as error:
             self.totals.value = status(str(error), error=True)
             return
@@ -87,9 +91,12 @@ class CommitteeTab:
             (_("Service"), _("Envelope (€)"), _("Rule's proposals (€)"),
              _("Proposed after adjustment (€)"), _("Voted (€)")),
             [(s, *(_number(v) for v in t)) for s, t in found.totals.items()], (1, 2, 3, 4))
+        labels = {c.id: c.label for c in [
+            *edition.criteria, *(c for items in edition.service_criteria.values()
+                                 for c in items)]}
         self.alpha.value = table(
             (_("Criterion"), _("Krippendorff's alpha (ordinal)")),
-            [(c, "—" if a is None else f"{a:.2f}".replace(".", ","))
+            [(labels.get(c, c), "—" if a is None else f"{a:.2f}".replace(".", ","))
              for c, a in found.alpha.items()], (1,)) + "<p class='wb-help'>" + html.escape(
             _("1 = full agreement, 0 = no more than chance; below 0.67 the assessors read the "
               "criterion differently.")) + "</p>"

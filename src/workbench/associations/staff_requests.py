@@ -59,6 +59,10 @@ class RequestsTab:
             "debut": w.DatePicker(description=_("Start"), **field),
             "fin": w.DatePicker(description=_("End"), **field),
             "statut": w.Dropdown(description=_("Status"), options=STATUSES, **field),
+            "convention": w.DatePicker(description=_("Convention signed on"), **field),
+            "versement": w.DatePicker(description=_("Paid on"), **field),
+            "bilan_recu": w.DatePicker(description=_("Financial report received on"),
+                                       **field),
             "pieces": w.SelectMultiple(description=_("Documents received"),
                                        options=[(label, code) for code, label in
                                                 DOCUMENTS.items()], rows=8, **field),
