@@ -14,6 +14,7 @@ from workbench.council.members import AGE_BANDS, COLLEGES, Member
 from workbench.evaluation.analysis import size_class, size_class_population
 from workbench.evaluation.census import Census
 from workbench.evaluation.representativeness import compare
+from workbench.i18n import _
 
 __all__ = ["Rule", "check_composition"]
 
@@ -30,64 +31,64 @@ def _parity(members: list[Member]) -> Rule:
     women = sum(m.sex == "F" for m in members)
     men = sum(m.sex == "H" for m in members)
     gap = abs(women - men)
+    counts = {"women": women, "men": men, "gap": gap}
     if gap <= 1:
-        return Rule("parité", True, f"Parité respectée : {women} femmes et {men} hommes "
-                                    f"(écart {gap}, 1 au plus).")
-    return Rule("parité", False, f"Parité non respectée : {women} femmes et {men} hommes "
-                                 f"(écart {gap}, 1 au plus : il faudrait {gap - 1} "
-                                 f"{'femme(s)' if women < men else 'homme(s)'} de plus ou "
-                                 "autant de l'autre sexe en moins).")
+        return Rule(_("parity"), True, _("Parity respected: {women} women and {men} men (gap "
+                                         "{gap}, 1 at most).").format(**counts))
+    missing = (_("{n} more woman/women") if women < men else _("{n} more man/men")).format(
+        n=gap - 1)
+    return Rule(_("parity"), False, _("Parity not respected: {women} women and {men} men (gap "
+                                      "{gap}, 1 at most: it takes {missing}, or as many fewer "
+                                      "of the other sex).").format(**counts, missing=missing))
 
 
 def _ages(members: list[Member], census: Census) -> Rule:
     population = {k: v for k, v in census.dimension("age").items() if k in AGE_BANDS}
     tally = Counter(m.age_band for m in members)
     missing = [band for band in AGE_BANDS if not tally.get(band)]
-    comparison = compare("âge", dict(tally), population, who=lambda c: f"Les {c}",
-                         sample_name="membres")
-    called_out = [v for v in comparison.verdict if "représentés" in v]
-    details = tuple(comparison.verdict) + tuple(f"Aucun membre de la tranche {band}."
-                                                for band in missing)
-    ok = not called_out and not missing
-    verdict = ("Les tranches d'âge reflètent la population de 15 ans et plus." if ok else
-               "Les tranches d'âge ne reflètent pas la population de 15 ans et plus.")
-    return Rule("âge", ok, verdict, details)
+    comparison = compare(_("age"), dict(tally), population,
+                         who=lambda c: _("The {band}").format(band=c), sample_name=_("members"))
+    details = tuple(comparison.verdict) + tuple(
+        _("No member in the {band} band.").format(band=band) for band in missing)
+    ok = not comparison.called_out and not missing
+    verdict = (_("The age bands reflect the population aged 15 and over.") if ok else
+               _("The age bands do not reflect the population aged 15 and over."))
+    return Rule(_("age"), ok, verdict, details)
 
 
 def _territory(members: list[Member]) -> Rule:
     tally = Counter(size_class(m.commune) for m in members if m.commune)
-    comparison = compare("taille de commune", dict(tally), size_class_population(),
-                         who=lambda c: f"Les habitants des communes de {c}",
-                         sample_name="membres")
-    called_out = [v for v in comparison.verdict if "représentés" in v]
+    comparison = compare(_("size of commune"), dict(tally), size_class_population(),
+                         who=lambda c: _("The inhabitants of communes of {size}").format(size=c),
+                         sample_name=_("members"))
     without = sum(1 for m in members if not m.commune)
-    details = tuple(comparison.verdict) + ((f"{without} membre(s) sans commune renseignée.",)
-                                           if without else ())
-    return Rule("territoire", not called_out,
-                "Les communes, par taille, sont représentées en proportion de leur population."
-                if not called_out else
-                "La représentation des communes, par taille, s'écarte de leur population.",
-                details)
+    details = tuple(comparison.verdict) + ((_("{n} member(s) without a commune.").format(
+        n=without),) if without else ())
+    return Rule(_("territory"), not comparison.called_out,
+                _("The communes, by size, are represented in proportion to their population.")
+                if not comparison.called_out else
+                _("The representation of the communes, by size, departs from their "
+                  "population."), details)
 
 
 def _colleges(members: list[Member]) -> Rule:
     tally = Counter(m.college for m in members)
-    return Rule("collèges", True, "Répartition par collège : " + ", ".join(
-        f"{college} {tally.get(college, 0)}" for college in COLLEGES) + ".")
+    return Rule(_("colleges"), True, _("Members per college: {counts}.").format(
+        counts=", ".join(f"{college} {tally.get(college, 0)}" for college in COLLEGES)))
 
 
 def _councillors(members: list[Member]) -> Rule:
     names = [m.name for m in members if m.community_councillor]
     if not names:
-        return Rule("conseillers communautaires", True,
-                    "Aucun conseiller communautaire n'est membre.")
-    return Rule("conseillers communautaires", False,
-                f"{len(names)} conseiller(s) communautaire(s) parmi les membres, ce que la loi "
-                "exclut.", tuple(names))
+        return Rule(_("community councillors"), True,
+                    _("No community councillor is a member."))
+    return Rule(_("community councillors"), False,
+                _("{n} community councillor(s) among the members, which the law "
+                  "excludes.").format(n=len(names)), tuple(names))
 
 
 def check_composition(members: list[Member], census: Census) -> list[Rule]:
     if not members:
-        return [Rule("membres", False, "Aucun membre en fonction.")]
+        return [Rule(_("members"), False, _("No member in office."))]
     return [_parity(members), _ages(members, census), _territory(members),
             _colleges(members), _councillors(members)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from scipy.stats import chi2 as chi2_distribution
 
+from workbench.i18n import _
 from workbench.reports.formatting import french_number
 
 __all__ = ["Comparison", "ComparisonRow", "chi_square", "compare", "dissimilarity"]
@@ -40,6 +41,7 @@ class Comparison:
     p_value: float | None
     merged: tuple[str, ...]  # sentences on the cells merged for the test
     verdict: tuple[str, ...]
+    called_out: tuple[str, ...] = ()  # categories over- or under-represented
 
 
 def dissimilarity(sample: Mapping[str, float], population: Mapping[str, float]) -> float:
@@ -63,8 +65,9 @@ def chi_square(observed: list[float], expected_shares: list[float],
     while len(cells) > 2 and min(c[1] for c in cells) < 5:
         cells.sort(key=lambda c: c[1])
         small, other = cells[0], cells[1]
-        merges.append(f"« {small[2]} » regroupé avec « {other[2]} » (effectif attendu "
-                      f"{french_number(round(small[1], 1))} < 5)")
+        merges.append(_("'{small}' merged with '{other}' (expected count {expected} < 5)")
+                      .format(small=small[2], other=other[2],
+                              expected=french_number(round(small[1], 1))))
         cells = [[small[0] + other[0], small[1] + other[1], f"{other[2]} + {small[2]}"],
                  *cells[2:]]
     statistic = sum((o - e) ** 2 / e for o, e, _label in cells if e > 0)
@@ -83,30 +86,36 @@ def _percent(value: float) -> str:
 def compare(dimension: str, sample: Mapping[str, float], population: Mapping[str, float],
             who: Callable[[str], str] = lambda c: c,
             label: Callable[[str], str] = lambda c: c,
-            sample_name: str = "répondants") -> Comparison:
+            sample_name: str | None = None) -> Comparison:
     """Compare respondents' counts per category with population shares (any scale).
 
     ``who`` turns a category into a French group ("les 60-74 ans"); ``label`` names it in
     tables. Categories of the sample absent from the population are ignored (say, "not
     answered").
     """
+    sample_name = sample_name or _("respondents")
     kept = {k: v for k, v in sample.items() if k in population}
     n = sum(kept.values())
     total = sum(population.values())
     rows = []
     verdict: list[str] = []
+    called_out: list[str] = []
     for key, pop in population.items():
         count = kept.get(key, 0.0)
         mine = 100 * count / n if n else 0.0
         theirs = 100 * pop / total
         ratio = mine / theirs if theirs else None
         rows.append(ComparisonRow(label(key), count, mine, theirs, ratio))
+        shares = {"who": who(key), "mine": _percent(mine), "sample": sample_name,
+                  "theirs": _percent(theirs)}
         if ratio is not None and n and count >= 5 and ratio >= OVER:
-            verdict.append(f"{who(key)} sont sur-représentés ({_percent(mine)} des {sample_name} "
-                           f"contre {_percent(theirs)} de la population).")
+            verdict.append(_("{who} are over-represented ({mine} of the {sample} against "
+                             "{theirs} of the population).").format(**shares))
+            called_out.append(key)
         elif ratio is not None and n and ratio <= UNDER:
-            verdict.append(f"{who(key)} sont sous-représentés ({_percent(mine)} des "
-                           f"{sample_name} contre {_percent(theirs)} de la population).")
+            verdict.append(_("{who} are under-represented ({mine} of the {sample} against "
+                             "{theirs} of the population).").format(**shares))
+            called_out.append(key)
     statistic = p_value = None
     dof, merges = 0, []
     if n and len(population) > 1:
@@ -114,13 +123,14 @@ def compare(dimension: str, sample: Mapping[str, float], population: Mapping[str
             [kept.get(k, 0.0) for k in population], list(population.values()),
             [label(k) for k in population])
         if p_value < 0.05:
-            verdict.insert(0, f"Les {sample_name} diffèrent nettement de la population par "
-                              f"{dimension} (χ² = {french_number(round(statistic, 1))}, "
-                              f"{dof} ddl, p {_p_value(p_value)}).")
+            verdict.insert(0, _("The {sample} differ clearly from the population by {dimension} "
+                                "(χ² = {chi2}, {dof} df, p {p}).").format(
+                sample=sample_name, dimension=dimension,
+                chi2=french_number(round(statistic, 1)), dof=dof, p=_p_value(p_value)))
         else:
-            verdict.insert(0, f"Pas d'écart significatif avec la population par {dimension} "
-                              f"(p {_p_value(p_value)}).")
-    if n and not any("représentés" in v for v in verdict):
-        verdict.append("Aucun groupe n'est nettement sur- ou sous-représenté.")
+            verdict.insert(0, _("No significant gap with the population by {dimension} "
+                                "(p {p}).").format(dimension=dimension, p=_p_value(p_value)))
+    if n and not called_out:
+        verdict.append(_("No group is clearly over- or under-represented."))
     return Comparison(dimension, tuple(rows), n, dissimilarity(kept, population) if n else 0.0,
-                      statistic, dof, p_value, tuple(merges), tuple(verdict))
+                      statistic, dof, p_value, tuple(merges), tuple(verdict), tuple(called_out))

@@ -10,10 +10,11 @@ from datetime import date
 import altair as alt
 from sqlalchemy import func, select
 
-from workbench.associations.grid import load_edition
+from workbench.associations.grid import Edition, load_edition
 from workbench.associations.observatory import observatory
 from workbench.associations.requests import SERVICES
 from workbench.associations.scoring import results
+from workbench.i18n import _
 from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import record_input
 from workbench.reports.formatting import french_date, french_number, tidy
@@ -32,7 +33,7 @@ def _euros(value: float | None) -> str:
 
 
 def observatory_cover(year: int) -> Cover:
-    return Cover("Observatoire de la vie associative", "Les associations du territoire",
+    return Cover(_("Observatory of associative life"), _("The territory's associations"),
                  str(year), french_date(min(date.today(), date(year, 12, 31))))
 
 
@@ -44,27 +45,30 @@ def _sources() -> str:
             association.c.source == "rna"))
     parts = []
     if kinds.get("rna"):
-        parts.append(f"{kinds['rna']} associations du répertoire national des associations "
-                     f"(RNA, extrait importé le {french_date(imported.date())})")
+        parts.append(_("{n} associations from the national register of associations (RNA, "
+                       "extract imported on {date})").format(
+            n=kinds["rna"], date=french_date(imported.date())))
     if kinds.get("saisie"):
-        parts.append(f"{kinds['saisie']} associations enregistrées par le service")
+        parts.append(_("{n} associations entered by the service").format(n=kinds["saisie"]))
     if kinds.get("synthetique"):
-        parts.append(f"{kinds['synthetique']} associations **fictives** (données de "
-                     "démonstration)")
-    return "Sources : " + ("; ".join(parts) if parts else "aucune association enregistrée") + "."
+        parts.append(_("{n} **fictitious** associations (demonstration data)").format(
+            n=kinds["synthetique"]))
+    return _("Sources: {sources}.").format(
+        sources=" ; ".join(parts) if parts else _("no association recorded"))
 
 
 def summary(year: int) -> list:
     found, before = observatory(year), observatory(year - 1)
     record_input(f"associations:{year}", [[n, c, r] for n, _p, c, r in found.by_commune])
-    created = dict((y, (c, d)) for y, c, d in found.by_year).get(year, (0, 0))
-    return [Text(
-        f"Au 31 décembre {year}, le territoire compte **{found.active} associations "
-        f"actives**, soit **{french_number(found.per_1000)} pour 1 000 habitants** "
-        f"({before.active} fin {year - 1}). {created[0]} associations ont été créées et "
-        f"{created[1]} dissoutes dans l'année. L'agglomération a soutenu "
-        f"**{found.supported} associations** en {year} pour {_euros(found.voted)}.\n\n"
-        + _sources())]
+    created, dissolved = dict((y, (c, d)) for y, c, d in found.by_year).get(year, (0, 0))
+    return [Text(_(
+        "On 31 December {year}, the territory has **{active} active associations**, that is "
+        "**{rate} per 1,000 inhabitants** ({before} at the end of {previous}). {created} "
+        "associations were created and {dissolved} dissolved in the year. The agglomeration "
+        "supported **{supported} associations** in {year} for {voted}.").format(
+        year=year, active=found.active, rate=french_number(found.per_1000),
+        before=before.active, previous=year - 1, created=created, dissolved=dissolved,
+        supported=found.supported, voted=_euros(found.voted)) + "\n\n" + _sources())]
 
 
 def _bars(pairs: list[tuple[str, float]], measure: str, color: str, label_width: int):
@@ -79,81 +83,88 @@ def _bars(pairs: list[tuple[str, float]], measure: str, color: str, label_width:
 def by_commune(year: int) -> list:
     found = observatory(year)
     rows = [[name, people, count, rate] for name, people, count, rate in found.by_commune]
-    chart = _bars([(n, r) for n, _p, _c, r in rows], "associations pour 1 000 habitants",
+    chart = _bars([(n, r) for n, _p, _c, r in rows], _("associations per 1,000 inhabitants"),
                   "#005f73", 220)
-    return [Table("Associations actives par commune",
-                  ["Commune", "Population municipale", "Associations",
-                   "Pour 1 000 habitants"], rows, sheet="Par commune",
-                  note="Siège de l'association ; population municipale INSEE."),
-            Figure("Associations pour 1 000 habitants, par commune", chart)]
+    return [Table(_("Active associations per commune"),
+                  [_("Commune"), _("Municipal population"), _("Associations"),
+                   _("Per 1,000 inhabitants")], rows, sheet=_("Per commune"),
+                  note=_("Registered office of the association; INSEE municipal "
+                         "population.")),
+            Figure(_("Associations per 1,000 inhabitants, per commune"), chart)]
 
 
 def by_theme(year: int) -> list:
     found = observatory(year)
     rows = [[theme, count, helped, round(100 * helped / count, 1) if count else None]
             for theme, count, helped in found.by_theme]
-    chart = _bars([(t, n) for t, n, _h, _s in rows], "associations actives", "#0a9396", 300)
-    return [Table("Associations par thème (nomenclature WALDEC)",
-                  ["Thème", "Associations actives", "Soutenues dans l'année",
-                   "Part soutenue (%)"], rows, sheet="Par thème"),
-            Figure("Associations actives par thème", chart)]
+    chart = _bars([(t, n) for t, n, _h, _s in rows], _("active associations"), "#0a9396", 300)
+    return [Table(_("Associations per theme (WALDEC nomenclature)"),
+                  [_("Theme"), _("Active associations"), _("Supported in the year"),
+                   _("Share supported (%)")], rows, sheet=_("Per theme")),
+            Figure(_("Active associations per theme"), chart)]
 
 
 def over_years(year: int) -> list:
     found = observatory(year)
     rows = [list(r) for r in found.by_year]
     values = [{"year": str(y), "kind": kind, "n": n} for y, c, d in rows
-              for kind, n in (("créations", c), ("dissolutions", d))]
+              for kind, n in ((_("creations"), c), (_("dissolutions"), d))]
     chart = alt.Chart(alt.Data(values=values)).mark_line(point=True).encode(
-        x=alt.X("year:O", title=None), y=alt.Y("n:Q", title="associations"),
+        x=alt.X("year:O", title=None), y=alt.Y("n:Q", title=_("associations")),
         color=alt.Color("kind:N", title=None, scale=alt.Scale(range=["#005f73", "#ae2012"])),
     ).properties(width=WIDTH, height=200)
-    return [Table("Créations et dissolutions par année", ["Année", "Créations",
-                                                           "Dissolutions"], rows,
-                  sheet="Créations"),
-            Figure("Créations et dissolutions des dix dernières années", chart),
-            Table("Âge des associations actives", ["Âge", "Associations"],
-                  [list(r) for r in found.by_age], sheet="Âge")]
+    return [Table(_("Creations and dissolutions per year"),
+                  [_("Year"), _("Creations"), _("Dissolutions")], rows, sheet=_("Creations")),
+            Figure(_("Creations and dissolutions over the last ten years"), chart),
+            Table(_("Age of the active associations"), [_("Age"), _("Associations")],
+                  [list(r) for r in found.by_age], sheet=_("Age"))]
 
 
 def support(year: int) -> list:
     found = observatory(year)
     rows = [[s, n, g, _euros(req), _euros(v)] for s, n, g, req, v in found.by_service]
     if not rows:
-        return [Text(f"Aucune demande de subvention enregistrée pour {year}.")]
-    return [Table("Demandes de subvention et subventions votées par service",
-                  ["Service", "Demandes", "Subventions votées", "Montant demandé",
-                   "Montant voté"], rows, sheet="Par service")]
+        return [Text(_("No subsidy request recorded for {year}.").format(year=year))]
+    return [Table(_("Subsidy requests and subsidies voted per service"),
+                  [_("Service"), _("Requests"), _("Subsidies voted"), _("Amount requested"),
+                   _("Amount voted")], rows, sheet=_("Per service"))]
 
 
 def committee_cover(edition: str) -> Cover:
     found = load_edition(edition)
-    return Cover(found.title, "Dossier de la commission d'attribution", str(found.year),
+    return Cover(found.title, _("File of the allocation committee"), str(found.year),
                  french_date(date.today()))
+
+
+def _labels(edition: Edition) -> dict[str, str]:
+    return {c.id: c.label for c in [*edition.criteria, *(
+        c for items in edition.service_criteria.values() for c in items)]}
 
 
 def criteria(edition: str) -> list:
     found = load_edition(edition)
     scale = found.scale
-    rows = [[c.label, "tous", french_number(tidy(c.weight)), c.help] for c in found.criteria]
+    everyone = _("all")
+    rows = [[c.label, everyone, french_number(tidy(c.weight)), c.help] for c in found.criteria]
     rows += [[c.label, service, french_number(tidy(c.weight)), c.help]
              for service, items in found.service_criteria.items() for c in items]
     labels = " ; ".join(f"{v} : {label}" for v, label in sorted(scale.labels.items()))
     rule = found.allocation
     explained = (
-        "chaque dossier atteignant le seuil se voit proposer le montant demandé multiplié par "
-        "sa note moyenne rapportée au maximum ; si l'enveloppe ne couvre pas ces montants, "
-        "tous sont réduits dans la même proportion" if rule.rule == "part-de-la-demande" else
-        "l'enveloppe est partagée en proportion des notes, chaque dossier plafonné au montant "
-        "demandé, ce qu'un plafond libère étant partagé à nouveau")
-    return [Text(f"Chaque assesseur note les dossiers de ses services de {scale.min} à "
-                 f"{scale.max} ({labels}), critère par critère ; la note d'un dossier est la "
-                 "moyenne pondérée des critères, puis la moyenne des assesseurs. "
-                 f"**Règle de proposition** : {explained}. Seuil : "
-                 f"{french_number(tidy(rule.threshold))} ; arrondi à {rule.rounding} € "
-                 "inférieurs. Les propositions sont ajustées par le service avant le vote."),
-            Table("Grille de critères", ["Critère", "Services", "Poids", "Aide"], rows,
-                  sheet="Critères")]
+        _("each file reaching the threshold is offered the amount requested multiplied by its "
+          "mean score over the maximum; if the envelope cannot cover these amounts, all are "
+          "reduced in the same proportion") if rule.rule == "part-de-la-demande" else
+        _("the envelope is shared in proportion to the scores, each file capped at the amount "
+          "requested, what a cap frees being shared again"))
+    return [Text(_(
+        "Each assessor scores the files of their services from {low} to {high} ({labels}), "
+        "criterion by criterion; a file's score is the weighted mean of the criteria, then the "
+        "mean of the assessors. **Proposal rule**: {rule}. Threshold: {threshold}; rounded "
+        "down to {rounding} €. The service adjusts the proposals before the vote.").format(
+        low=scale.min, high=scale.max, labels=labels, rule=explained,
+        threshold=french_number(tidy(rule.threshold)), rounding=rule.rounding)),
+            Table(_("Criteria grid"), [_("Criterion"), _("Services"), _("Weight"), _("Help")],
+                  rows, sheet=_("Criteria"))]
 
 
 def envelopes(edition: str) -> list:
@@ -163,46 +174,55 @@ def envelopes(edition: str) -> list:
     rows = [[s, *(_euros(v) for v in t)] for s, t in found.totals.items()]
     values = [{"service": s, "kind": kind, "amount": amount}
               for s, (envelope, _p, adjusted, voted) in found.totals.items()
-              for kind, amount in (("enveloppe", envelope), ("proposé", adjusted),
-                                   ("voté", voted))]
+              for kind, amount in ((_("envelope"), envelope), (_("proposed"), adjusted),
+                                   (_("voted"), voted))]
     chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
         y=alt.Y("service:N", title=None, sort=SERVICE_ORDER),
         yOffset=alt.YOffset("kind:N"),
-        x=alt.X("amount:Q", title="euros", axis=alt.Axis(
+        x=alt.X("amount:Q", title=_("euros"), axis=alt.Axis(
             labelExpr="replace(format(datum.value, ',.0f'), /,/g, '\u202f')")),
         color=alt.Color("kind:N", title=None,
                         scale=alt.Scale(range=["#94d2bd", "#005f73", "#ae2012"])),
     ).properties(width=WIDTH - 160, height=alt.Step(10))
-    return [Table("Enveloppes par service", ["Service", "Enveloppe", "Proposé par la règle",
-                                             "Proposé après ajustement", "Voté"], rows,
-                  sheet="Enveloppes"),
-            Figure("Enveloppes, propositions et votes par service", chart)]
+    return [Table(_("Envelopes per service"),
+                  [_("Service"), _("Envelope"), _("Proposed by the rule"),
+                   _("Proposed after adjustment"), _("Voted")], rows, sheet=_("Envelopes")),
+            Figure(_("Envelopes, proposals and votes per service"), chart)]
+
+
+def _level(alpha: float | None) -> str:
+    if alpha is None:
+        return "—"
+    return _("good") if alpha >= 0.8 else _("acceptable") if alpha >= 0.667 else _("weak")
 
 
 def agreement(edition: str) -> list:
     found = results(load_edition(edition))
-    rows = [[c, None if a is None else round(a, 2),
-             "—" if a is None else "bon" if a >= 0.8 else "acceptable" if a >= 0.667
-             else "faible"] for c, a in found.alpha.items()]
+    labels = _labels(found.edition)
+    rows = [[labels.get(c, c), None if a is None else round(a, 2), _level(a)]
+            for c, a in found.alpha.items()]
     flagged = [r for r in found.requests if r.flagged]
-    text = (f"**{len(flagged)} dossier(s)** présentent un fort désaccord entre assesseurs "
-            f"(écart d'au moins {french_number(tidy(found.edition.disagreement))} point) : "
-            + ", ".join(f"{r.reference} ({r.association})" for r in flagged)
-            + ". Ils sont à examiner en séance." if flagged else
-            "Aucun dossier ne présente de fort désaccord entre assesseurs.")
-    return [Table("Accord entre assesseurs par critère (alpha de Krippendorff, ordinal)",
-                  ["Critère", "Alpha", "Accord"], rows, sheet="Accord",
-                  note="1 : accord parfait ; 0 : pas mieux que le hasard. Seuils usuels : "
-                       "0,8 (bon), 0,667 (acceptable pour des conclusions prudentes)."),
+    text = (_("**{n} file(s)** show a strong disagreement between assessors (a gap of at "
+              "least {gap} point): {files}. They are to be discussed in the meeting.").format(
+        n=len(flagged), gap=french_number(tidy(found.edition.disagreement)),
+        files=", ".join(f"{r.reference} ({r.association})" for r in flagged))
+            if flagged else _("No file shows a strong disagreement between assessors."))
+    return [Table(_("Agreement between assessors per criterion (Krippendorff's alpha, "
+                    "ordinal)"), [_("Criterion"), _("Alpha"), _("Agreement")], rows,
+                  sheet=_("Agreement"),
+                  note=_("1: full agreement; 0: no better than chance. Usual thresholds: 0.8 "
+                         "(good), 0.667 (acceptable for cautious conclusions).")),
             Text(text)]
 
 
 def files(edition: str) -> list:
     found = results(load_edition(edition))
+    yes = _("yes")
     rows = [[r.reference, r.association, r.service, r.title, r.score, r.spread,
-             "oui" if r.flagged else "", r.requested, r.proposed, r.adjusted, r.voted]
+             yes if r.flagged else "", r.requested, r.proposed, r.adjusted, r.voted]
             for r in found.requests]
-    return [Table("Dossiers examinés", ["Référence", "Association", "Service", "Objet",
-                                        "Note moyenne", "Écart entre assesseurs",
-                                        "Fort désaccord", "Demandé (€)", "Règle (€)",
-                                        "Proposé (€)", "Voté (€)"], rows, sheet="Dossiers")]
+    return [Table(_("Files examined"),
+                  [_("Reference"), _("Association"), _("Service"), _("Object"),
+                   _("Mean score"), _("Gap between assessors"), _("Strong disagreement"),
+                   _("Requested (€)"), _("Rule (€)"), _("Proposed (€)"), _("Voted (€)")],
+                  rows, sheet=_("Files"))]

@@ -15,9 +15,10 @@ from workbench.council.follow_up import indicators
 from workbench.council.meetings import attendance_stats
 from workbench.council.members import active_members
 from workbench.evaluation.census import load_census
+from workbench.i18n import _
 from workbench.reports.blocks import Cover, Table, Text
 from workbench.reports.data import record_input
-from workbench.reports.formatting import french_date
+from workbench.reports.formatting import french_date, french_number, tidy
 from workbench.territory import commune_by_code
 from workbench.workshops.results import small_cell_threshold
 
@@ -25,39 +26,48 @@ __all__ = ["attendance", "composition", "cover", "follow_up"]
 
 
 def cover(year: int) -> Cover:
-    return Cover("Rapport d'activité du conseil de développement",
-                 "Observatoire de la participation", str(year),
+    return Cover(_("Activity report of the conseil de développement"),
+                 _("Observatory of participation"), str(year),
                  french_date(min(date.today(), date(year, 12, 31))))
+
+
+def _rate(value: float) -> str:
+    return french_number(tidy(value))
 
 
 def attendance(year: int) -> list:
     stats = attendance_stats(year)
     previous = attendance_stats(year - 1)
     record_input(f"présences:{year}", [list(r) for r in stats.by_member])
-    blocks: list = [Text(
-        f"En {year}, les instances du conseil se sont réunies **{stats.meetings} fois**"
-        + (f" ; taux de présence moyen : **{stats.overall:g} %**".replace(".", ",")
-           if stats.overall is not None else "") + "."
-        + (f" En {year - 1} : {previous.meetings} réunions, présence "
-           f"{previous.overall:g} %.".replace(".", ",") if previous.overall is not None
-           else f" Pas de réunion enregistrée en {year - 1}."))]
+    text = _("In {year}, the council's bodies met **{n} times**").format(
+        year=year, n=stats.meetings)
+    if stats.overall is not None:
+        text += _("; average attendance: **{rate} %**").format(rate=_rate(stats.overall))
+    text += "." + " " + (
+        _("In {year}: {n} meetings, attendance {rate} %.").format(
+            year=year - 1, n=previous.meetings, rate=_rate(previous.overall))
+        if previous.overall is not None else
+        _("No meeting recorded in {year}.").format(year=year - 1))
+    blocks: list = [Text(text)]
     if stats.by_body:
-        blocks.append(Table("Réunions et présence par instance",
-                            ["Instance", "Réunions", "Taux de présence (%)"],
-                            [list(r) for r in stats.by_body], sheet="Instances"))
+        rate = _("Attendance rate (%)")
+        blocks.append(Table(_("Meetings and attendance per body"),
+                            [_("Body"), _("Meetings"), rate],
+                            [list(r) for r in stats.by_body], sheet=_("Bodies")))
         threshold = small_cell_threshold()
-        blocks.append(Table("Présence par commune des membres",
-                            ["Commune", "Membres", "Taux de présence (%)"],
+        blocks.append(Table(_("Attendance per commune of the members"),
+                            [_("Commune"), _("Members"), rate],
                             [[getattr(commune_by_code(c), "nom", c),
                               n if n >= threshold else f"< {threshold}",
                               r if n >= threshold else None]
-                             for c, n, r in stats.by_commune], sheet="Présence par commune",
-                            note=f"Communes de moins de {threshold} membres : taux non publié "
-                                 "(il désignerait une personne)."))
+                             for c, n, r in stats.by_commune],
+                            sheet=_("Attendance per commune"),
+                            note=_("Communes with fewer than {n} members: rate not published "
+                                   "(it would point at a person).").format(n=threshold)))
         blocks.append(Text(
-            f"{len(stats.flagged)} membre(s) absent(s) à trois réunions consécutives : "
-            "le bureau prend contact avec eux." if stats.flagged else
-            "Aucun membre n'a manqué trois réunions consécutives."))
+            _("{n} member(s) absent from three meetings in a row: the bureau gets in touch "
+              "with them.").format(n=len(stats.flagged)) if stats.flagged else
+            _("No member missed three meetings in a row.")))
     return blocks
 
 
@@ -66,12 +76,13 @@ def composition() -> list:
     rules = check_composition(members, load_census())
     record_input("membres:en fonction", [[m.sex, m.age_band, m.college, m.commune or ""]
                                     for m in members])
-    rows = [[rule.name, "respectée" if rule.ok else "à corriger", rule.verdict,
+    rows = [[rule.name, _("respected") if rule.ok else _("to correct"), rule.verdict,
              " ".join(rule.details)] for rule in rules]
-    return [Text(f"Le conseil compte **{len(members)} membres** en fonction. Sa composition "
-                 "est vérifiée au regard de l'article L5211-10-1 du CGCT."),
-            Table("Composition du conseil", ["Règle", "État", "Constat", "Détail"], rows,
-                  sheet="Composition")]
+    return [Text(_("The council has **{n} members** in office. Its composition is checked "
+                   "against article L5211-10-1 of the CGCT.").format(n=len(members))),
+            Table(_("Composition of the council"),
+                  [_("Rule"), _("State"), _("Finding"), _("Detail")], rows,
+                  sheet=_("Composition"))]
 
 
 def follow_up(year: int) -> list:
@@ -84,22 +95,24 @@ def follow_up(year: int) -> list:
     def cell(value) -> object:
         return "—" if value is None else value
 
-    rows = [["Recommandations émises", previous.recommendations, current.recommendations],
-            ["Recommandations ayant reçu une réponse", previous.answered, current.answered],
-            ["Part avec réponse (%)", cell(previous.answered_share),
+    rows = [[_("Recommendations issued"), previous.recommendations, current.recommendations],
+            [_("Recommendations answered"), previous.answered, current.answered],
+            [_("Share answered (%)"), cell(previous.answered_share),
              cell(current.answered_share)],
-            ["Délai médian de réponse (jours)", cell(previous.median_delay_days),
+            [_("Median delay to answer (days)"), cell(previous.median_delay_days),
              cell(current.median_delay_days)],
-            ["Recommandations réalisées", previous.implemented, current.implemented],
-            ["Part réalisée (%)", cell(previous.implemented_share),
+            [_("Recommendations implemented"), previous.implemented, current.implemented],
+            [_("Share implemented (%)"), cell(previous.implemented_share),
              cell(current.implemented_share)]]
-    blocks: list = [Table("Droit de suite des avis", ["Indicateur", str(year - 1), str(year)],
-                          rows, sheet="Droit de suite")]
+    blocks: list = [Table(_("Droit de suite of the avis"),
+                          [_("Indicator"), str(year - 1), str(year)], rows,
+                          sheet=_("Droit de suite"))]
     if current.overdue:
-        blocks.append(Table("Réponses attendues en retard",
-                            ["N°", "Avis", "Recommandation", "Destinataire", "Échéance"],
+        blocks.append(Table(_("Answers overdue"),
+                            [_("No."), _("Avis"), _("Recommendation"), _("Addressed to"),
+                             _("Due")],
                             [[e.id, e.avis, e.text, e.addressee, french_date(e.due)]
-                             for e in current.overdue], sheet="Relances"))
+                             for e in current.overdue], sheet=_("Reminders")))
     else:
-        blocks.append(Text("Aucune réponse n'est en retard."))
+        blocks.append(Text(_("No answer is overdue.")))
     return blocks
