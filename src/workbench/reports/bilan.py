@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from workbench.i18n import _
 from workbench.reports.blocks import Cover, Table, Text
 from workbench.reports.data import Participation, participation, population, workshop_sessions
 from workbench.reports.formatting import french_date, french_number
-from workbench.reports.participation import by_commune, over_time, year_on_year
+from workbench.reports.participation import by_commune, over_time, unknown, year_on_year
 
 __all__ = ["Year", "communes", "comparison", "cover", "load", "questionnaires", "sessions",
            "summary"]
@@ -34,21 +35,23 @@ def load(year: int) -> Year:
 
 def cover(data: Year) -> Cover:
     last = max((p.submitted_at for p in data.answers), default=None)
-    return Cover("Bilan de la participation", "Questionnaires et ateliers de l'année",
-                 str(data.year), french_date(last.date()) if last else "aucune réponse")
+    return Cover(_("Review of participation"), _("Questionnaires and workshops of the year"),
+                 str(data.year), french_date(last.date()) if last else _("no answer"))
 
 
 def summary(data: Year) -> Text:
     forms = {p.slug for p in data.answers}
     reached = {p.commune for p in data.answers if p.commune in data.population}
     inhabitants = sum(people for _name, people in data.population.values())
-    return Text(
-        f"En {data.year}, **{len(data.answers)} réponses** ont été recueillies par "
-        f"**{len(forms)} questionnaire(s)**, dont {sum(p.in_session for p in data.answers)} "
-        f"en atelier ({len(data.sessions)} séance(s)). Des habitants de **{len(reached)} "
-        f"communes sur {len(data.population)}** ont répondu, soit "
-        f"{french_number(round(1000 * len(data.answers) / inhabitants, 1) if inhabitants else 0.0)}"
-        " réponses pour 1 000 habitants du territoire.")
+    rate = round(1000 * len(data.answers) / inhabitants, 1) if inhabitants else 0.0
+    return Text(_(
+        "In {year}, **{answers} answers** were collected through **{forms} "
+        "questionnaire(s)**, {in_session} of them in workshops ({sessions} session(s)). "
+        "Inhabitants of **{reached} communes out of {communes}** answered, that is {rate} "
+        "answers per 1,000 inhabitants of the territory.").format(
+        year=data.year, answers=len(data.answers), forms=len(forms),
+        in_session=sum(p.in_session for p in data.answers), sessions=len(data.sessions),
+        reached=len(reached), communes=len(data.population), rate=french_number(rate)))
 
 
 def questionnaires(data: Year) -> Table:
@@ -60,41 +63,44 @@ def questionnaires(data: Year) -> Table:
              french_date(min(a.submitted_at for a in answers).date()),
              french_date(max(a.submitted_at for a in answers).date())]
             for slug, answers in sorted(by_form.items())]
-    return Table(f"Questionnaires de {data.year}", [
-        "Questionnaire", "Identifiant", "Réponses", "Dont en atelier", "Communes touchées",
-        "Première réponse", "Dernière réponse"], rows, sheet="Questionnaires")
+    return Table(_("Questionnaires of {year}").format(year=data.year), [
+        _("Questionnaire"), _("Identifier"), _("Answers"), _("Of which in workshops"),
+        _("Communes reached"), _("First answer"), _("Last answer")], rows,
+        sheet=_("Questionnaires"))
 
 
 def sessions(data: Year) -> list:
     if not data.sessions:
-        return [Text(f"Aucun atelier en direct en {data.year}.")]
+        return [Text(_("No live workshop in {year}.").format(year=data.year))]
+    ongoing = _("ongoing")
     rows = [[s["title"], s["slug"], s["code"], french_date(s["opened_at"]),
-             french_date(s["closed_at"]) if s["closed_at"] else "en cours", s["answers"]]
+             french_date(s["closed_at"]) if s["closed_at"] else ongoing, s["answers"]]
             for s in data.sessions]
-    return [Table(f"Ateliers de {data.year}", ["Atelier", "Questionnaire", "Code",
-                                                "Ouvert le", "Fermé le", "Réponses"],
-                  rows, sheet="Ateliers")]
+    return [Table(_("Workshops of {year}").format(year=data.year),
+                  [_("Workshop"), _("Questionnaire"), _("Code"), _("Opened on"),
+                   _("Closed on"), _("Answers")], rows, sheet=_("Workshops"))]
 
 
 def communes(data: Year) -> list:
-    return (over_time([p.submitted_at for p in data.answers], "Réponses dans l'année")
+    return (over_time([p.submitted_at for p in data.answers], _("Answers in the year"))
             + by_commune((p.commune for p in data.answers), data.population,
-                         f"Participation par commune en {data.year}"))
+                         _("Participation per commune in {year}").format(year=data.year)))
 
 
 def comparison(data: Year) -> list:
     if not data.previous:
-        return [Text(f"Aucune réponse en {data.year - 1} : pas de comparaison avec "
-                     "l'année précédente.")]
+        return [Text(_("No answer in {year}: no comparison with the previous year.").format(
+            year=data.year - 1))]
     titles = {p.slug: p.title for p in data.previous + data.answers}
     by_form = year_on_year(Counter(p.slug for p in data.answers),
                            Counter(p.slug for p in data.previous), data.year, titles,
-                           "Réponses par questionnaire")
+                           _("Answers per questionnaire"), _("Questionnaire"))
     names = {code: name for code, (name, _people) in data.population.items()}
 
     def where(answers: list[Participation]) -> Counter:
         return Counter(p.commune if p.commune in names else "?" for p in answers)
 
     by_place = year_on_year(where(data.answers), where(data.previous), data.year,
-                            {**names, "?": "Non renseignée"}, "Réponses par commune")
+                            {**names, "?": unknown()}, _("Answers per commune"),
+                            _("Commune"))
     return by_form + by_place

@@ -12,13 +12,18 @@ from datetime import datetime
 
 import altair as alt
 
+from workbench.i18n import _
 from workbench.reports.blocks import Figure, Table
 from workbench.workshops.results import small_cell_threshold
 
-__all__ = ["by_commune", "over_time", "year_on_year"]
+__all__ = ["by_commune", "over_time", "unknown", "year_on_year"]
 
-UNKNOWN = "Non renseignée"
 WIDTH = 520
+
+
+def unknown() -> str:
+    """The label of answers with no (or an outside) commune."""
+    return _("Not given")
 
 
 def _shown(count: int, threshold: int) -> int | str:
@@ -39,19 +44,21 @@ def by_commune(communes: Iterable[str | None], population: dict[str, tuple[str, 
             chart_rows.append({"commune": name, "rate": rate})
     outside = sum(n for code, n in tally.items() if code not in population)
     if outside:
-        rows.append([UNKNOWN, "", None, _shown(outside, threshold), None])
-    table = Table(title, ["Commune", "Code INSEE", "Population municipale", "Réponses",
-                          "Réponses pour 1 000 habitants"], rows, sheet="Par commune",
-                  note=f"Effectifs inférieurs à {threshold} masqués (« < {threshold} »). "
-                       "Population municipale INSEE.")
+        rows.append([unknown(), "", None, _shown(outside, threshold), None])
+    table = Table(title, [_("Commune"), _("INSEE code"), _("Municipal population"),
+                          _("Answers"), _("Answers per 1,000 inhabitants")], rows,
+                  sheet=_("Per commune"),
+                  note=_("Counts under {n} hidden ('< {n}'). INSEE municipal population.")
+                  .format(n=threshold))
     blocks: list = [table]
     if chart_rows:
         chart = alt.Chart(alt.Data(values=chart_rows)).mark_bar(color="#005f73").encode(
             y=alt.Y("commune:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
-            x=alt.X("rate:Q", title="réponses pour 1 000 habitants"),
+            x=alt.X("rate:Q", title=_("answers per 1,000 inhabitants")),
         ).properties(width=WIDTH - 220, height=alt.Step(16))
-        blocks.append(Figure("Taux de participation par commune (pour 1 000 habitants)",
-                             chart, note=f"Communes avec au moins {threshold} réponses."))
+        blocks.append(Figure(_("Participation rate per commune (per 1,000 inhabitants)"),
+                             chart, note=_("Communes with at least {n} answers.").format(
+                                 n=threshold)))
     return blocks
 
 
@@ -62,18 +69,18 @@ def over_time(moments: list[datetime], title: str) -> list:
     span = (max(moments) - min(moments)).days
     daily = span <= 31
     keys = Counter(m.strftime("%Y-%m-%d" if daily else "%Y-%m") for m in moments)
-    unit = "Jour" if daily else "Mois"
+    unit = _("Day") if daily else _("Month")
     rows = [[key, n] for key, n in sorted(keys.items())]
     chart = alt.Chart(alt.Data(values=[{"period": k, "count": n} for k, n in rows])).mark_bar(
         color="#0a9396").encode(
         x=alt.X("period:O", title=unit.lower(), axis=alt.Axis(labelAngle=-45)),
-        y=alt.Y("count:Q", title="réponses")).properties(width=WIDTH, height=200)
-    return [Table(title, [unit, "Réponses"], rows, sheet="Dans le temps"),
+        y=alt.Y("count:Q", title=_("answers"))).properties(width=WIDTH, height=200)
+    return [Table(title, [unit, _("Answers")], rows, sheet=_("Over time")),
             Figure(title, chart)]
 
 
 def year_on_year(current: Counter, previous: Counter, year: int, labels: dict[str, str],
-                 what: str) -> list:
+                 what: str, column: str) -> list:
     """The year's counts beside the previous year's, with the change, table and chart."""
     threshold = small_cell_threshold()
     rows, chart_rows = [], []
@@ -86,19 +93,20 @@ def year_on_year(current: Counter, previous: Counter, year: int, labels: dict[st
         for y, n in ((year - 1, before), (year, now)):
             if n >= threshold:
                 chart_rows.append({"label": labels.get(key, key), "year": str(y), "count": n})
-    rows.append(["Total", sum(previous.values()), sum(current.values()),
+    rows.append([_("Total"), sum(previous.values()), sum(current.values()),
                  round(100 * (sum(current.values()) - sum(previous.values()))
                        / sum(previous.values()), 1) if sum(previous.values()) else None])
-    table = Table(f"{what} : {year - 1} et {year}",
-                  [what.split(" par ")[-1].capitalize(), str(year - 1), str(year),
-                   "Évolution (%)"], rows, sheet=f"Évolution {year - 1}-{year}",
-                  note=f"Évolution calculée seulement quand les deux effectifs atteignent "
-                       f"{threshold}.")
+    years = {"what": what, "before": year - 1, "year": year}
+    table = Table(_("{what}: {before} and {year}").format(**years),
+                  [column, str(year - 1), str(year), _("Change (%)")], rows,
+                  sheet=_("Change {before}-{year}").format(**years),
+                  note=_("Change computed only when both counts reach {n}.").format(
+                      n=threshold))
     chart = alt.Chart(alt.Data(values=chart_rows)).mark_bar().encode(
         y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=220)),
         yOffset="year:N",
-        x=alt.X("count:Q", title="réponses"),
-        color=alt.Color("year:N", title="Année",
+        x=alt.X("count:Q", title=_("answers")),
+        color=alt.Color("year:N", title=_("Year"),
                         scale=alt.Scale(range=["#94d2bd", "#005f73"])),
     ).properties(width=WIDTH - 220, height=alt.Step(12))
-    return [table, Figure(f"{what} : comparaison {year - 1} / {year}", chart)]
+    return [table, Figure(_("{what}: comparison {before} / {year}").format(**years), chart)]

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from workbench.i18n import _
 from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import FormAnswers, form_answers, population
-from workbench.reports.formatting import french_date
-from workbench.reports.participation import by_commune, over_time, year_on_year
+from workbench.reports.formatting import french_date, french_number, tidy
+from workbench.reports.participation import by_commune, over_time, unknown, year_on_year
 from workbench.workshops.charts import chart_for
 from workbench.workshops.results import aggregate, small_cell_threshold
 
@@ -23,16 +24,19 @@ def load(slug: str, year: int, session: str = "") -> FormAnswers:
     error if the questionnaire is unknown."""
     data = form_answers(slug, year or None, session=session or None)
     if data is None:
-        raise ValueError(f"Le questionnaire « {slug} » n'existe pas ou n'est pas publié.")
+        raise ValueError(_("The questionnaire '{slug}' does not exist or is not published.")
+                         .format(slug=slug))
     return data
 
 
 def cover(data: FormAnswers, year: int, session: str = "") -> Cover:
     last = max((r["submitted_at"] for r in data.responses), default=None)
-    subject = f"« {data.spec.title} »" + (f", atelier {session}" if session else "")
-    return Cover("Rapport de questionnaire", subject,
-                 str(year) if year else "toutes les années",
-                 french_date(last.date()) if last else "aucune réponse")
+    subject = f"« {data.spec.title} »"
+    if session:
+        subject += ", " + _("workshop {code}").format(code=session)
+    return Cover(_("Questionnaire report"), subject,
+                 str(year) if year else _("all years"),
+                 french_date(last.date()) if last else _("no answer"))
 
 
 def commune_question(data: FormAnswers) -> str | None:
@@ -40,15 +44,17 @@ def commune_question(data: FormAnswers) -> str | None:
 
 
 def participation(data: FormAnswers) -> list:
-    blocks: list = [Text(
-        f"Le questionnaire a reçu **{len(data.responses)} réponses** sur la période"
-        + (" (dont des réponses synthétiques de démonstration)."
-           if any(r["synthetic"] for r in data.responses) else "."))]
-    blocks += over_time([r["submitted_at"] for r in data.responses], "Réponses dans le temps")
+    synthetic = any(r["synthetic"] for r in data.responses)
+    blocks: list = [Text((
+        _("The questionnaire received **{n} answers** over the period (some of them "
+          "synthetic demonstration answers).") if synthetic else
+        _("The questionnaire received **{n} answers** over the period.")).format(
+        n=len(data.responses)))]
+    blocks += over_time([r["submitted_at"] for r in data.responses], _("Answers over time"))
     question = commune_question(data)
     if question:
         blocks += by_commune((r["answers"].get(question) for r in data.responses),
-                             population(), "Réponses par commune")
+                             population(), _("Answers per commune"))
     return blocks
 
 
@@ -61,27 +67,29 @@ def questions(data: FormAnswers) -> list:
                   if question.id in r["answers"]]
         result = aggregate(question, values)
         blocks.append(Text(f"### {number}. {question.label}\n\n"
-                           f"{result.total} réponses."))
+                           + _("{n} answers.").format(n=result.total)))
         sheet = f"Q{number} {question.id}"
         if result.hidden:
-            blocks.append(Text(f"Moins de {threshold} réponses : résultats non publiés."))
+            blocks.append(Text(_("Fewer than {n} answers: results not published.").format(
+                n=threshold)))
             continue
         if result.kind in ("short_text", "long_text"):
-            blocks.append(Table(f"{question.label} — mots les plus fréquents",
-                                ["Mot", "Occurrences"], [list(w) for w in result.words],
-                                sheet=sheet))
-            blocks.append(Table(f"{question.label} — dernières réponses",
-                                ["Réponse"], [[text] for text in result.latest],
-                                sheet=f"{sheet} extraits"))
+            blocks.append(Table(_("{question} — most frequent words").format(
+                question=question.label), [_("Word"), _("Occurrences")],
+                [list(w) for w in result.words], sheet=sheet))
+            blocks.append(Table(_("{question} — latest answers").format(
+                question=question.label), [_("Answer")], [[text] for text in result.latest],
+                sheet=_("{sheet} extracts").format(sheet=sheet)))
         elif result.kind in ("ranking", "points"):
-            heading = "Rang moyen" if result.kind == "ranking" else "Total des points"
-            blocks.append(Table(question.label, ["Proposition", heading],
+            heading = _("Mean rank") if result.kind == "ranking" else _("Total points")
+            blocks.append(Table(question.label, [_("Proposal"), heading],
                                 [[b.label, b.value] for b in result.bars], sheet=sheet))
         else:
-            blocks.append(Table(question.label, ["Modalité", "Effectif", "Part (%)"],
+            blocks.append(Table(question.label, [_("Option"), _("Count"), _("Share (%)")],
                                 [[b.label, b.count if b.count is not None else f"< {threshold}",
                                   b.percent] for b in result.bars], sheet=sheet,
-                                note=(f"Médiane : {result.median:g}".replace(".", ",")
+                                note=(_("Median: {value}").format(
+                                    value=french_number(tidy(result.median)))
                                       if result.median is not None else "")))
         chart = chart_for(result)
         if chart is not None:
@@ -95,35 +103,38 @@ def year_comparison(slug: str, data: FormAnswers, year: int) -> list:
         return []
     previous = form_answers(slug, year - 1)
     if previous is None or not previous.responses:
-        return [Text(f"Pas de réponse en {year - 1} : pas de comparaison d'une année "
-                     "sur l'autre.")]
+        return [Text(_("No answer in {year}: no comparison from one year to the next.")
+                     .format(year=year - 1))]
     question = commune_question(data)
     names = {code: name for code, (name, _people) in population().items()}
 
     def tally(answers: FormAnswers) -> Counter:
-        return Counter((r["answers"].get(question) or "?") if question else "Toutes"
+        everyone = _("All")
+        return Counter((r["answers"].get(question) or "?") if question else everyone
                        for r in answers.responses)
 
-    return year_on_year(tally(data), tally(previous), year, {**names, "?": "Non renseignée"},
-                        "Réponses par commune")
+    return year_on_year(tally(data), tally(previous), year, {**names, "?": unknown()},
+                        _("Answers per commune"), _("Commune"))
 
 
 def methods(data: FormAnswers, year: int) -> Table:
     moments = [r["submitted_at"] for r in data.responses]
     versions = sorted({r["version"] for r in data.responses})
+    period = str(year) if year else _("all years")
     rows = [
-        ["Questionnaire", data.spec.title],
-        ["Identifiant", data.spec.slug],
-        ["Période du rapport", str(year) if year else "toutes les années"],
-        ["Première réponse", french_date(min(moments)) if moments else "—"],
-        ["Dernière réponse", french_date(max(moments)) if moments else "—"],
-        ["Nombre de réponses", len(data.responses)],
-        ["Réponses synthétiques (démonstration)", sum(r["synthetic"] for r in data.responses)],
-        ["Anonymat", "anonyme" if data.spec.anonymity == "anonymous" else "identifié"],
-        ["Accès", "ouvert" if data.spec.access == "open" else "sur invitation"],
-        ["Version du questionnaire (dernière publiée)", data.version],
-        ["Versions ayant reçu des réponses", ", ".join(map(str, versions)) or "—"],
-        ["Règle de secret statistique",
-         f"aucun effectif inférieur à {small_cell_threshold()} n'est publié"],
+        [_("Questionnaire"), data.spec.title],
+        [_("Identifier"), data.spec.slug],
+        [_("Period of the report"), period],
+        [_("First answer"), french_date(min(moments)) if moments else "—"],
+        [_("Last answer"), french_date(max(moments)) if moments else "—"],
+        [_("Number of answers"), len(data.responses)],
+        [_("Synthetic answers (demonstration)"), sum(r["synthetic"] for r in data.responses)],
+        [_("Anonymity"), _("anonymous") if data.spec.anonymity == "anonymous"
+         else _("identified")],
+        [_("Access"), _("open to anyone") if data.spec.access == "open" else _("by invitation")],
+        [_("Version of the questionnaire (latest published)"), data.version],
+        [_("Versions that received answers"), ", ".join(map(str, versions)) or "—"],
+        [_("Statistical confidentiality rule"),
+         _("no count under {n} is published").format(n=small_cell_threshold())],
     ]
-    return Table("Annexe méthodologique", ["Élément", "Valeur"], rows, sheet="Méthode")
+    return Table(_("Methods annex"), [_("Item"), _("Value")], rows, sheet=_("Methods"))
