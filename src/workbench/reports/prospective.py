@@ -13,9 +13,10 @@ import numpy as np
 from workbench.foresight import mactor, micmac
 from workbench.foresight.morpho import load_morphology
 from workbench.foresight.study import Study, load_study
+from workbench.i18n import _
 from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import record_input
-from workbench.reports.formatting import french_date
+from workbench.reports.formatting import french_date, french_number, tidy
 
 __all__ = ["actors", "cover", "delphi", "load", "scenarios", "structural", "variables"]
 
@@ -34,7 +35,7 @@ def load(slug: str) -> Study:
 
 
 def cover(study: Study, year: int) -> Cover:
-    return Cover("Rapport de prospective", study.title, str(year) if year else "—",
+    return Cover(_("Foresight report"), study.title, str(year) if year else "—",
                  french_date(date.fromtimestamp(max(
                      p.stat().st_mtime for p in (study.micmac, study.mactor, study.morpho)
                      if p))))
@@ -43,8 +44,9 @@ def cover(study: Study, year: int) -> Cover:
 def variables(study: Study) -> list:
     blocks: list = [Text(study.context.strip())] if study.context.strip() else []
     if study.variables:
-        blocks.append(Table("Variables du système", ["Variable", "Description"],
-                            [[k, v] for k, v in study.variables.items()], sheet="Variables"))
+        blocks.append(Table(_("Variables of the system"), [_("Variable"), _("Description")],
+                            [[k, v] for k, v in study.variables.items()],
+                            sheet=_("Variables")))
     return blocks
 
 
@@ -68,26 +70,27 @@ def _plane_chart(names, influence, dependence, classes, title: str, axis_x: str,
 
 def structural(study: Study) -> list:
     if study.micmac is None:
-        return [Text("Pas d'analyse structurelle dans cette étude.")]
+        return [Text(_("No structural analysis in this study."))]
     names, cells = micmac.read_matrix(study.micmac)
     result = micmac.analyse(names, cells)
     rows = [[n, result.direct.influence[i], result.direct.dependence[i],
              round(result.indirect.influence[i], 2), round(result.indirect.dependence[i], 2),
              result.classification[n], result.indirect_classification[n], result.shifts[n]]
             for i, n in enumerate(result.variables)]
-    table = Table("Influence et dépendance des variables",
-                  ["Variable", "Influence directe", "Dépendance directe", "Influence indirecte",
-                   "Dépendance indirecte", "Classe (directe)", "Classe (indirecte)",
-                   "Gain de rang (indirect)"], rows, sheet="MICMAC",
-                  note=f"Influences indirectes : M^{result.k}, premier ordre où les classements "
-                       "ne changent plus ; ramenées au total des influences directes.")
+    table = Table(_("Influence and dependence of the variables"),
+                  [_("Variable"), _("Direct influence"), _("Direct dependence"),
+                   _("Indirect influence"), _("Indirect dependence"), _("Class (direct)"),
+                   _("Class (indirect)"), _("Rank gained (indirect)")], rows, sheet="MICMAC",
+                  note=_("Indirect influences: M^{k}, the first power where the rankings no "
+                         "longer change; scaled to the total of direct influences.").format(
+                      k=result.k))
+    dependence, influence = _("dependence"), _("influence")
     direct = _plane_chart(result.variables, result.direct.influence, result.direct.dependence,
-                          result.classification, "Plan influence / dépendance directes",
-                          "dépendance", "influence")
+                          result.classification, _("Direct influence / dependence plane"),
+                          dependence, influence)
     indirect = _plane_chart(result.variables, result.indirect.influence,
                             result.indirect.dependence, result.indirect_classification,
-                            "Plan influence / dépendance indirectes", "dépendance",
-                            "influence")
+                            _("Indirect influence / dependence plane"), dependence, influence)
     direct_rank = micmac.ranking(np.array(result.direct.influence))
     indirect_rank = micmac.ranking(np.array(result.indirect.influence))
     shift_rows = []
@@ -96,7 +99,7 @@ def structural(study: Study) -> list:
                        {"name": n, "stage": "2. indirect", "rank": i}]
     shifts = alt.Chart(alt.Data(values=shift_rows)).mark_line(point=True).encode(
         x=alt.X("stage:N", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("rank:Q", title="rang d'influence (1 = la plus influente)",
+        y=alt.Y("rank:Q", title=_("influence rank (1 = the most influential)"),
                 scale=alt.Scale(reverse=True)),
         color=alt.Color("name:N", title=None)).properties(width=260, height=280)
     links = []
@@ -112,39 +115,39 @@ def structural(study: Study) -> list:
         edges = alt.Chart(alt.Data(values=links)).mark_rule(color="#b2182b", opacity=0.5,
                                                             strokeWidth=2).encode(
             x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q")
-        graph = (edges + direct).properties(title="Influences les plus fortes (notées 3)")
-    return [table, Figure("Plan des influences et dépendances directes", direct),
-            Figure("Plan des influences et dépendances indirectes", indirect),
-            Figure("Évolution du classement, du direct à l'indirect", shifts),
-            Figure("Graphe des influences directes les plus fortes", graph)]
+        graph = (edges + direct).properties(title=_("Strongest influences (scored 3)"))
+    return [table, Figure(_("Plane of direct influences and dependences"), direct),
+            Figure(_("Plane of indirect influences and dependences"), indirect),
+            Figure(_("Ranking from direct to indirect"), shifts),
+            Figure(_("Graph of the strongest direct influences"), graph)]
 
 
 def actors(study: Study) -> list:
     if study.mactor is None:
-        return [Text("Pas d'analyse des acteurs dans cette étude.")]
+        return [Text(_("No analysis of the actors in this study."))]
     result = mactor.load_mactor(study.mactor)
     names = result.actors
-    table = Table("Rapports de force entre acteurs",
-                  ["Acteur", "Influence (MIDI, sans la diagonale)", "Dépendance", "r*",
-                   "Mobilisation (3MAO)"],
+    table = Table(_("Balance of power between actors"),
+                  [_("Actor"), _("Influence (MDII, without the diagonal)"), _("Dependence"),
+                   "r*", _("Mobilisation (3MAO)")],
                   [[a, float(result.influence[i]), float(result.dependence[i]),
                     round(float(result.r_star[i]), 2),
                     round(float(result.mobilisation[3][i]), 2)]
                    for i, a in enumerate(names)], sheet="MACTOR",
-                  note="r* : coefficient de rapport de force normalisé (moyenne 1), calculé "
-                       "sans la diagonale de la MIDI.")
-    positions = Table("Positions pondérées sur les objectifs (3MAO)",
-                      ["Acteur", *result.objectives],
+                  note=_("r*: normalised balance-of-power coefficient (mean 1), computed "
+                         "without the diagonal of the MDII."))
+    positions = Table(_("Weighted positions on the objectives (3MAO)"),
+                      [_("Actor"), *result.objectives],
                       [[a, *[round(float(v), 2) for v in result.mao[3][i]]]
                        for i, a in enumerate(names)], sheet="3MAO")
-    balance = Table("Accords et désaccords par objectif (3MAO)",
-                    ["Objectif", "Accord", "Désaccord"],
+    balance = Table(_("Agreements and disagreements per objective (3MAO)"),
+                    [_("Objective"), _("Agreement"), _("Disagreement")],
                     [[o, round(float(result.agreement[3][k]), 2),
                       round(float(result.disagreement[3][k]), 2)]
-                     for k, o in enumerate(result.objectives)], sheet="Objectifs")
-    plane = _plane_chart(names, result.influence, result.dependence, {},
-                         "Plan d'influence et de dépendance des acteurs", "dépendance",
-                         "influence")
+                     for k, o in enumerate(result.objectives)], sheet=_("Objectives"))
+    plane_title = _("Influence and dependence plane of the actors")
+    plane = _plane_chart(names, result.influence, result.dependence, {}, plane_title,
+                         _("dependence"), _("influence"))
     coords = {a: (float(result.dependence[i]), float(result.influence[i]))
               for i, a in enumerate(names)}
     links = [{"x": coords[a][0], "y": coords[a][1], "x2": coords[b][0], "y2": coords[b][1],
@@ -153,39 +156,42 @@ def actors(study: Study) -> list:
              if i < j and result.convergence[2][i, j] > 0]
     edges = alt.Chart(alt.Data(values=links)).mark_rule(color="#1b7837", opacity=0.6).encode(
         x="x:Q", y="y:Q", x2="x2:Q", y2="y2:Q",
-        strokeWidth=alt.StrokeWidth("w:Q", title="convergence", scale=alt.Scale(range=[1, 8])))
-    return [table, positions, balance,
-            Figure("Plan d'influence et de dépendance des acteurs", plane),
-            Figure("Graphe des convergences entre acteurs (ordre 2)", edges + plane)]
+        strokeWidth=alt.StrokeWidth("w:Q", title=_("convergence"),
+                                    scale=alt.Scale(range=[1, 8])))
+    return [table, positions, balance, Figure(plane_title, plane),
+            Figure(_("Graph of the convergences between actors (order 2)"), edges + plane)]
 
 
 def scenarios(study: Study, shown: int = 20) -> list:
     if study.morpho is None:
-        return [Text("Pas d'analyse morphologique dans cette étude.")]
+        return [Text(_("No morphological analysis in this study."))]
     space = load_morphology(study.morpho)
     feasible = space.feasible_count()
     blocks: list = [
-        Text(f"L'espace morphologique compte **{space.raw_count} combinaisons**, dont "
-             f"**{feasible} scénarios possibles** une fois écartées les "
-             f"{len(space.exclusions)} incompatibilités."),
-        Table("Composantes et configurations", ["Composante", "Configurations"],
+        Text(_("The morphological space holds **{raw} combinations**, of which **{feasible} "
+               "possible scenarios** once the {exclusions} incompatibilities are set "
+               "aside.").format(raw=space.raw_count, feasible=feasible,
+                                exclusions=len(space.exclusions))),
+        Table(_("Components and configurations"), [_("Component"), _("Configurations")],
               [[c, " / ".join(conf)] for c, conf in zip(space.components, space.configurations,
                                                         strict=True)],
-              sheet="Composantes")]
+              sheet=_("Components"))]
     rows = []
     for number, scenario in enumerate(space.scenarios(), start=1):
         if number > shown:
             break
         rows.append([number, *scenario])
-    blocks.append(Table(f"Premiers scénarios possibles ({min(shown, feasible)} sur {feasible})",
-                        ["N°", *space.components], rows, sheet="Scénarios"))
+    blocks.append(Table(_("First possible scenarios ({shown} of {feasible})").format(
+        shown=min(shown, feasible), feasible=feasible), [_("No."), *space.components], rows,
+        sheet=_("Scenarios")))
     from workbench.foresight.scenarios import list_scenarios
 
     named = list_scenarios(study.slug)
     if named:
-        blocks.append(Table("Scénarios retenus par les groupes", ["Scénario", *space.components],
+        blocks.append(Table(_("Scenarios chosen by the groups"),
+                            [_("Scenario"), *space.components],
                             [[s.name, *[s.choices.get(c, "—") for c in space.components]]
-                             for s in named], sheet="Scénarios retenus"))
+                             for s in named], sheet=_("Scenarios chosen")))
     return blocks
 
 
@@ -195,14 +201,18 @@ def delphi(study: Study) -> list:
     from workbench.foresight.delphi_rounds import round_stats
 
     if not study.delphi:
-        return [Text("Pas d'enquête Delphi dans cette étude.")]
+        return [Text(_("No Delphi survey in this study."))]
     survey = load_delphi(study.delphi)
     rules = survey.rules
-    blocks: list = [Text(
-        f"Règles fixées avant le premier tour : consensus si l'écart interquartile est au plus "
-        f"{rules.iqr_max:g} et si au moins {round(100 * rules.top_share)} % du panel répond entre "
-        f"{rules.top_band[0]} et {rules.top_band[1]} ; stabilité si la médiane varie d'au plus "
-        f"{rules.median_change_max:g} d'un tour à l'autre ; {rules.max_rounds} tours au plus.")]
+    blocks: list = [Text(_(
+        "Rules set before the first round: consensus if the interquartile range is at most "
+        "{iqr} and at least {share} % of the panel answers between {low} and {high}; "
+        "stability if the median moves by at most {change} from one round to the next; "
+        "{rounds} rounds at most.").format(
+        iqr=french_number(tidy(rules.iqr_max)), share=round(100 * rules.top_share),
+        low=rules.top_band[0], high=rules.top_band[1],
+        change=french_number(tidy(rules.median_change_max)), rounds=rules.max_rounds))]
+    yes, no = _("yes"), _("no")
     previous: dict = {}
     for number in range(1, rules.max_rounds + 1):
         current = round_stats(survey, number)
@@ -216,12 +226,13 @@ def delphi(study: Study) -> list:
                 continue
             result = verdict(stats, previous.get(item), rules)
             rows.append([statement, stats.n, stats.median, f"{stats.q1:g} – {stats.q3:g}",
-                         round(100 * stats.top_share), "oui" if result["consensus"] else "non",
-                         ("oui" if result["stable"] else "non") if number > 1 else "—"])
-        blocks.append(Table(f"Delphi, tour {number}", [
-            "Énoncé", "Réponses", "Médiane", "Quartiles", "Tranche haute (%)", "Consensus",
-            "Stable"], rows, sheet=f"Delphi tour {number}"))
+                         round(100 * stats.top_share), yes if result["consensus"] else no,
+                         (yes if result["stable"] else no) if number > 1 else "—"])
+        blocks.append(Table(_("Delphi, round {n}").format(n=number), [
+            _("Statement"), _("Answers"), _("Median"), _("Quartiles"), _("Top band (%)"),
+            _("Consensus"), _("Stable")], rows,
+            sheet=_("Delphi round {n}").format(n=number)))
         previous = current
     if len(blocks) == 1:
-        blocks.append(Text("Aucun tour n'a encore reçu de réponse."))
+        blocks.append(Text(_("No round has received answers yet.")))
     return blocks
