@@ -8,6 +8,7 @@ import pytest
 
 from workbench.council.meetings import add_meeting, attendance_stats, create_body
 from workbench.storage.schema import council_member
+from workbench.territory.clock import local_today
 
 
 def test_attendance_rates_and_three_absences_in_a_row(engine, monkeypatch) -> None:
@@ -95,7 +96,7 @@ def test_the_staff_page_keeps_the_registry_meetings_and_follow_up(engine, monkey
 
     meetings = page.meetings
     meetings.body.value = next(v for _n, v in meetings.body.options if v)
-    meetings.held_on.value = date.today()
+    meetings.held_on.value = local_today()
     meetings.place.value = "Pontrieux"
     meetings.documents.value = "Projet d'avis\nDiaporama"
     meetings._plan()

@@ -12,6 +12,7 @@ from sqlalchemy import insert
 from workbench.council.meetings import attendance_sheet, list_meetings
 from workbench.storage import write_transaction
 from workbench.storage.schema import avis_recommendation, council_avis
+from workbench.territory.clock import local_today
 from workbench.web.urls import signin_url
 
 from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
@@ -26,7 +27,7 @@ def apps(tmp_path_factory) -> Iterator[Apps]:
 
     running = Apps(tmp_path_factory.mktemp("council"), staff=True)
     seed_demo(0, running.engine)
-    seed_council(date.today().year, running.engine)
+    seed_council(local_today().year, running.engine)
     with write_transaction(running.engine) as conn:
         avis = conn.scalar(insert(council_avis).values(
             slug="avis-test", title="Avis <script>alert(1)</script> sur l'eau",
@@ -39,7 +40,7 @@ def apps(tmp_path_factory) -> Iterator[Apps]:
 
 
 def todays_meeting(apps: Apps):
-    return next(m for m in list_meetings(apps.engine) if m.held_on == date.today())
+    return next(m for m in list_meetings(apps.engine) if m.held_on == local_today())
 
 
 def test_a_member_signs_in_on_a_phone(browser: Browser, apps: Apps) -> None:
@@ -74,7 +75,7 @@ def test_the_staff_page_needs_the_token_and_shows_the_room_qr_code(browser: Brow
     expect(staff.locator(".wb-members table")).to_contain_text("Membre fictif 01")
     staff.get_by_role("tab", name="Réunions").click()
     meeting = todays_meeting(apps)
-    label = f"{date.today():%d/%m/%Y} · Assemblée plénière · {meeting.place}"
+    label = f"{local_today():%d/%m/%Y} · Assemblée plénière · {meeting.place}"
     staff.get_by_label("Réunion", exact=True).select_option(label=label)
     expect(staff.locator(".wb-signin-code svg")).to_be_visible()
     expect(staff.locator(".wb-signin-code a")).to_have_attribute(

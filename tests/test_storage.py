@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -17,6 +17,7 @@ from workbench.storage import read_connection
 from workbench.storage.migrate import schema_status, upgrade
 from workbench.storage.responses import iter_responses
 from workbench.storage.schema import invitation, metadata, response, response_identity
+from workbench.territory.clock import local_today
 
 from .test_forms_answers import valid_answers
 
@@ -152,7 +153,8 @@ def test_anonymous_answers_have_no_join_path_to_invitations(engine, token_form) 
                     "satisfaction": 5}, token=issued.token, engine=engine)
     assert count(engine, response_identity) == 0
     with read_connection(engine) as conn:
-        assert conn.scalar(select(invitation.c.used_on)) == date.today()
+        # the day on the territory (Europe/Paris), not the server's
+        assert conn.scalar(select(invitation.c.used_on)) == local_today()
 
 
 def test_identified_forms_link_the_answer_to_its_invitation(engine) -> None:

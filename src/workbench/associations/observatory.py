@@ -11,14 +11,18 @@ from datetime import date
 from sqlalchemy import select
 
 from workbench.associations.nomenclature import theme_of
+from workbench.i18n import _
 from workbench.storage import read_connection
 from workbench.storage.schema import association, subsidy_request
 from workbench.territory import communes
 
-__all__ = ["AGE_BANDS", "Observatory", "observatory"]
+__all__ = ["Observatory", "age_bands", "observatory"]
 
-AGE_BANDS = ((0, 5, "moins de 5 ans"), (5, 10, "5 à 9 ans"), (10, 20, "10 à 19 ans"),
-             (20, 50, "20 à 49 ans"), (50, 10_000, "50 ans et plus"))
+def age_bands() -> tuple[tuple[int, int, str], ...]:
+    """Age bands of associations: (from, to excluded, French label)."""
+    return ((0, 5, _("under 5 years")), (5, 10, _("5 to 9 years")),
+            (10, 20, _("10 to 19 years")), (20, 50, _("20 to 49 years")),
+            (50, 10_000, _("50 years and more")))
 VOTED = ("votée", "notifiée", "versée", "bilan reçu")
 
 
@@ -70,10 +74,11 @@ def observatory(year: int, engine=None) -> Observatory:
     dissolved = Counter(r.dissolved_on.year for r in rows if r.dissolved_on)
     by_year = [(y, created[y], dissolved[y]) for y in range(year - 9, year + 1)]
     ages = Counter()
+    bands = age_bands()
     for r in active:
         if r.created_on:
             age = year - r.created_on.year
-            ages[next(label for low, high, label in AGE_BANDS if low <= age < high)] += 1
+            ages[next(label for low, high, label in bands if low <= age < high)] += 1
     services = sorted({q.service for q in requests})
     by_service = [(s, sum(q.service == s for q in requests),
                    sum(q.service == s for q in granted),
@@ -81,6 +86,6 @@ def observatory(year: int, engine=None) -> Observatory:
                    sum(q.amount_voted for q in granted if q.service == s)) for s in services]
     return Observatory(year, len(active), round(1000 * len(active) / population, 1),
                        by_commune, by_theme, by_year,
-                       [(label, ages[label]) for _l, _h, label in AGE_BANDS],
+                       [(label, ages[label]) for _l, _h, label in bands],
                        len(supported & {r.id for r in active}),
                        sum(q.amount_voted for q in granted), by_service)

@@ -19,9 +19,11 @@ from workbench.web.markup import table
 
 __all__ = ["AvisPage"]
 
-STATUS = {"sans réponse": "En attente de réponse", "répondue": "Réponse reçue",
-          "engagée": "Mise en œuvre engagée", "réalisée": "Réalisée",
-          "abandonnée": "Abandonnée"}
+def _status(status: str) -> str:
+    """Where a recommendation stands, for the public."""
+    return {"sans réponse": _("Awaiting an answer"), "répondue": _("Answer received"),
+            "engagée": _("Implementation under way"), "réalisée": _("Implemented"),
+            "abandonnée": _("Abandoned")}.get(status, status)
 
 
 def _day(value) -> str:
@@ -40,7 +42,7 @@ class AvisPage:
         head = (_("Recommendation"), _("Addressed to"), _("Answer"), _("Where it stands"))
         for item in avis:
             rows = [(e.text, e.addressee, f"{e.position or '—'} ({_day(e.answered_on)})",
-                     STATUS.get(e.status, e.status)) for e in ledger if e.avis == item.slug]
+                     _status(e.status)) for e in ledger if e.avis == item.slug]
             kind = _("referral") if item.kind == "saisine" else _("own initiative")
             parts.append(
                 f"<section class='wb-avis'><h2>{html.escape(item.title)}</h2><p>"

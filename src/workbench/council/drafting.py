@@ -18,10 +18,18 @@ from workbench.reports.formatting import french_date
 
 __all__ = ["KINDS", "draft", "workshop_section"]
 
-KINDS = {"compte-rendu": "Compte rendu", "avis": "Avis"}
-SECTIONS = (("contexte", "Contexte"), ("question", "Question posée"),
-            ("debat", "Synthèse des débats"), ("points_de_vue", "Diversité des points de vue"),
-            ("propositions", "Propositions"))
+KINDS = ("compte-rendu", "avis")
+
+
+def _kind_title(kind: str) -> str:
+    return _("Minutes") if kind == "compte-rendu" else _("Avis")
+
+
+def _sections() -> tuple[tuple[str, str], ...]:
+    """The template's sections: the draft's key and its French heading."""
+    return (("contexte", _("Context")), ("question", _("Question asked")),
+            ("debat", _("Summary of the debate")),
+            ("points_de_vue", _("Diversity of viewpoints")), ("propositions", _("Proposals")))
 
 
 def workshop_section(code: str, engine=None) -> list[Block]:
@@ -40,17 +48,18 @@ def workshop_section(code: str, engine=None) -> list[Block]:
         answers = session_answers(conn, session.id)
     spec = spec_from_dict(session.spec)
     threshold = small_cell_threshold()
-    blocks = [Block("markdown", {"markdown": f"## Résultats de l'atelier « {session.title} »"})]
+    blocks = [Block("markdown", {"markdown": "## " + _("Results of the workshop '{title}'")
+                                 .format(title=session.title)})]
     for question in spec.questions:
         if session.paced and question.id not in session.released:
             continue
         result = aggregate(question, answers.get(question.id, []), threshold)
         if result.hidden:
-            blocks.append(Block("markdown", {"markdown": f"**{question.label}** : moins de "
-                                             f"{threshold} réponses, résultats non publiés."}))
+            blocks.append(Block("markdown", {"markdown": f"**{question.label}** : " + _(
+                "fewer than {n} answers, results not published.").format(n=threshold)}))
             continue
         if result.bars:
-            table = Table(question.label, ["Réponse", "Effectif", "Part (%)"],
+            table = Table(question.label, [_("Answer"), _("Count"), _("Share (%)")],
                           [[b.label, b.count if b.count is not None else f"< {threshold}",
                             b.percent] for b in result.bars])
             blocks.append(Block("table", table.content()))
@@ -77,10 +86,10 @@ def draft(path: Path, output: Path, engine=None) -> tuple[Path, Path]:
                                                                          key=key))
     when = data["date"] if isinstance(data["date"], date) else date.fromisoformat(
         str(data["date"]))
-    document = Document(cover={"title": f"{KINDS[kind]} — {data['titre']}",
+    document = Document(cover={"title": f"{_kind_title(kind)} — {data['titre']}",
                                "subject": str(data["instance"]), "period": french_date(when),
                                "data_as_of": french_date(when)})
-    for key, heading in SECTIONS:
+    for key, heading in _sections():
         if data.get(key):
             document.blocks.append(Block("markdown", {"markdown": f"## {heading}\n\n"
                                                                   f"{data[key]}"}))

@@ -26,6 +26,7 @@ from workbench.storage.schema import (
     council_meeting,
     council_member,
 )
+from workbench.territory.clock import local_today
 
 __all__ = ["BODY_KINDS", "AttendanceStats", "Meeting", "SignIn", "add_meeting",
            "attendance_sheet", "attendance_stats", "create_body", "list_bodies",
@@ -211,7 +212,7 @@ class AttendanceStats:
 def attendance_stats(year: int, engine=None, today: date | None = None) -> AttendanceStats:
     """Rates over the year's meetings; today's and later meetings' unmarked invitations are
     left out (their sign-in is not over)."""
-    today = today or date.today()
+    today = today or local_today()
     with read_connection(engine) as conn:
         rows = conn.execute(
             select(council_meeting.c.id, council_meeting.c.held_on, council_body.c.name,

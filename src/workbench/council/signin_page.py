@@ -7,13 +7,13 @@ give their e-mail address, on the meeting's day. Nothing personal is shown back.
 from __future__ import annotations
 
 import html
-from datetime import date
 
 import ipywidgets as w
 
 from workbench.council.meetings import SignIn, sign_in, signin_meeting
 from workbench.forms.render import message_panel
 from workbench.i18n import _
+from workbench.territory.clock import local_today
 
 __all__ = ["SignInPage"]
 
@@ -42,7 +42,7 @@ class SignInPage:
                 _("{body}, {date}{place}").format(
                     body=body, date=held_on.strftime("%d/%m/%Y"),
                     place=f", {place}" if place else "")) + "</p>")
-        if held_on != date.today():
+        if held_on != local_today():
             self.root.children = [heading, message_panel(
                 _("Sign-in closed"), _("Sign-in is open on the day of the meeting only."),
                 "info")]
@@ -58,7 +58,7 @@ class SignInPage:
               "the entrance.")) + "</p>"), self.email, button, self.status]
 
     def _sign(self) -> None:
-        outcome = sign_in(self.meeting, self.code, self.email.value, date.today())
+        outcome = sign_in(self.meeting, self.code, self.email.value, local_today())
         if outcome in (SignIn.SIGNED, SignIn.ALREADY):
             self.root.children = [self.root.children[0], message_panel(
                 _("Thank you"), _("Your attendance is recorded.") if outcome == SignIn.SIGNED

@@ -24,6 +24,7 @@ from workbench.council.members import active_members
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.reports.formatting import french_date, french_number
+from workbench.territory.clock import local_today
 from workbench.web.choices import set_options
 from workbench.web.markup import status, table
 from workbench.web.urls import signin_url
@@ -44,7 +45,7 @@ class MeetingsTab:
         self.body = w.Dropdown(description=_("Body"), **field)
         self.new_body = w.Text(description=_("New body"), **field)
         self.kind = w.Dropdown(options=list(BODY_KINDS), description=_("Kind"), **field)
-        self.held_on = w.DatePicker(description=_("Date"), value=date.today(), **field)
+        self.held_on = w.DatePicker(description=_("Date"), value=local_today(), **field)
         self.place = w.Text(description=_("Place"), **field)
         self.agenda = w.Textarea(description=_("Agenda"), **field)
         self.documents = w.Textarea(description=_("Documents"),
@@ -123,7 +124,7 @@ class MeetingsTab:
         if meeting.documents:
             parts.append("<p>" + html.escape(_("Documents:")) + "</p><ul>" + "".join(
                 f"<li>{html.escape(d)}</li>" for d in meeting.documents) + "</ul>")
-        if meeting.signin_code and meeting.held_on >= date.today():
+        if meeting.signin_code and meeting.held_on >= local_today():
             url = signin_url(self.public_base, meeting.id, meeting.signin_code)
             parts.append(
                 "<div class='wb-signin-code'><p>" + html.escape(

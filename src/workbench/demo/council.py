@@ -22,6 +22,7 @@ from workbench.storage.schema import (
     council_member,
 )
 from workbench.territory import communes
+from workbench.territory.clock import local_today
 
 __all__ = ["seed_council"]
 
@@ -63,8 +64,8 @@ def _meetings(rng: random.Random, year: int, members: list[int], engine) -> None
                 attendance[members[-1]] = False  # a member absent three times in a row
             add_meeting(body, held, rng.choice(["Guingamp", "Paimpol", "Bégard"]),
                         f"Séance {k + 1} : ordre du jour", attendance, engine)
-    if year == date.today().year:  # today's plenary, for members to sign in on the demo
-        plan_meeting(create_body("Assemblée plénière", "plénière", engine), date.today(),
+    if year == local_today().year:  # today's plenary, for members to sign in on the demo
+        plan_meeting(create_body("Assemblée plénière", "plénière", engine), local_today(),
                      "Guingamp, salle du conseil", "Avis sur le plan de mobilité",
                      "Projet d'avis (PDF)\nDiaporama de la séance", members, engine)
 

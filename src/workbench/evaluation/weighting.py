@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from workbench.evaluation.stats import effective_size
+from workbench.i18n import _
 
 __all__ = ["RakingResult", "rake"]
 
@@ -47,18 +48,20 @@ def rake(rows: Sequence[Mapping[str, str]], targets: Mapping[str, Mapping[str, f
     """
     n = len(rows)
     if n == 0:
-        raise ValueError("Aucune réponse à pondérer.")
+        raise ValueError(_("No answer to weight."))
     goals = {m: {c: s / sum(shares.values()) for c, s in shares.items()}
              for m, shares in targets.items()}
     for margin, shares in goals.items():
         seen = {row[margin] for row in rows}
         if seen - set(shares):
-            raise ValueError(f"Marge « {margin} » : catégories sans cible : "
-                             f"{', '.join(sorted(map(str, seen - set(shares))))}.")
+            raise ValueError(_("Margin '{margin}': categories without a target: {cats}.")
+                             .format(margin=margin,
+                                     cats=", ".join(sorted(map(str, seen - set(shares))))))
         empty = [c for c, s in shares.items() if s > 0 and c not in seen]
         if empty:
-            raise ValueError(f"Marge « {margin} » : aucune réponse dans « "
-                             f"{', '.join(map(str, empty))} » ; regroupez ces catégories.")
+            raise ValueError(_("Margin '{margin}': no answer in '{cats}'; merge these "
+                               "categories.").format(margin=margin,
+                                                     cats=", ".join(map(str, empty))))
     weights = [1.0] * n
     iterations, converged = 0, False
     for iterations in range(1, max_iterations + 1):  # noqa: B007 - reported below

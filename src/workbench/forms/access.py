@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection
 
@@ -15,17 +14,10 @@ from workbench.i18n import _
 from workbench.storage.forms import PublishedVersion, get_version, latest_version
 from workbench.storage.invitations import find_invitation
 from workbench.storage.workshops import find_session
+from workbench.territory.clock import local_now
 
 __all__ = ["AccessDenied", "FormAccess", "check_access", "check_session", "invitation_used",
            "local_now"]
-
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def local_now() -> datetime:
-    """The time on the territory (naive, Europe/Paris), as specs write their dates."""
-    return datetime.now(PARIS).replace(tzinfo=None)
-
 
 class AccessDenied(WorkbenchError):
     """The participant may not answer; ``reason`` says why (a French sentence)."""

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-__all__ = ["french_date", "french_number", "tidy"]
+__all__ = ["cover_labels", "french_date", "french_number", "tidy"]
 
 NARROW_NBSP = "\u202f"
+
+
+def cover_labels() -> tuple[str, str, str]:
+    """The title page's labels: the period, the date the data stops at, the run date."""
+    from workbench.i18n import _
+
+    return _("Period"), _("Data as of"), _("Report produced on")
 
 
 def french_number(value: object) -> str:

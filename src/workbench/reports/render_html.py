@@ -11,7 +11,7 @@ import html
 import mistune
 
 from workbench.reports.document import Document
-from workbench.reports.formatting import french_date, french_number
+from workbench.reports.formatting import cover_labels, french_date, french_number
 from workbench.reports.render_charts import chart_svg
 from workbench.settings import TERRITORY_NAME
 
@@ -73,10 +73,11 @@ def _figure(content: dict) -> str:
 
 
 def _cover(cover: dict, run_date: str) -> str:
-    rows = [("Période", html.escape(cover.get("period", ""))),
-            ("Données arrêtées au", html.escape(cover.get("data_as_of", ""))),
-            ("Rapport produit le", f"<span class='wb-run-date'>{html.escape(run_date)}</span>")]
-    items = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in rows)
+    period, data_as_of, produced = cover_labels()
+    rows = [(period, html.escape(cover.get("period", ""))),
+            (data_as_of, html.escape(cover.get("data_as_of", ""))),
+            (produced, f"<span class='wb-run-date'>{html.escape(run_date)}</span>")]
+    items = "".join(f"<dt>{html.escape(label)}</dt><dd>{value}</dd>" for label, value in rows)
     return (f"<section class='wb-cover'><div class='wb-territory'>"
             f"{html.escape(TERRITORY_NAME)}</div><h1>{html.escape(cover.get('title', ''))}</h1>"
             f"<div class='wb-subject'>{html.escape(cover.get('subject', ''))}</div>"

@@ -15,7 +15,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt
 
 from workbench.reports.document import Document
-from workbench.reports.formatting import french_date, french_number
+from workbench.reports.formatting import cover_labels, french_date, french_number
 from workbench.reports.render_charts import chart_png
 from workbench.settings import TERRITORY_NAME
 
@@ -93,9 +93,10 @@ def write_word(document: Document, path: Path, run_date) -> None:
     word.add_paragraph(TERRITORY_NAME).runs[0].font.size = Pt(14)
     word.add_heading(cover.get("title", ""), level=0)
     word.add_paragraph(cover.get("subject", "")).runs[0].font.size = Pt(14)
-    for label, value in (("Période", cover.get("period", "")),
-                         ("Données arrêtées au", cover.get("data_as_of", "")),
-                         ("Rapport produit le", french_date(run_date))):
+    period, data_as_of, produced = cover_labels()
+    for label, value in ((period, cover.get("period", "")),
+                         (data_as_of, cover.get("data_as_of", "")),
+                         (produced, french_date(run_date))):
         line = word.add_paragraph()
         line.add_run(f"{label} : ").bold = True
         line.add_run(value)

@@ -10,7 +10,9 @@ import re
 import zipfile
 from pathlib import Path
 
+from workbench.i18n import _
 from workbench.reports.document import Document
+from workbench.reports.formatting import cover_labels
 
 __all__ = ["write_workbook"]
 
@@ -51,12 +53,13 @@ def write_workbook(document: Document, path: Path) -> None:
     book = Workbook()
     book.remove(book.active)
     tables = document.tables
-    about = book.create_sheet("À propos")
-    for row in (("Rapport", document.cover.get("title", "")),
-                ("Objet", document.cover.get("subject", "")),
-                ("Période", document.cover.get("period", "")),
-                ("Données arrêtées au", document.cover.get("data_as_of", "")),
-                ("Tableaux", len(tables))):
+    about = book.create_sheet(_("About"))
+    period, data_as_of, _produced = cover_labels()
+    for row in ((_("Report"), document.cover.get("title", "")),
+                (_("Subject"), document.cover.get("subject", "")),
+                (period, document.cover.get("period", "")),
+                (data_as_of, document.cover.get("data_as_of", "")),
+                (_("Tables"), len(tables))):
         about.append(row)
     for name, table in zip(_sheet_names([t["sheet"] for t in tables]), tables, strict=True):
         sheet = book.create_sheet(name)
