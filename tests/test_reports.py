@@ -218,7 +218,8 @@ def test_the_cli_lists_the_reports_in_french(database) -> None:
     done = cli("report", "list", env_url=database)
     assert done.returncode == 0
     assert "bilan-participation [annuel]" in done.stdout
-    assert "-p form=… (str, par défaut" in done.stdout
+    assert "-p form=… (texte, par défaut" in done.stdout
+    assert "-p year=… (nombre entier, par défaut" in done.stdout
 
 
 def test_the_html_opens_offline_in_chromium_with_its_charts(questionnaire_run,

@@ -35,8 +35,14 @@ def list_reports() -> None:
         for parameter in report.parameters.values():
             help_text = f" — {parameter.help}" if parameter.help else ""
             click.echo("  " + _("-p {name}=… ({type}, default: {default}){help}").format(
-                name=parameter.name, type=parameter.type, default=parameter.default,
-                help=help_text))
+                name=parameter.name, type=_type_name(parameter.type),
+                default=parameter.default, help=help_text))
+
+
+def _type_name(python_type: str) -> str:
+    """What a parameter's value is, in words staff read (the cell's annotation)."""
+    return {"int": _("whole number"), "float": _("number"), "str": _("text"),
+            "bool": _("true or false")}.get(python_type, python_type)
 
 
 def _summary(results) -> None:
