@@ -146,6 +146,11 @@ def test_assessors_score_resume_and_the_committee_proposes(engine, tmp_path) -> 
     edition = load_edition(EDITION_FILE)
     mine = assignments(edition, "Assesseur D (fictif)", engine)  # culture, breton, youth, sport
     assert [a.reference for a in mine] == ["SUB-1", "SUB-2"]
+    recused = edition.model_copy(update={"assessors": [
+        a.model_copy(update={"recusals": ["W221000001"]}) if a.name == "Assesseur D (fictif)"
+        else a for a in edition.assessors]})
+    assert [a.reference for a in assignments(recused, "Assesseur D (fictif)", engine)] == \
+        ["SUB-2"]  # déport: the Bagad (W221000001) is not theirs to score
     bagad = mine[0].request_id
     with pytest.raises(WorkbenchError, match=r"entre 0 et 4"):
         record_scores(edition, bagad, "Assesseur D (fictif)", {"budget": 5}, "", engine)

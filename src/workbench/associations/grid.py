@@ -56,6 +56,8 @@ class Allocation(_Model):
 class Assessor(_Model):
     name: Annotated[str, Field(min_length=1, max_length=80)]
     services: list[Service] = Field(default_factory=list)  # empty: every service
+    # associations the assessor is linked to (member, officer, relative): never assigned
+    recusals: list[Annotated[str, Field(pattern=r"^W\d{9}$")]] = Field(default_factory=list)
 
 
 class Edition(_Model):

@@ -61,6 +61,9 @@ def assignments(edition: Edition, assessor: str, engine=None) -> list[Assignment
                  .order_by(subsidy_request.c.service, subsidy_request.c.reference))
         if person.services:
             query = query.where(subsidy_request.c.service.in_(person.services))
+        if person.recusals:  # déport: no file of an association the assessor is linked to
+            query = query.where(association.c.rna.is_(None)
+                                | association.c.rna.not_in(person.recusals))
         rows = conn.execute(query).all()
     return [Assignment(r.id, r.reference, r.name, r.service, r.title, r.id in done)
             for r in rows]
