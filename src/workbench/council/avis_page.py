@@ -41,7 +41,8 @@ class AvisPage:
             parts.append("<p>" + html.escape(_("No avis published yet.")) + "</p>")
         head = (_("Recommendation"), _("Addressed to"), _("Answer"), _("Where it stands"))
         for item in avis:
-            rows = [(e.text, e.addressee, f"{e.position or '—'} ({_day(e.answered_on)})",
+            rows = [(e.text, e.addressee,
+                     f"{e.position} ({_day(e.answered_on)})" if e.position else "—",
                      _status(e.status)) for e in ledger if e.avis == item.slug]
             kind = _("referral") if item.kind == "saisine" else _("own initiative")
             parts.append(

@@ -48,7 +48,8 @@ class SignInPage:
                 "info")]
             return
         self.email = w.Text(placeholder="prenom.nom@exemple.fr", description=_("Your e-mail"),
-                            continuous_update=False)
+                            continuous_update=False, style={"description_width": "initial"},
+                            layout={"width": "100%", "max_width": "30em"})
         self.email.add_class("wb-email")
         button = w.Button(description=_("I am present"), button_style="primary")
         button.on_click(lambda _b: self._sign())

@@ -19,6 +19,7 @@ from workbench.council.registry import (
 )
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.reports.formatting import french_date
 from workbench.territory import communes
 from workbench.web.choices import set_options
 from workbench.web.fields import fill_widgets, read_widgets
@@ -93,7 +94,9 @@ class MembersTab:
             (_("Name"), _("Commune"), _("Sex"), _("Age band"), _("College"), _("Entry"),
              _("Exit"), _("E-mail")),
             [(f["nom"], self.names.get(f["commune"], "—"), f["sexe"], f["tranche_age"],
-              f["college"], f["entree"], f["sortie"] or "—", f["email"] or "—")
+              f["college"], french_date(date.fromisoformat(f["entree"])),
+              french_date(date.fromisoformat(f["sortie"])) if f["sortie"] else "—",
+              f["email"] or "—")
              for f in (r.fields for r in shown)]) + "<p>" + html.escape(
             _("{n} members shown.").format(n=len(shown))) + "</p>"
 

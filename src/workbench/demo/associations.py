@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import func, insert, select, update
 
 from workbench.associations.grid import load_edition
+from workbench.associations.nomenclature import social_object
 from workbench.associations.requests import DOCUMENTS, required_documents
 from workbench.associations.scoring import record_decision, record_scores, store_proposals
 from workbench.storage import read_connection, write_transaction
@@ -76,11 +77,12 @@ def _associations(rng: random.Random) -> list[dict]:
                      if rng.random() < 0.08 else None)
         if dissolved and dissolved > date(2026, 10, 1):
             dissolved = None
+        name = rng.choice(names)
         out.append({
             "rna": f"W229{n + 1:06d}", "siret": f"99{rng.randrange(10**11, 10**12)}"
             if rng.random() < 0.75 else None,
-            "title": f"{rng.choice(names)} de {place.nom} (fictive)", "short_title": None,
-            "object": f"Association de démonstration : {rng.choice(names).lower()}.",
+            "title": f"{name} de {place.nom} (fictive)", "short_title": None,
+            "object": f"Association de démonstration ({social_object(code).label}).",
             "waldec": code, "waldec2": None, "commune": place.code_insee,
             "postcode": None, "address": f"{rng.randint(1, 40)} rue fictive",
             "created_on": created, "published_on": created + timedelta(days=30),

@@ -85,15 +85,16 @@ def _avis(rng: random.Random, year: int, engine) -> None:
             for n in range(count):
                 answered = rng.random() < 0.7 and adopted + timedelta(days=60) < date(year, 11, 1)
                 answered_on = adopted + timedelta(days=rng.randint(25, 120)) if answered else None
+                position = rng.choice(POSITIONS) if answered else None
                 rec = conn.scalar(insert(avis_recommendation).values(
                     avis_id=avis_id, text=f"Recommandation {n + 1} de l'{title.lower()}",
                     addressee=rng.choice(["Président", "Vice-présidente mobilités",
                                           "Service habitat", "Service environnement"]),
                     due_on=None, answered_on=answered_on,
-                    position=rng.choice(POSITIONS) if answered else None,
+                    position=position,
                     answer="Réponse (démonstration)." if answered else None)
                     .returning(avis_recommendation.c.id))
-                if answered and rng.random() < 0.6:
+                if position in ("retenue", "partiellement retenue") and rng.random() < 0.8:
                     conn.execute(insert(avis_milestone).values(
                         recommendation_id=rec, on_date=answered_on + timedelta(days=60),
                         status=rng.choice(["engagée", "réalisée"]), evidence="Délibération"))

@@ -126,7 +126,7 @@ class EvaluationPage:
         parts = []
         for comparison in self.comparisons:
             items = "".join(f"<li>{_e(sentence)}</li>" for sentence in comparison.verdict)
-            parts.append(f"<h3>{_e(comparison.dimension)}</h3><ul>{items}</ul>")
+            parts.append(f"<h3>{_e(comparison.dimension.capitalize())}</h3><ul>{items}</ul>")
         if self.raking:
             parts.append("<p>" + html.escape(_(
                 "Weights (raking on the census margins): effective sample size {ess} of {n}.")

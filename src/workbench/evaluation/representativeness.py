@@ -19,6 +19,7 @@ from workbench.reports.formatting import french_number
 __all__ = ["Comparison", "ComparisonRow", "chi_square", "compare", "dissimilarity"]
 
 OVER, UNDER = 1.2, 0.8  # representation ratios beyond which a group is called out
+MIN_COUNT = 5  # a group is called out only where 5 people are seen (over) or expected (under)
 
 
 @dataclass(frozen=True)
@@ -108,11 +109,11 @@ def compare(dimension: str, sample: Mapping[str, float], population: Mapping[str
         rows.append(ComparisonRow(label(key), count, mine, theirs, ratio))
         shares = {"who": who(key), "mine": _percent(mine), "sample": sample_name,
                   "theirs": _percent(theirs)}
-        if ratio is not None and n and count >= 5 and ratio >= OVER:
+        if ratio is not None and n and count >= MIN_COUNT and ratio >= OVER:
             verdict.append(_("{who} are over-represented ({mine} of the {sample} against "
                              "{theirs} of the population).").format(**shares))
             called_out.append(key)
-        elif ratio is not None and n and ratio <= UNDER:
+        elif ratio is not None and n and n * pop / total >= MIN_COUNT and ratio <= UNDER:
             verdict.append(_("{who} are under-represented ({mine} of the {sample} against "
                              "{theirs} of the population).").format(**shares))
             called_out.append(key)

@@ -11,9 +11,9 @@ import altair as alt
 from sqlalchemy import func, select
 
 from workbench.associations.grid import Edition, load_edition
-from workbench.associations.observatory import observatory
+from workbench.associations.observatory import Observatory, observatory
 from workbench.associations.requests import SERVICES
-from workbench.associations.scoring import results
+from workbench.associations.scoring import Results, results
 from workbench.i18n import _
 from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import record_input
@@ -22,7 +22,8 @@ from workbench.storage import read_connection
 from workbench.storage.schema import association
 
 __all__ = ["agreement", "by_commune", "by_theme", "committee_cover", "criteria", "envelopes",
-           "files", "observatory_cover", "over_years", "summary", "support"]
+           "files", "load_committee", "observatory", "observatory_cover", "over_years",
+           "summary", "support"]
 
 WIDTH = 560
 SERVICE_ORDER = list(SERVICES)
@@ -57,8 +58,14 @@ def _sources() -> str:
         sources=" ; ".join(parts) if parts else _("no association recorded"))
 
 
-def summary(year: int) -> list:
-    found, before = observatory(year), observatory(year - 1)
+def load_committee(edition: str) -> Results:
+    """The committee's results, read once for the whole report."""
+    return results(load_edition(edition))
+
+
+def summary(found: Observatory, before: Observatory) -> list:
+    """The year in a paragraph; ``before`` is the previous year's observatory."""
+    year = found.year
     record_input(f"associations:{year}", [[n, c, r] for n, _p, c, r in found.by_commune])
     created, dissolved = dict((y, (c, d)) for y, c, d in found.by_year).get(year, (0, 0))
     return [Text(_(
@@ -80,8 +87,7 @@ def _bars(pairs: list[tuple[str, float]], measure: str, color: str, label_width:
     ).properties(width=WIDTH - label_width, height=alt.Step(15))
 
 
-def by_commune(year: int) -> list:
-    found = observatory(year)
+def by_commune(found: Observatory) -> list:
     rows = [[name, people, count, rate] for name, people, count, rate in found.by_commune]
     chart = _bars([(n, r) for n, _p, _c, r in rows], _("associations per 1,000 inhabitants"),
                   "#005f73", 220)
@@ -93,8 +99,7 @@ def by_commune(year: int) -> list:
             Figure(_("Associations per 1,000 inhabitants, per commune"), chart)]
 
 
-def by_theme(year: int) -> list:
-    found = observatory(year)
+def by_theme(found: Observatory) -> list:
     rows = [[theme, count, helped, round(100 * helped / count, 1) if count else None]
             for theme, count, helped in found.by_theme]
     chart = _bars([(t, n) for t, n, _h, _s in rows], _("active associations"), "#0a9396", 300)
@@ -104,8 +109,7 @@ def by_theme(year: int) -> list:
             Figure(_("Active associations per theme"), chart)]
 
 
-def over_years(year: int) -> list:
-    found = observatory(year)
+def over_years(found: Observatory) -> list:
     rows = [list(r) for r in found.by_year]
     values = [{"year": str(y), "kind": kind, "n": n} for y, c, d in rows
               for kind, n in ((_("creations"), c), (_("dissolutions"), d))]
@@ -120,18 +124,17 @@ def over_years(year: int) -> list:
                   [list(r) for r in found.by_age], sheet=_("Age"))]
 
 
-def support(year: int) -> list:
-    found = observatory(year)
+def support(found: Observatory) -> list:
     rows = [[s, n, g, _euros(req), _euros(v)] for s, n, g, req, v in found.by_service]
     if not rows:
-        return [Text(_("No subsidy request recorded for {year}.").format(year=year))]
+        return [Text(_("No subsidy request recorded for {year}.").format(year=found.year))]
     return [Table(_("Subsidy requests and subsidies voted per service"),
                   [_("Service"), _("Requests"), _("Subsidies voted"), _("Amount requested"),
                    _("Amount voted")], rows, sheet=_("Per service"))]
 
 
-def committee_cover(edition: str) -> Cover:
-    found = load_edition(edition)
+def committee_cover(committee: Results) -> Cover:
+    found = committee.edition
     return Cover(found.title, _("File of the allocation committee"), str(found.year),
                  french_date(date.today()))
 
@@ -141,8 +144,8 @@ def _labels(edition: Edition) -> dict[str, str]:
         c for items in edition.service_criteria.values() for c in items)]}
 
 
-def criteria(edition: str) -> list:
-    found = load_edition(edition)
+def criteria(committee: Results) -> list:
+    found = committee.edition
     scale = found.scale
     everyone = _("all")
     rows = [[c.label, everyone, french_number(tidy(c.weight)), c.help] for c in found.criteria]
@@ -167,9 +170,8 @@ def criteria(edition: str) -> list:
                   rows, sheet=_("Criteria"))]
 
 
-def envelopes(edition: str) -> list:
-    found = results(load_edition(edition))
-    record_input(f"commission:{edition}", [[r.reference, r.score, r.proposed, r.voted]
+def envelopes(found: Results) -> list:
+    record_input(f"commission:{found.edition.slug}", [[r.reference, r.score, r.proposed, r.voted]
                                            for r in found.requests])
     rows = [[s, *(_euros(v) for v in t)] for s, t in found.totals.items()]
     values = [{"service": s, "kind": kind, "amount": amount}
@@ -196,8 +198,7 @@ def _level(alpha: float | None) -> str:
     return _("good") if alpha >= 0.8 else _("acceptable") if alpha >= 0.667 else _("weak")
 
 
-def agreement(edition: str) -> list:
-    found = results(load_edition(edition))
+def agreement(found: Results) -> list:
     labels = _labels(found.edition)
     rows = [[labels.get(c, c), None if a is None else round(a, 2), _level(a)]
             for c, a in found.alpha.items()]
@@ -215,8 +216,7 @@ def agreement(edition: str) -> list:
             Text(text)]
 
 
-def files(edition: str) -> list:
-    found = results(load_edition(edition))
+def files(found: Results) -> list:
     yes = _("yes")
     rows = [[r.reference, r.association, r.service, r.title, r.score, r.spread,
              yes if r.flagged else "", r.requested, r.proposed, r.adjusted, r.voted]
