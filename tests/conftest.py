@@ -85,6 +85,22 @@ def token_form(engine: Engine):
 
 
 @pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    """A database with the demo's 300 synthetic answers, and the built-in census."""
+    from workbench.demo.seed import seed_demo
+
+    folder = tmp_path_factory.mktemp("evaluation-db")
+    url = sqlite_url(folder)
+    engine = get_engine(url)
+    upgrade(engine)
+    seed_demo(300, engine)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBENCH_DATABASE_URL", url)
+        patch.setenv("WORKBENCH_CENSUS_FILE", str(folder / "no-census.csv"))
+        yield url
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium driven by Playwright (no browser download)."""
     from playwright.sync_api import sync_playwright

@@ -100,7 +100,8 @@ def test_the_cli_prints_the_panel_and_records_the_draw(engine, monkeypatch) -> N
         str(EXAMPLES / "council-quotas.csv"), "--seats", "13", "--seed", "2026", "--json"])
     assert done.exit_code == 0, done.output
     data = json.loads(done.output)
-    assert len(data["panel"]) == 13 and data["seed"] == 2026 and data["algorithm"] == "maximin"
+    assert len(data["panel"]) == 13 and data["seed"] == 2026
+    assert data["algorithm"] == "maximin-leximin"
     assert len(data["probabilities"]) == 60
     with read_connection(engine) as conn:
         record = conn.execute(select(council_draw)).one()

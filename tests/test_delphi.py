@@ -14,9 +14,10 @@ from workbench.foresight.delphi import Rules, item_stats, load_delphi, verdict
 
 def test_median_quartiles_and_top_band_on_known_data() -> None:
     stats = item_stats([4, 5, 4, 3, 5, 4, 4, 5, 2, 4], (1, 5), (4, 5))
-    # sorted 2 3 4 4 4 4 4 5 5 5: inclusive quartiles 4 and 4.75, median 4.
-    assert (stats.q1, stats.median, stats.q3) == (4.0, 4.0, 4.75)
-    assert stats.iqr == 0.75 and stats.top_share == 0.8
+    # sorted 2 3 4 4 4 4 4 5 5 5: quartiles (inverse of the distribution function, averaged
+    # at a step; the evaluation's estimator) 4 and 5, median 4.
+    assert (stats.q1, stats.median, stats.q3) == (4.0, 4.0, 5.0)
+    assert stats.iqr == 1.0 and stats.top_share == 0.8
     assert dict(stats.distribution) == {1: 0, 2: 1, 3: 1, 4: 5, 5: 3}
     rules = Rules(iqr_max=1, top_band=(4, 5), top_share=0.7, median_change_max=0.5)
     assert verdict(stats, None, rules) == {"consensus": True, "stable": False}

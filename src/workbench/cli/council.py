@@ -20,8 +20,8 @@ def group() -> None:
     """Council commands."""
 
 
-@group.command("draw", help=_("Stratified draw of seats from a pool of volunteers "
-                              "(sortition-algorithms, maximin)."))
+@group.command("draw", help=_("Stratified draw of seats from a pool of volunteers (maximin "
+                              "lottery, ties broken by leximin)."))
 @click.option("--pool", type=FILE, required=True, help=_("Pool CSV: id and one column per "
                                                          "feature."))
 @click.option("--quotas", type=FILE, required=True, help=_("Quotas CSV: feature,value,min,max."))
@@ -30,9 +30,12 @@ def group() -> None:
               help=_("Seed of the draw (default: drawn and printed, to re-verify the draw)."))
 @click.option("--seated", default="", help=_("Ids keeping their seats (replacement draw), "
                                              "separated by commas."))
+@click.option("--audit", "audit_file", type=FILE, default=None,
+              help=_("Write the audit file (inputs, versions, lottery, result) that lets "
+                     "anyone re-run the draw."))
 @click.option("--json", "as_json", is_flag=True, help=_("Print the JSON result."))
 def draw(pool: Path, quotas: Path, seats: int, seed: int | None, seated: str,
-         as_json: bool) -> None:
+         audit_file: Path | None, as_json: bool) -> None:
     from workbench.council.draw import draw as run_draw
     from workbench.council.draw import read_pool, read_quotas, record_draw
 
@@ -40,7 +43,9 @@ def draw(pool: Path, quotas: Path, seats: int, seed: int | None, seated: str,
     quota_rows = read_quotas(quotas)
     result = run_draw(read_pool(pool, quota_rows), quota_rows, seats, seed,
                       [s.strip() for s in seated.split(",") if s.strip()])
-    number = record_draw(result, seats)
+    number = record_draw(result)
+    if audit_file is not None:
+        _write_audit(result.audit() | {"record": number}, audit_file)
     if as_json:
         click.echo(json.dumps(result.to_json() | {"record": number}, ensure_ascii=False,
                               indent=2))
@@ -53,6 +58,52 @@ def draw(pool: Path, quotas: Path, seats: int, seed: int | None, seated: str,
     for person, probability in sorted(result.probabilities.items()):
         click.echo(f"  {person} : {probability:.3f}".replace(".", ","))
     click.echo(_("Inputs' fingerprint (SHA-256): {digest}").format(digest=result.inputs_sha256))
+    if audit_file is not None:
+        click.echo(_("Audit file: {file} (re-run: workbench council draw-verify {file}).")
+                   .format(file=audit_file))
+
+
+def _write_audit(audit: dict, path: Path) -> None:
+    from workbench.errors import WorkbenchError
+
+    try:
+        path.write_text(json.dumps(audit, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+                        encoding="utf-8")
+    except OSError as error:
+        raise WorkbenchError(_("{file} cannot be written: {error}.").format(
+            file=path, error=error.strerror or error)) from None
+
+
+@group.command("draw-audit", help=_("Write the audit file of a recorded draw, to publish it."))
+@click.argument("record", type=click.IntRange(1))
+@click.argument("file", type=FILE)
+def draw_audit(record: int, file: Path) -> None:
+    from workbench.council.draw import stored_audit
+
+    _write_audit(stored_audit(record), file)
+    echo_ok(_("Audit file of draw no. {record} written to {file}.").format(record=record,
+                                                                          file=file))
+
+
+@group.command("draw-verify", help=_("Re-run a draw from its audit file and check that the "
+                                     "lottery, probabilities and panel are the same."))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def draw_verify(file: Path) -> None:
+    from workbench.council.draw import read_audit, verify_audit
+
+    audit = read_audit(file)
+    verification = verify_audit(audit)
+    for note in verification.notes:
+        click.echo(note)
+    if verification.ok:
+        echo_ok(_("The draw is reproduced: same inputs (SHA-256 {digest}), same lottery, same "
+                  "probabilities, same panel with seed {seed}.").format(
+            digest=audit["inputs_sha256"], seed=audit["seed"]))
+        return
+    click.secho(_("The draw is NOT reproduced:"), fg="red")
+    for problem in verification.problems:
+        click.echo(f"- {problem}")
+    raise SystemExit(1)
 
 
 @group.group("members", cls=WorkbenchGroup, help=_("Members registry."))

@@ -33,17 +33,17 @@ def _print_json(data: dict) -> None:
                                 "(CSV or XLSX, cells 0-3 or P)."))
 @click.argument("matrix", type=FILE)
 @click.option("--json", "as_json", is_flag=True, help=_("Print the JSON result."))
-@click.option("--potential", default=3.0, show_default=True, type=click.FloatRange(0, 3),
+@click.option("--potential", default=3, show_default=True, type=click.IntRange(0, 3),
               help=_("Value of P in the potential matrix."))
-def micmac(matrix: Path, as_json: bool, potential: float) -> None:
+def micmac(matrix: Path, as_json: bool, potential: int) -> None:
     from workbench.foresight.micmac import analyse, read_matrix
 
     result = analyse(*read_matrix(matrix), potential=potential)
     if as_json:
         _print_json(result.to_json())
         return
-    click.echo(_("{n} variables; indirect rankings stable at k = {k}.").format(
-        n=len(result.variables), k=result.k))
+    click.echo(_("{n} variables; {indirect}").format(n=len(result.variables),
+                                                     indirect=result.settling.describe()))
     for name, influence, dependence in zip(result.variables, result.direct.influence,
                                            result.direct.dependence, strict=True):
         click.echo(_("{name}: influence {influence:g}, dependence {dependence:g}, "

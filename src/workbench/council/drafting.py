@@ -34,12 +34,14 @@ def _sections() -> tuple[tuple[str, str], ...]:
 
 def workshop_section(code: str, engine=None) -> list[Block]:
     """The results of live session ``code``, as report blocks."""
+    from workbench.evaluation.suppression import SECRET
     from workbench.forms.loader import spec_from_dict
     from workbench.reports.blocks import Figure, Table
+    from workbench.reports.participation import protected_result
     from workbench.storage import read_connection
     from workbench.storage.workshops import find_session, session_answers
     from workbench.workshops.charts import chart_for
-    from workbench.workshops.results import aggregate, small_cell_threshold
+    from workbench.workshops.results import small_cell_threshold
 
     with read_connection(engine) as conn:
         session = find_session(conn, code)
@@ -53,15 +55,19 @@ def workshop_section(code: str, engine=None) -> list[Block]:
     for question in spec.questions:
         if session.paced and question.id not in session.released:
             continue
-        result = aggregate(question, answers.get(question.id, []), threshold)
+        result = protected_result(question, answers.get(question.id, []), threshold)
         if result.hidden:
             blocks.append(Block("markdown", {"markdown": f"**{question.label}** : " + _(
                 "fewer than {n} answers, results not published.").format(n=threshold)}))
             continue
         if result.bars:
             table = Table(question.label, [_("Answer"), _("Count"), _("Share (%)")],
-                          [[b.label, b.count if b.count is not None else f"< {threshold}",
-                            b.percent] for b in result.bars])
+                          [[b.label, b.count if b.count is not None else SECRET,
+                            b.percent] for b in result.bars],
+                          note=_("'s': statistical secret (1 to {last} answers, or a count "
+                                 "that would let such a count be deduced from the total).")
+                          .format(last=threshold - 1)
+                          if any(b.count is None for b in result.bars) else "")
             blocks.append(Block("table", table.content()))
         chart = chart_for(result)
         if chart is not None:

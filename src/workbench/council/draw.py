@@ -1,33 +1,52 @@
-"""Stratified draw of council seats from a pool of volunteers (sortition-algorithms, maximin).
+"""Stratified draw of council seats from a pool of volunteers (maximin, leximin ties, HiGHS).
 
 The pool CSV has an ``id`` column and one column per feature; the quotas CSV has
-``feature,value,min,max`` (as sortition-algorithms reads them). The maximin algorithm (open
-HiGHS solver) computes a lottery over panels that satisfy every quota and maximises the
-smallest selection probability; one panel is then drawn from that lottery with the seed, and
-each volunteer's probability is reported. Quotas that cannot be met get a French explanation
-(which quota, by how many), checked before any solver runs and, for subtler cases, read from
-the library's suggested relaxation. Seated members (a replacement draw) keep their seats and
-count towards the quotas.
+``feature,value,min,max`` (as sortition-algorithms reads them). ``council.lottery`` computes a
+lottery over panels that satisfy every quota, maximising the smallest selection probability and
+breaking ties by leximin, from the canonical inputs only (not the seed, not ``PYTHONHASHSEED``);
+one panel is then drawn from that lottery with the seed, and each volunteer's probability in
+that very lottery is reported. The audit record (``DrawResult.audit``) holds the canonical
+inputs, their SHA-256, the seed, the versions, the lottery and the result, so that anyone can
+re-run the draw (``verify_audit``). Quotas that cannot be met get a French explanation (which
+quota, by how many), checked before any solver runs and, for subtler cases, read from
+sortition-algorithms' suggested relaxation. Seated members (a replacement draw) keep their
+seats and count towards the quotas.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import inspect
 import io
+import json
 import os
-import random
+import platform
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from workbench.council.lottery import (
+    Group,
+    InfeasibleError,
+    Lottery,
+    SolverError,
+    leximin_lottery,
+)
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.tables import read_records
 
-__all__ = ["DrawResult", "Quota", "draw", "read_pool", "read_quotas", "record_draw"]
+__all__ = ["DrawResult", "Quota", "Verification", "draw", "draw_inputs", "read_audit",
+           "read_pool", "read_quotas", "record_draw", "stored_audit", "verify_audit"]
 
-ALGORITHM = "maximin"
+ALGORITHM = "maximin-leximin"
+AUDIT_FORMAT = "workbench-council-draw/1"
+PACKAGES = ("workbench", "highspy", "numpy", "sortition-algorithms")
+TOLERANCE = 1e-6  # recorded and recomputed numbers agree within this
+DIGITS = 9  # probabilities are published to 9 decimals (the lottery's weights in full)
+NO_SEATS_LEFT = Lottery(((),), (1.0,))  # the seated members fill every seat
 
 
 @dataclass(frozen=True)
@@ -40,17 +59,45 @@ class Quota:
 
 @dataclass(frozen=True)
 class DrawResult:
+    """A draw: the panel, everyone's probability in the lottery used, and how to re-run it."""
+
     panel: tuple[str, ...]
     probabilities: dict[str, float]
     seed: int
     algorithm: str
     inputs_sha256: str
     seated: tuple[str, ...] = ()
+    seats: int = 0
+    maximin: float | None = None
+    inputs: dict = field(default_factory=dict)
+    lottery: Lottery = NO_SEATS_LEFT
+    versions: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {"panel": list(self.panel), "probabilities": self.probabilities,
                 "seed": self.seed, "algorithm": self.algorithm,
-                "inputs_sha256": self.inputs_sha256, "seated": list(self.seated)}
+                "inputs_sha256": self.inputs_sha256, "seated": list(self.seated),
+                "seats": self.seats, "maximin": self.maximin, "versions": self.versions}
+
+    def audit(self) -> dict:
+        """Everything a third party needs to re-run the draw (``verify_audit``)."""
+        lottery = [{"panel": list(panel), "weight": weight}
+                   for panel, weight in zip(self.lottery.panels, self.lottery.weights,
+                                            strict=True)]
+        return {"format": AUDIT_FORMAT, **self.to_json(), "inputs": self.inputs,
+                "lottery": lottery}
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of re-running a recorded draw: French problems (none: it matches)."""
+
+    problems: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
 
 def read_quotas(path: Path) -> list[Quota]:
@@ -133,90 +180,144 @@ def _check_feasible(pool: list[dict[str, str]], quotas: list[Quota], seats: int)
         raise WorkbenchError(_("The quotas cannot be met:") + "\n- " + "\n- ".join(problems))
 
 
-def _digest(pool: list[dict[str, str]], quotas: list[Quota], seats: int,
-            seated: list[str]) -> str:
-    digest = hashlib.sha256()
-    for row in sorted(pool, key=lambda r: r["id"]):
-        digest.update(repr(sorted(row.items())).encode())
-    for q in sorted(quotas, key=lambda q: (q.feature, q.value)):
-        digest.update(repr((q.feature, q.value, q.min, q.max)).encode())
-    digest.update(repr((seats, sorted(seated))).encode())
-    return digest.hexdigest()
+def canonical_inputs(pool: list[dict[str, str]], quotas: list[Quota], seats: int,
+                     seated: list[str]) -> dict:
+    """The draw's inputs in one canonical form: pool (id and quota features) sorted by id,
+    quotas sorted by feature and value, seats, seated ids sorted."""
+    features = sorted({q.feature for q in quotas})
+    return {
+        "pool": [{"id": p["id"], **{f: p[f] for f in features}}
+                 for p in sorted(pool, key=lambda p: p["id"])],
+        "quotas": [{"feature": q.feature, "value": q.value, "min": q.min, "max": q.max}
+                   for q in sorted(quotas, key=lambda q: (q.feature, q.value))],
+        "seats": seats,
+        "seated": sorted(set(seated)),
+    }
+
+
+def inputs_sha256(inputs: dict) -> str:
+    """SHA-256 of the canonical JSON of the inputs (sorted keys, no spaces, UTF-8)."""
+    text = json.dumps(inputs, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def versions() -> dict[str, str]:
+    """Versions of Python, of the packages the lottery depends on, and of its code."""
+    found = {"python": platform.python_version(),
+             "platform": f"{sys.platform}-{platform.machine()}"}
+    for package in PACKAGES:
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "?"
+    code = Path(inspect.getfile(Lottery)).read_bytes()
+    found["lottery-code"] = hashlib.sha256(code).hexdigest()[:16]
+    return found
 
 
 def draw(pool: list[dict[str, str]], quotas: list[Quota], seats: int, seed: int,
          seated: list[str] | None = None) -> DrawResult:
     """Draw ``seats`` people (``seated`` ids keep their seats and count in the quotas)."""
-    import numpy as np
-    from sortition_algorithms import (
-        InfeasibleQuotasError,
-        Settings,
-        read_in_features,
-        read_in_people,
-    )
-    from sortition_algorithms.committee_generation import standardize_distribution
-    from sortition_algorithms.committee_generation.maximin import find_distribution_maximin
-    from sortition_algorithms.errors import SortitionBaseError
-    from sortition_algorithms.utils import set_random_provider
+    return draw_inputs(canonical_inputs(pool, quotas, seats, list(seated or [])), seed)
 
-    seated = list(seated or [])
+
+def draw_inputs(inputs: dict, seed: int) -> DrawResult:
+    """The draw for inputs as ``canonical_inputs`` writes them (put back in canonical order)
+    and a seed."""
+    inputs = canonical_inputs(inputs["pool"], _quotas(inputs), inputs["seats"],
+                              inputs["seated"])
+    pool, seats, seated, quotas = (inputs["pool"], inputs["seats"], inputs["seated"],
+                                   _quotas(inputs))
     by_id = {p["id"]: p for p in pool}
     unknown = [s for s in seated if s not in by_id]
     if unknown:
         raise WorkbenchError(_("Seated members not in the pool: {ids}.").format(
             ids=", ".join(unknown)))
     _check_feasible(pool, quotas, seats)
-    remaining_seats = seats - len(seated)
-    if remaining_seats < 0:
+    if seats < len(seated):
         raise WorkbenchError(_("More seated members ({n}) than seats ({seats}).").format(
             n=len(seated), seats=seats))
+    if seed < 1:
+        raise WorkbenchError(_("The seed must be a whole number of at least 1."))
+    adjusted = _adjusted_quotas(quotas, [by_id[s] for s in seated])
+    candidates = [p for p in pool if p["id"] not in set(seated)]
+    lottery = (_lottery(candidates, adjusted, seats - len(seated)) if seats > len(seated)
+               else NO_SEATS_LEFT)
+    chances = lottery.probabilities([p["id"] for p in candidates])
+    covered = {person for panel in lottery.panels for person in panel}
+    probabilities = {p["id"]: 1.0 if p["id"] in seated else round(chances[p["id"]], DIGITS)
+                     for p in pool}
+    return DrawResult(
+        panel=tuple(sorted([*lottery.sample(seed), *seated])), probabilities=probabilities,
+        seed=seed, algorithm=ALGORITHM, inputs_sha256=inputs_sha256(inputs),
+        seated=tuple(seated), seats=seats,
+        maximin=min((probabilities[p] for p in sorted(covered)), default=None),
+        inputs=inputs, lottery=lottery, versions=versions())
+
+
+def _quotas(inputs: dict) -> list[Quota]:
+    return [Quota(q["feature"], q["value"], int(q["min"]), int(q["max"]))
+            for q in inputs["quotas"]]
+
+
+def _adjusted_quotas(quotas: list[Quota], seated: list[dict[str, str]]) -> list[Quota]:
+    """The quotas left for the seats to fill once the seated members are counted."""
     adjusted = []
     for q in quotas:
-        taken = sum(1 for s in seated if by_id[s][q.feature] == q.value)
+        taken = sum(1 for s in seated if s[q.feature] == q.value)
         if taken > q.max:
             raise WorkbenchError(_("The seated members already exceed the maximum of "
                                    "'{feature} = {value}' ({taken} for {max}).").format(
                 feature=q.feature, value=q.value, taken=taken, max=q.max))
         adjusted.append(Quota(q.feature, q.value, max(0, q.min - taken), q.max - taken))
-    candidates = [p for p in pool if p["id"] not in set(seated)]
-    inputs = _digest(pool, quotas, seats, seated)
-    probabilities = {p["id"]: 0.0 for p in pool} | {s: 1.0 for s in seated}
-    if remaining_seats == 0:
-        return DrawResult(tuple(sorted(seated)), probabilities, seed, ALGORITHM, inputs,
-                          tuple(sorted(seated)))
-    features_list = sorted({q.feature for q in adjusted})
-    if seed < 1:
-        raise WorkbenchError(_("The seed must be a whole number of at least 1."))
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    set_random_provider(seed)  # the library's own randomness (solver seeds, heuristics)
+    return adjusted
+
+
+def _lottery(candidates: list[dict[str, str]], quotas: list[Quota], seats: int) -> Lottery:
+    """The leximin lottery for the candidates (sorted by id) and quotas (sorted)."""
+    groups = [Group(tuple(i for i, p in enumerate(candidates) if p[q.feature] == q.value),
+                    q.min, q.max) for q in quotas]
     try:
-        features, _f, _v = read_in_features(
-            ["feature", "value", "min", "max"],
-            [{"feature": q.feature, "value": q.value, "min": str(q.min), "max": str(q.max)}
-             for q in adjusted], remaining_seats)
-        settings = Settings(id_column="id", columns_to_keep=[], random_number_seed=seed,
-                            selection_algorithm=ALGORITHM)
-        people, _report = read_in_people(["id", *features_list],
-                                         [{k: p[k] for k in ("id", *features_list)}
-                                          for p in candidates], features, settings)
         with _quiet():
-            committees, weights, _report = find_distribution_maximin(features, people,
-                                                                     remaining_seats, [])
-    except InfeasibleQuotasError as error:
+            return leximin_lottery([p["id"] for p in candidates], groups, seats)
+    except InfeasibleError:
         raise WorkbenchError(_("The quotas cannot be met together; the solver suggests: "
-                               "{details}").format(details=_relaxation(error, adjusted)))\
-            from None
-    except (SortitionBaseError, ValueError) as error:
+                               "{details}").format(
+            details=_suggestion(candidates, quotas, seats))) from None
+    except SolverError as error:
         raise WorkbenchError(_("The draw failed: {error}").format(error=error)) from None
-    committees, weights = standardize_distribution(committees, weights)
-    for committee, weight in zip(committees, weights, strict=True):
-        for person in committee:
-            probabilities[person] += weight
-    probabilities = {k: round(v, 6) for k, v in probabilities.items()}
-    chosen = random.Random(seed).choices(range(len(committees)), weights=weights)[0]
-    panel = tuple(sorted(set(committees[chosen]) | set(seated)))
-    return DrawResult(panel, probabilities, seed, ALGORITHM, inputs, tuple(sorted(seated)))
+
+
+def _suggestion(candidates: list[dict[str, str]], quotas: list[Quota], seats: int) -> str:
+    """sortition-algorithms' smallest relaxation of the quotas, in French ("—" if none)."""
+    from sortition_algorithms import (
+        InfeasibleQuotasError,
+        Settings,
+        read_in_features,
+        read_in_people,
+    )
+    from sortition_algorithms.committee_generation.common import setup_committee_generation
+    from sortition_algorithms.errors import SortitionBaseError
+    from sortition_algorithms.utils import set_random_provider
+
+    features_list = sorted({q.feature for q in quotas})
+    set_random_provider(1)
+    try:
+        with _quiet():
+            features, _f, _v = read_in_features(
+                ["feature", "value", "min", "max"],
+                [{"feature": q.feature, "value": q.value, "min": str(q.min), "max": str(q.max)}
+                 for q in quotas], seats)
+            settings = Settings(id_column="id", columns_to_keep=[], random_number_seed=1,
+                                selection_algorithm="maximin")
+            people, _report = read_in_people(["id", *features_list], candidates, features,
+                                             settings)
+            setup_committee_generation(features, people, seats, [])
+    except InfeasibleQuotasError as error:
+        return _relaxation(error, quotas)
+    except (SortitionBaseError, ValueError):
+        return "—"
+    return "—"
 
 
 @contextlib.contextmanager
@@ -259,9 +360,9 @@ def _relaxation(error, quotas: list[Quota]) -> str:
     return "; ".join(changes) or "—"
 
 
-def record_draw(result: DrawResult, seats: int, engine=None) -> int:
-    """Store the draw's audit record (inputs' hash, algorithm, seed, result); its number."""
-    import json
+def record_draw(result: DrawResult, engine=None) -> int:
+    """Store the draw's audit record (inputs' hash, algorithm, seed, result, and the whole
+    audit file); its number."""
     from datetime import UTC, datetime
 
     from sqlalchemy import insert
@@ -273,6 +374,100 @@ def record_draw(result: DrawResult, seats: int, engine=None) -> int:
         return conn.scalar(insert(council_draw).values(
             drawn_at=datetime.now(UTC).replace(tzinfo=None),
             inputs_sha256=result.inputs_sha256, algorithm=result.algorithm, seed=result.seed,
-            seats=seats, panel_json=json.dumps(list(result.panel)),
-            probabilities_json=json.dumps(result.probabilities, sort_keys=True))
+            seats=result.seats, panel_json=json.dumps(list(result.panel)),
+            probabilities_json=json.dumps(result.probabilities, sort_keys=True),
+            audit_json=json.dumps(result.audit(), ensure_ascii=False, sort_keys=True))
             .returning(council_draw.c.id))
+
+
+def stored_audit(record: int, engine=None) -> dict:
+    """The audit file of a recorded draw (with its record number)."""
+    from sqlalchemy import select
+
+    from workbench.storage import read_connection
+    from workbench.storage.schema import council_draw
+
+    with read_connection(engine) as conn:
+        text = conn.scalar(select(council_draw.c.audit_json)
+                           .where(council_draw.c.id == record))
+    if text is None:
+        raise WorkbenchError(_("No audit file for draw no. {record} (unknown, or drawn before "
+                               "audit files were kept).").format(record=record))
+    return json.loads(text) | {"record": record}
+
+
+def read_audit(path: Path) -> dict:
+    """A draw's audit file, read and checked for its format."""
+    try:
+        audit = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise WorkbenchError(_("{file}: not a readable JSON file ({error}).").format(
+            file=path.name, error=error)) from None
+    fields = ("inputs", "inputs_sha256", "seed", "panel", "probabilities", "lottery")
+    if not isinstance(audit, dict) or audit.get("format") != AUDIT_FORMAT \
+            or any(f not in audit for f in fields):
+        raise WorkbenchError(_("{file}: not a council draw audit file ({format}).").format(
+            file=path.name, format=AUDIT_FORMAT))
+    return audit
+
+
+def verify_audit(audit: dict) -> Verification:
+    """Re-run a recorded draw from its inputs and seed and compare every recorded result."""
+    problems = []
+    actual = inputs_sha256(audit["inputs"])
+    if actual != audit["inputs_sha256"]:
+        problems.append(_("The inputs do not match their fingerprint: SHA-256 {recorded} "
+                          "recorded, {actual} computed.").format(
+            recorded=audit["inputs_sha256"], actual=actual))
+    try:
+        again = draw_inputs(audit["inputs"], int(audit["seed"])).audit()
+    except (WorkbenchError, KeyError, TypeError, ValueError) as error:
+        problems.append(_("The draw cannot be re-run from the recorded inputs: {error}")
+                        .format(error=error))
+        return Verification(tuple(problems))
+    problems += [message for name, message in _differences().items()
+                 if not _same(audit.get(name), again[name])]
+    if audit["panel"] != again["panel"]:
+        problems.append(_("The panel differs: recorded {recorded}; recomputed {computed}.")
+                        .format(recorded=", ".join(map(str, audit["panel"])),
+                                computed=", ".join(again["panel"])))
+    notes = ()
+    if audit.get("versions") != again["versions"]:
+        notes = (_("Recorded with {recorded}; re-run with {current}.").format(
+            recorded=_versions_text(audit.get("versions") or {}),
+            current=_versions_text(again["versions"])),)
+    return Verification(tuple(problems), notes)
+
+
+def _differences() -> dict[str, str]:
+    """What is said when a recorded field differs from its recomputation."""
+    return {
+        "algorithm": _("The recorded algorithm differs from the one re-run."),
+        "seats": _("The recorded number of seats differs from the inputs'."),
+        "seated": _("The recorded seated members differ from the inputs'."),
+        "maximin": _("The recorded smallest probability (maximin) differs from the "
+                     "recomputed one."),
+        "probabilities": _("The recorded selection probabilities differ from the recomputed "
+                           "ones."),
+        "lottery": _("The recorded lottery (panels and weights) differs from the recomputed "
+                     "one."),
+    }
+
+
+def _same(recorded: object, computed: object) -> bool:
+    """Equal JSON values, numbers within ``TOLERANCE``."""
+    if isinstance(recorded, bool) or isinstance(computed, bool):
+        return recorded == computed
+    if isinstance(recorded, int | float) and isinstance(computed, int | float):
+        return abs(recorded - computed) <= TOLERANCE
+    if isinstance(recorded, dict) and isinstance(computed, dict):
+        return recorded.keys() == computed.keys() and all(
+            _same(recorded[k], computed[k]) for k in computed)
+    if isinstance(recorded, list) and isinstance(computed, list):
+        return len(recorded) == len(computed) and all(
+            _same(a, b) for a, b in zip(recorded, computed, strict=True))
+    return recorded == computed
+
+
+def _versions_text(found: dict) -> str:
+    return ", ".join(f"{name} {found[name]}" for name in sorted(found))

@@ -7,20 +7,23 @@ and returned as plain data; pages and the ``evaluation`` report only lay it out.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from workbench.evaluation.census import Census
 from workbench.evaluation.framework import EvaluationFramework, Indicator, ProfileDimension
+from workbench.evaluation.intervals import mean_interval, median_interval
 from workbench.evaluation.representativeness import Comparison, compare
 from workbench.evaluation.stats import likert_summary, quantiles, shares
-from workbench.evaluation.weighting import RakingResult, rake
+from workbench.evaluation.weighting import Merge, RakingResult, merge_empty, rake
 from workbench.forms.spec import FormSpec
+from workbench.i18n import _
 from workbench.territory import commune_by_code, communes
 
 __all__ = ["IndicatorValue", "Respondents", "indicator_value", "profiles",
            "representativeness", "size_class", "size_class_population", "weights"]
 
 UNKNOWN = "?"
+ORDERED = frozenset({"age", "taille_commune"})  # census dimensions whose categories are ordered
 SIZE_CLASSES = ("moins de 1 000 habitants", "1 000 à 2 999 habitants",
                 "3 000 habitants et plus")
 
@@ -117,27 +120,56 @@ def representativeness(framework: EvaluationFramework, respondents: Respondents,
     return result
 
 
+def _margin_target(dimension: ProfileDimension, profile: list[dict[str, str]],
+                   census: Census) -> tuple[dict[str, float], dict[str, str], tuple[Merge, ...]]:
+    """Targets of one margin, with census categories without respondent merged into a
+    neighbour (ordered dimensions) or refused (French ``ValueError``); respondents who did not
+    answer keep their share. Returns the targets, category → merged category, the merges."""
+    key = dimension.census
+    seen = {row[key] for row in profile} - {UNKNOWN}
+    population = {k: v for k, v in population_shares(census, dimension).items()
+                  if v > 0 or k in seen}
+    empty = [k for k in population if k not in seen]
+    if empty and key not in ORDERED:
+        raise ValueError(_("Margin '{margin}': no answer in '{cats}', and these categories "
+                           "have no neighbour to be merged with: weighting refused (merge "
+                           "them in the framework's map, or leave this variable out).")
+                         .format(margin=dimension.label, cats=", ".join(empty)))
+    merged, merges = merge_empty(dimension.label, list(population), population, seen)
+    unknown = sum(row[key] == UNKNOWN for row in profile) / len(profile)
+    target: dict[str, float] = {}
+    for category, share in population.items():
+        target[merged[category]] = target.get(merged[category], 0.0) + (1 - unknown) * share
+    if unknown:
+        target[UNKNOWN] = unknown
+    return target, merged, merges
+
+
 def weights(framework: EvaluationFramework, respondents: Respondents, census: Census,
-            trim: float = 5.0) -> RakingResult | None:
-    """Raking on the profile dimensions with census targets (communes excluded: too many
+            trim: float = 5.0, floor: float | None = None) -> RakingResult | None:
+    """Calibration on the profile dimensions with census targets, weights within [``floor``,
+    ``trim``] (mean 1; ``floor`` defaults to ``1 / trim``). Communes are left out (too many
     cells; their size class is used instead). Respondents who did not answer a profile
-    question keep their share on that margin."""
+    question keep their share on that margin. A census category with no respondent is merged
+    with its neighbour where categories are ordered (age bands, commune sizes), and the merge
+    is in the result; elsewhere the weighting is refused (French ``ValueError``)."""
     margins = [d for d in framework.profile if d.census != "commune"]
     if not margins or not respondents.profile:
         return None
-    targets = {}
-    n = len(respondents.profile)
+    rows = [dict(row) for row in respondents.profile]
+    targets: dict[str, dict[str, float]] = {}
+    merges: list[Merge] = []
     for dimension in margins:
-        population = population_shares(census, dimension)
-        unknown = sum(row[dimension.census] == UNKNOWN for row in respondents.profile) / n
-        present = {row[dimension.census] for row in respondents.profile}
-        kept = {k: v for k, v in population.items() if k in present}
-        total = sum(kept.values())
-        target = {k: (1 - unknown) * v / total for k, v in kept.items()}
-        if unknown:
-            target[UNKNOWN] = unknown
+        if all(row[dimension.census] == UNKNOWN for row in rows):
+            continue
+        target, merged, merged_now = _margin_target(dimension, respondents.profile, census)
         targets[dimension.census] = target
-    return rake(respondents.profile, targets, trim=trim)
+        merges += merged_now
+        for row in rows:
+            row[dimension.census] = merged.get(row[dimension.census], row[dimension.census])
+    if not targets:
+        return None
+    return replace(rake(rows, targets, trim=trim, floor=floor), merges=tuple(merges))
 
 
 @dataclass(frozen=True)
@@ -154,6 +186,7 @@ class IndicatorValue:
     weighted_low: float | None
     weighted_high: float | None
     source: str
+    quartiles: tuple[float, float] | None = None  # Q1, Q3 (unweighted), for medians
 
 
 def indicator_value(indicator: Indicator, respondents: Respondents,
@@ -187,12 +220,10 @@ def indicator_value(indicator: Indicator, respondents: Respondents,
                               plain.high, weighted.percent, weighted.low, weighted.high, source)
     numbers = [float(v) for v in values if v != "nsp"]
     numeric_weights = [w for v, w in pairs if v != "nsp"]
-    if measure == "mean":
-        plain_mean = sum(numbers) / len(numbers)
-        weighted_mean = sum(v * w for v, w in zip(numbers, numeric_weights, strict=True)) / sum(
-            numeric_weights)
-        return IndicatorValue(indicator, "", len(numbers), plain_mean, None, None,
-                              weighted_mean, None, None, source)
-    q_plain, q_weighted = quantiles(numbers), quantiles(numbers, numeric_weights)
-    return IndicatorValue(indicator, "", len(numbers), q_plain[1], q_plain[0], q_plain[2],
-                          q_weighted[1], q_weighted[0], q_weighted[2], source)
+    if not numbers:
+        return IndicatorValue(indicator, "", 0, None, None, None, None, None, None, source)
+    interval = mean_interval if measure == "mean" else median_interval
+    plain, weighted = interval(numbers), interval(numbers, numeric_weights)
+    q1, _median, q3 = quantiles(numbers) if measure == "median" else (None, None, None)
+    return IndicatorValue(indicator, "", len(numbers), *plain, *weighted, source,
+                          (q1, q3) if measure == "median" else None)

@@ -19,9 +19,10 @@ from workbench.forms.loader import load_yaml_model, located, parse_yaml
 from workbench.forms.spec import FormSpec
 from workbench.settings import project_home
 
-__all__ = ["CRITERIA", "EvaluationFramework", "check_against_forms", "framework_path",
-           "load_framework"]
+__all__ = ["CRITERIA", "SAMPLING", "EvaluationFramework", "Target", "check_against_forms",
+           "framework_path", "load_framework"]
 
+SAMPLING = ("self_selected", "random", "quota")
 CRITERIA = ("pertinence", "cohérence", "efficacité", "efficience", "impact", "durabilité")
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -40,6 +41,31 @@ class External(_Model):
     unit: str = ""
 
 
+class Target(_Model):
+    """A figured target: exactly one bound, in the indicator's unit (% for shares)."""
+
+    at_least: float | None = None
+    more_than: float | None = None
+    at_most: float | None = None
+    less_than: float | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Target:
+        if sum(v is not None for v in (self.at_least, self.more_than, self.at_most,
+                                       self.less_than)) != 1:
+            raise PydanticCustomError("target_bound", "one bound")
+        return self
+
+    @property
+    def bound(self) -> tuple[str, float]:
+        """The operator (``at_least``, ``more_than``, ``at_most``, ``less_than``) and value."""
+        for name in ("at_least", "more_than", "at_most", "less_than"):
+            value = getattr(self, name)
+            if value is not None:
+                return name, value
+        raise AssertionError("validated")
+
+
 class Indicator(_Model):
     id: Identifier
     label: Text
@@ -48,7 +74,7 @@ class Indicator(_Model):
     # top2 (likert: share agreeing), share:<option> (choices), median / mean (numbers, scale)
     measure: Annotated[str, Field(pattern=r"^(top2|mean|median|share:[a-z0-9_-]+)$")] = "top2"
     external: External | None = None
-    target: str = ""
+    target: Target | Text | None = None  # a figured target, or words (no automatic verdict)
 
     @model_validator(mode="after")
     def _one_source(self) -> Indicator:
@@ -83,6 +109,11 @@ class EvaluationFramework(_Model):
     commissioned_by: Text
     form: str
     context: str = ""
+    # How respondents were found: self-selected (open questionnaire), random or quota sample.
+    sampling: Literal["self_selected", "random", "quota"] = "self_selected"
+    recruitment: str = ""  # channels, dates, invitations: what a reader needs to judge bias
+    stakeholders: str = ""  # the evaluation body (instance d'évaluation) and who took part
+    validation: str = ""  # how findings and recommendations were discussed and validated
     profile: list[ProfileDimension] = Field(default_factory=list)
     questions: Annotated[list[EvaluativeQuestion], Field(min_length=1, max_length=30)]
 

@@ -14,6 +14,7 @@ from workbench.errors import WorkbenchError
 from workbench.evaluation import analysis, records
 from workbench.evaluation.census import load_census
 from workbench.evaluation.framework import framework_path, load_framework
+from workbench.evaluation.judgement import target_text
 from workbench.forms.issues import SpecError
 from workbench.i18n import _
 from workbench.reports.data import form_answers
@@ -49,7 +50,10 @@ class EvaluationPage:
         census = load_census()
         self.respondents = analysis.profiles(self.framework, data.spec,
                                              [r["answers"] for r in data.responses])
-        self.raking = analysis.weights(self.framework, self.respondents, census)
+        try:
+            self.raking = analysis.weights(self.framework, self.respondents, census)
+        except ValueError:  # a category without answers that cannot be merged: unweighted
+            self.raking = None
         self.comparisons = analysis.representativeness(self.framework, self.respondents,
                                                        census)
         self.weighted = w.ToggleButtons(options=[(_("Unweighted"), False),
@@ -116,7 +120,7 @@ class EvaluationPage:
                     f"<tr><td>{_e(question.text)}</td><td>{_e(', '.join(question.criteria))}"
                     f"</td><td>{_e(indicator.label)}</td><td class='wb-num'>"
                     f"{'—' if shown is None else _e(tidy(shown))} {_e(value.unit)}</td>"
-                    f"<td>{_e(indicator.target or '—')}</td></tr>")
+                    f"<td>{_e(target_text(indicator.target, value.unit))}</td></tr>")
         head = "".join(f"<th>{html.escape(h)}</th>" for h in (
             _("Evaluative question"), _("Criteria"), _("Indicator"), _("Value"), _("Target")))
         self.framework_table.value = (f"<table class='wb-table'><thead><tr>{head}</tr></thead>"

@@ -10,8 +10,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["LikertSummary", "Share", "effective_size", "likert_summary", "quantiles",
-           "shares", "wilson"]
+__all__ = ["LikertSummary", "Share", "effective_size", "likert_summary", "quantile",
+           "quantiles", "shares", "wilson"]
 
 Z95 = 1.959963984540054
 
@@ -92,26 +92,39 @@ def likert_summary(values: Sequence[int | str], levels: int = 5,
     return LikertSummary(base, apart, distribution, 100 * p, 100 * low, 100 * high, mean)
 
 
+def _inverse_cdf(pairs: Sequence[tuple[float, float]], total: float, p: float) -> float:
+    """The smallest value whose cumulative weight reaches ``p`` of the total; where it reaches
+    it exactly (a step of the distribution), the mean of that value and the next."""
+    goal, slack = p * total, 1e-12 * total
+    running = 0.0
+    for index, (value, weight) in enumerate(pairs):
+        running += weight
+        if running > goal + slack:
+            return float(value)
+        if running >= goal - slack:
+            return (value + pairs[index + 1][0]) / 2 if index + 1 < len(pairs) else float(value)
+    return float(pairs[-1][0])
+
+
+def quantile(values: Sequence[float], p: float,
+             weights: Sequence[float] | None = None) -> float | None:
+    """The ``p``-quantile (0 ≤ p ≤ 1), weighted or not, by ONE estimator: the inverse of the
+    (weighted) distribution function, averaged where it has a step at ``p`` (Hyndman & Fan's
+    type 2, numpy's ``averaged_inverted_cdf``). Equal weights give the unweighted quantile;
+    integer weights, that of the values repeated; scaling the weights changes nothing.
+    Zero weights are left out; None without values."""
+    weights = list(weights) if weights is not None else [1.0] * len(values)
+    pairs = sorted((v, w) for v, w in zip(values, weights, strict=True) if w > 0)
+    if not pairs:
+        return None
+    return _inverse_cdf(pairs, sum(w for _v, w in pairs), p)
+
+
 def quantiles(values: Sequence[float],
               weights: Sequence[float] | None = None) -> tuple[float, float, float] | None:
-    """First quartile, median, third quartile (weighted: the weighted inverse CDF)."""
+    """First quartile, median, third quartile (see ``quantile``: one estimator, weighted or
+    not); None without values."""
     if not values:
         return None
-    if weights is None:
-        import statistics
-
-        if len(values) == 1:
-            return (float(values[0]),) * 3
-        q1, q2, q3 = statistics.quantiles(values, n=4, method="inclusive")
-        return q1, q2, q3
-    pairs = sorted(zip(values, weights, strict=True))
-    total = sum(w for _v, w in pairs)
-    result = []
-    for share in (0.25, 0.5, 0.75):
-        running = 0.0
-        for value, weight in pairs:
-            running += weight
-            if running >= share * total - 1e-12:
-                result.append(float(value))
-                break
-    return result[0], result[1], result[2]
+    q1, q2, q3 = (quantile(values, p, weights) for p in (0.25, 0.5, 0.75))
+    return q1, q2, q3

@@ -1,9 +1,9 @@
 """Cross-tabulations with small-cell suppression, primary and secondary.
 
-Primary: a count of 1 to ``threshold − 1`` people is never shown. Secondary: a row or column
-(with its total shown) holding exactly one suppressed cell would give it away by subtraction,
-so the next smallest non-zero cell of that line is suppressed too (or, when there is none, the
-line's total). Repeated until no line reveals a cell.
+Primary: a count of 1 to ``threshold − 1`` people is never shown. Secondary: other cells are
+hidden until no small cell can be narrowed, from the table's margins, to an interval missing
+0 or the threshold (``workbench.evaluation.disclosure``: exact integer programming). Every
+hidden cell is shown "s", small or not, so the mark tells nothing.
 """
 
 from __future__ import annotations
@@ -12,9 +12,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from workbench.evaluation.disclosure import TableSet
 from workbench.workshops.results import small_cell_threshold
 
-__all__ = ["CrossTab", "crosstab", "suppress"]
+__all__ = ["SECRET", "CrossTab", "crosstab", "suppress"]
+
+SECRET = "s"  # the mark of every hidden cell (INSEE's « secret statistique »)
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,9 @@ class CrossTab:
         return [*rows, totals]
 
     def shown(self, threshold: int | None = None) -> list[list[object]]:
-        """The grid for display: numbers; "< 5" for a small cell, "s" (secret) for a cell
-        hidden only so that a small one cannot be deduced."""
-        threshold = threshold or small_cell_threshold()
-        people = self.people_grid()
-        return [[(f"< {threshold}" if 0 < people[i][j] < threshold else "s")
-                 if (i, j) in self.hidden else _number(v) for j, v in enumerate(row)]
+        """The grid for display: numbers, and "s" (secret) for every hidden cell, small or
+        hidden so that a small one cannot be deduced (``threshold`` is kept for callers)."""
+        return [[SECRET if (i, j) in self.hidden else _number(v) for j, v in enumerate(row)]
                 for i, row in enumerate(self.grid())]
 
     def people_grid(self) -> list[list[float]]:
@@ -64,28 +64,16 @@ def suppress(counts: Sequence[Sequence[float]], threshold: int | None = None
              ) -> frozenset[tuple[int, int]]:
     """Positions to hide in the grid of ``counts`` with its margins (see ``CrossTab``).
 
-    Every row and column of the grid is a sum relation (cells = total): none may hold exactly
-    one hidden value, or subtraction would reveal it.
+    Every row and column of the grid is a sum relation (cells = total); the positions are
+    chosen so that each small cell keeps, for anyone who knows the published cells and
+    these relations, a range of values reaching 0 and ``threshold``.
     """
     threshold = threshold or small_cell_threshold()
-    grid = _with_margins(counts)
-    height, width = len(grid), len(grid[0])
-    hidden = {(i, j) for i in range(height) for j in range(width)
-              if 0 < grid[i][j] < threshold}
-    lines = [[(i, j) for j in range(width)] for i in range(height)]
-    lines += [[(i, j) for i in range(height)] for j in range(width)]
-    changed = True
-    while changed:
-        changed = False
-        for line in lines:
-            if sum(c in hidden for c in line) != 1:
-                continue
-            candidates = sorted(((i, j) == (height - 1, width - 1), grid[i][j], (i, j))
-                                for i, j in line if (i, j) not in hidden and grid[i][j] > 0)
-            if candidates:  # the grand total only as a last resort
-                hidden.add(candidates[0][2])
-                changed = True
-    return frozenset(hidden)
+    tables = TableSet()
+    cells = tables.grid([[round(v) for v in row] for row in counts])
+    hidden = tables.protect(threshold).hidden
+    return frozenset((i, j) for i, row in enumerate(cells) for j, cell in enumerate(row)
+                     if cell in hidden)
 
 
 def crosstab(rows: Sequence[str], columns: Sequence[str], row_values: Sequence[str],

@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import warnings
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,7 +42,7 @@ def lemmatise(texts: Sequence[str]) -> list[list[str]]:
 class Theme:
     terms: tuple[str, ...]  # the theme's most important lemmas
     size: int  # answers whose main theme it is
-    quotes: tuple[str, ...]  # three representative answers, verbatim
+    quotes: tuple[str, ...]  # up to three different representative answers, verbatim
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,16 @@ class TextSummary:
     terms: tuple[tuple[str, int], ...]
     bigrams: tuple[tuple[str, int], ...]
     themes: tuple[Theme, ...]
+
+
+def _distinct(quotes: Iterable[str], count: int = 3) -> tuple[str, ...]:
+    """The first ``count`` different quotes (the same answer given twice is quoted once)."""
+    seen: dict[str, str] = {}
+    for quote in quotes:
+        seen.setdefault(" ".join(quote.casefold().split()), quote)
+        if len(seen) == count:
+            break
+    return tuple(seen.values())
 
 
 def summarise(texts: Sequence[str], top: int = 15, themes: int = 5) -> TextSummary:
@@ -81,10 +91,10 @@ def summarise(texts: Sequence[str], top: int = 15, themes: int = 5) -> TextSumma
             main = weights.argmax(axis=1)
             for k in range(count):
                 order = model.components_[k].argsort()[::-1][:6]
-                ranked = sorted(range(len(usable)), key=lambda r: (-weights[r, k], r))[:3]
+                ranked = sorted(range(len(usable)), key=lambda r: (-weights[r, k], r))
                 found.append(Theme(tuple(vocabulary[j] for j in order),
                                    int((main == k).sum()),
-                                   tuple(texts[usable[r]] for r in ranked)))
+                                   _distinct(texts[usable[r]] for r in ranked)))
             found.sort(key=lambda t: (-t.size, t.terms))
     return TextSummary(len(texts), tuple(sorted(terms.items(), key=lambda x: (-x[1], x[0]))[
         :top]), tuple(sorted(bigrams.items(), key=lambda x: (-x[1], x[0]))[:top]),

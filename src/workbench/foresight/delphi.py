@@ -4,7 +4,8 @@ A study (``data/delphi/<slug>.yaml``) names its items, its scale and its rules, 
 the first round: consensus when the interquartile range is at most ``iqr_max`` **and** at
 least ``top_share`` of the panel answer in the top band; stability when the median moves by
 at most ``median_change_max`` from the previous round; at most ``max_rounds`` rounds.
-Statistics use the inclusive quartile method (the same in feedback and reports).
+Quartiles are those of ``evaluation.stats.quantile`` (the inverse of the distribution function,
+averaged at a step: Hyndman & Fan type 2), the same in feedback and reports.
 
 Light (standard library only): the Delphi page runs in a participant kernel.
 """

@@ -104,6 +104,8 @@ def _messages() -> dict[str, str]:
         "indicator_source": _(
             "an indicator needs either a questionnaire question ('question') or an external "
             "figure ('external'), not both"),
+        "target_bound": _(
+            "a target needs exactly one bound: at_least, more_than, at_most or less_than"),
         "unknown_form": _("the questionnaire '{form}' is not published"),
         "unknown_question": _("the questionnaire '{form}' has no question '{question}'"),
         "unknown_option": _("'{value}' is not an answer of the question '{question}'"),

@@ -13,16 +13,19 @@ import altair as alt
 from workbench.evaluation import analysis
 from workbench.evaluation.census import Census, load_census
 from workbench.evaluation.framework import EvaluationFramework, framework_path, load_framework
-from workbench.evaluation.representativeness import Comparison
+from workbench.evaluation.published import ReportDisclosure, likert_questions, protect_report
+from workbench.evaluation.representativeness import Comparison, compare
+from workbench.evaluation.suppression import SECRET
 from workbench.evaluation.weighting import RakingResult
 from workbench.i18n import _
 from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import FormAnswers, form_answers
-from workbench.reports.formatting import french_date, french_number, tidy
+from workbench.reports.formatting import french_date, french_number
+from workbench.territory import commune_by_code
 from workbench.workshops.results import small_cell_threshold
 
 __all__ = ["Evaluation", "context", "cover", "crosstabs", "findings", "free_text", "load",
-           "method", "representativeness", "results", "weighting"]
+           "method", "representativeness", "weighting"]
 
 
 @dataclass
@@ -35,6 +38,7 @@ class Evaluation:
     raking: RakingResult | None
     comparisons: list[Comparison]
     weighted_comparisons: list[Comparison]
+    weighting_refused: str = ""  # why no weights were computed (French), if refused
 
 
 def load(slug: str, year: int) -> Evaluation:
@@ -46,11 +50,15 @@ def load(slug: str, year: int) -> Evaluation:
     census = load_census()
     respondents = analysis.profiles(framework, data.spec, [r["answers"] for r in
                                                             data.responses])
-    raking = analysis.weights(framework, respondents, census)
+    try:
+        raking, refused = analysis.weights(framework, respondents, census), ""
+    except ValueError as error:  # a category without answers that cannot be merged
+        raking, refused = None, str(error)
     return Evaluation(framework, data, year, census, respondents, raking,
                       analysis.representativeness(framework, respondents, census),
                       analysis.representativeness(framework, respondents, census,
-                                                  raking.weights if raking else None))
+                                                  raking.weights if raking else None),
+                      refused)
 
 
 def cover(evaluation: Evaluation) -> Cover:
@@ -93,41 +101,112 @@ def method(evaluation: Evaluation) -> list:
     return [Text(text)]
 
 
-def _comparison_table(comparison: Comparison, weighted: Comparison | None) -> Table:
+_PROTECTED: list = []  # the last evaluation protected and its disclosure (one entry)
+
+
+def _disclosure(evaluation: Evaluation) -> ReportDisclosure:
+    """What the report hides, decided once for the profile tables and cross-tabs together."""
+    if not _PROTECTED or _PROTECTED[0][0] is not evaluation:
+        _PROTECTED[:] = [(evaluation, protect_report(
+            evaluation.framework, evaluation.respondents, evaluation.comparisons,
+            len(evaluation.data.responses), small_cell_threshold()))]
+    return _PROTECTED[0][1]
+
+
+def _secrecy_note() -> str:
     threshold = small_cell_threshold()
+    return _("'s': statistical secret. No count of 1 to {last} people is published, and none "
+             "can be deduced from the other figures of this report (totals, other tables, "
+             "shares): as far as they tell, every secret count may be 0 as well as {n} or "
+             "more. Some larger counts are secret for that reason.").format(
+        last=threshold - 1, n=threshold)
+
+
+def _public_statistics(comparison: Comparison, hidden: frozenset[str]) -> Comparison:
+    """The dissimilarity index and χ² test with the secret categories counted as one group,
+    whose count the published total and counts give anyway: computed per category, they
+    would tell something of each secret count."""
+    if not hidden:
+        return comparison
+    group = _("secret categories")
+    sample = {group: sum(r.respondents for r in comparison.rows if r.category in hidden)}
+    population = {group: sum(r.population_share for r in comparison.rows
+                             if r.category in hidden) / 100}
+    for row in comparison.rows:
+        if row.category not in hidden:
+            sample[row.category] = row.respondents
+            population[row.category] = row.population_share / 100  # shares of 1
+    return compare(comparison.dimension, sample, population)
+
+
+def _comparison_table(comparison: Comparison, weighted: Comparison | None,
+                      hidden: frozenset[str] = frozenset()) -> Table:
+    """Respondents against the population; the counts in ``hidden`` and their shares and
+    ratios are secret, and count as one group in the statistics."""
+    public = _public_statistics(comparison, hidden)
     rows = []
     for i, row in enumerate(comparison.rows):
-        small = 0 < row.respondents < threshold
-        cells = [row.category, f"< {threshold}" if small else round(row.respondents),
-                 None if small else round(row.respondent_share, 1),
+        secret = row.category in hidden
+        cells = [row.category, SECRET if secret else round(row.respondents),
+                 None if secret else round(row.respondent_share, 1),
                  round(row.population_share, 1),
-                 None if small or row.ratio is None else round(row.ratio, 2)]
+                 None if secret or row.ratio is None else round(row.ratio, 2)]
         if weighted is not None:
-            cells.append(None if small else round(weighted.rows[i].respondent_share, 1))
+            cells.append(None if secret else round(weighted.rows[i].respondent_share, 1))
         rows.append(cells)
+    total = [_("Total"), round(comparison.respondents), 100.0 if comparison.respondents else None,
+             100.0, None]
+    rows.append(total + ([100.0 if comparison.respondents else None] if weighted else []))
     columns = [_("Category"), _("Respondents"), _("Share of respondents (%)"),
                _("Share of the population (%)"), _("Representation ratio")]
     if weighted is not None:
         columns.append(_("Share after weighting (%)"))
-    note = _("Dissimilarity index: {value} % of the respondents would have to change category "
+    note = _("Dissimilarity index: {value} percent of the respondents would have to change category "
              "to look like the population.").format(
-        value=french_number(round(comparison.dissimilarity, 1))) + " "
-    if comparison.merged:
-        note += _("For the χ² test, {merges}.").format(merges=" ; ".join(comparison.merged))
+        value=french_number(round(public.dissimilarity, 1))) + " "
+    if public.merged:
+        note += _("For the χ² test, {merges}.").format(merges=" ; ".join(public.merged)) + " "
+    if hidden:
+        note += _secrecy_note() + " " + _("The secret categories count as one group in the "
+                                          "dissimilarity index and the χ² test.")
     return Table(_("Representativeness by {dimension}").format(dimension=comparison.dimension),
-                 columns, rows, note=note,
+                 columns, rows, note=note.strip(),
                  sheet=_("Representativeness {dimension}").format(
                      dimension=comparison.dimension)[:31])
 
 
-def _comparison_chart(comparison: Comparison) -> Figure | None:
+def _published_verdict(comparison: Comparison, census: str, hidden: frozenset[str]
+                       ) -> list[str]:
+    """The verdict, without a word on the categories whose count is secret: their share, or
+    even their being called under-represented (or not), would narrow the count down; the χ²
+    sentence from ``_public_statistics``."""
+    verdict = list(comparison.verdict)
+    if not hidden:
+        return verdict
+    first = int(comparison.p_value is not None)  # the χ² sentence comes first
+    public = _public_statistics(comparison, hidden)
+    kept = list(public.verdict[:int(public.p_value is not None)])
+    first_kept = len(kept)
+    for key, sentence in zip(comparison.called_out, verdict[first:], strict=False):
+        commune = commune_by_code(key) if census == "commune" else None
+        if (commune.nom if commune else key) not in hidden:
+            kept.append(sentence)
+    if len(kept) == first_kept:
+        kept.append(_("No group whose count is published is clearly over- or "
+                      "under-represented."))
+    return [*kept, _("Categories whose count is secret ('s') are not assessed.")]
+
+
+def _comparison_chart(comparison: Comparison, hidden: frozenset[str] = frozenset()
+                      ) -> Figure | None:
     if len(comparison.rows) > 12:
         return None
     values = []
     respondents, people = _("Respondents"), _("Population")
     for row in comparison.rows:
-        values.append({"category": row.category, "who": respondents,
-                       "share": round(row.respondent_share, 1)})
+        if row.category not in hidden:
+            values.append({"category": row.category, "who": respondents,
+                           "share": round(row.respondent_share, 1)})
         values.append({"category": row.category, "who": people,
                        "share": round(row.population_share, 1)})
     chart = alt.Chart(alt.Data(values=values)).mark_bar().encode(
@@ -140,93 +219,80 @@ def _comparison_chart(comparison: Comparison) -> Figure | None:
 
 
 def representativeness(evaluation: Evaluation) -> list:
+    """Per profile dimension: verdict, table and chart; small counts protected jointly with
+    the other tables of the report (communes within their size class, cross-tabs)."""
+    disclosure = _disclosure(evaluation)
     blocks: list = []
-    for plain, weighted in zip(evaluation.comparisons, evaluation.weighted_comparisons,
-                               strict=True):
-        is_margin = plain.dimension != "commune"
+    for dimension, plain, weighted in zip(evaluation.framework.profile, evaluation.comparisons,
+                                          evaluation.weighted_comparisons, strict=True):
+        is_margin = dimension.census != "commune"
+        hidden = disclosure.categories.get(dimension.census, frozenset())
+        verdict = _published_verdict(plain, dimension.census, hidden)
         blocks.append(Text("### " + _("By {dimension}").format(dimension=plain.dimension)
-                           + "\n\n" + "\n".join(f"- {sentence}" for sentence in plain.verdict)))
+                           + "\n\n" + "\n".join(f"- {sentence}" for sentence in verdict)))
         blocks.append(_comparison_table(plain, weighted if is_margin and evaluation.raking
-                                        else None))
-        chart = _comparison_chart(plain)
+                                        else None, hidden))
+        chart = _comparison_chart(plain, hidden)
         if chart is not None:
             blocks.append(chart)
     return blocks
 
 
+def _weighting_rows(evaluation: Evaluation) -> list[list]:
+    raking = evaluation.raking
+    margins = ", ".join(d.label for d in evaluation.framework.profile if d.census != "commune")
+    bounded = raking.bounds is not None
+    rows = [[_("Calibration variables"), margins],
+            [_("Method"), _("calibration on margins, raking ratio with bounds (CALMAR)")
+             if bounded else _("calibration on margins (raking)")]]
+    if bounded:
+        rows.append([_("Bounds on the weights (mean weight = 1)"),
+                     _("from {floor} to {cap}").format(floor=french_number(raking.bounds[0]),
+                                                       cap=french_number(raking.bounds[1]))])
+    rows += [[_("Iterations"), raking.iterations],
+             [_("Convergence"), _("reached") if raking.converged else _("not reached")],
+             [_("Largest gap left to the margins (percentage points)"),
+              round(100 * raking.max_gap, 2)],
+             [_("Smallest weight"), round(min(raking.weights), 2)],
+             [_("Largest weight"), round(max(raking.weights), 2)]]
+    if bounded:
+        rows += [[_("Weights at the cap"), raking.at_cap],
+                 [_("Weights at the floor"), raking.at_floor]]
+    rows += [[_("Design effect of the weights (Kish)"), round(raking.design_effect, 2)],
+             [_("Effective sample size (Kish)"), round(raking.effective_size, 1)],
+             [_("Answers"), len(raking.weights)]]
+    return rows
+
+
 def weighting(evaluation: Evaluation) -> list:
+    """The calibration and its diagnostics: bounds, capped weights, design effect, merges and
+    margins not met."""
     raking = evaluation.raking
     if raking is None:
-        return [Text(_("No weighting: no profile variable linked to the census."))]
-    margins = ", ".join(d.label for d in evaluation.framework.profile if d.census != "commune")
-    rows = [[_("Calibration variables"), margins],
-            [_("Method"), _("calibration on margins (raking, iterative proportional fitting)")],
-            [_("Iterations"), raking.iterations],
-            [_("Convergence"), _("reached") if raking.converged else _("not reached")],
-            [_("Largest gap left to the margins (percentage points)"),
-             round(100 * raking.max_gap, 4)],
-            [_("Smallest weight"), round(min(raking.weights), 3)],
-            [_("Largest weight (capped at 5 times the mean)"), round(max(raking.weights), 3)],
-            [_("Effective sample size (Kish)"), round(raking.effective_size, 1)],
-            [_("Answers"), len(raking.weights)]]
-    return [Text(_("The answers are weighted so that the respondents' structure meets the "
-                   "population's on the calibration variables. Every result is given "
-                   "**unweighted and weighted, side by side**; the gap between the two "
-                   "measures the effect of the sample's composition.")),
-            Table(_("Weighting"), [_("Item"), _("Value")], rows, sheet=_("Weighting"))]
-
-
-def _interval(low: float | None, high: float | None) -> str | None:
-    if low is None or high is None:
-        return None
-    return f"{french_number(round(low, 1))} – {french_number(round(high, 1))}"
-
-
-def results(evaluation: Evaluation) -> list:
-    weights = evaluation.raking.weights if evaluation.raking else None
-    blocks: list = []
-    chart_rows = []
-    for number, question in enumerate(evaluation.framework.questions, start=1):
-        judgement = "\n".join(f"- {j}" for j in question.judgement)
-        blocks.append(Text(f"### {number}. {question.text}\n\n"
-                           + _("Criteria: {criteria}.").format(
-                               criteria=", ".join(question.criteria)) + "\n\n"
-                           + (_("Judgement criteria:") + f"\n\n{judgement}" if judgement
-                              else "")))
-        rows, sources = [], []
-        for indicator in question.indicators:
-            value = analysis.indicator_value(indicator, evaluation.respondents, weights)
-            unit = f" ({value.unit})" if value.unit else ""
-            rows.append([indicator.label + unit, value.base or None,
-                         tidy(value.value),
-                         _interval(value.low, value.high),
-                         tidy(value.weighted),
-                         _interval(value.weighted_low, value.weighted_high),
-                         indicator.target or None])
-            kind = _("interquartile range") if indicator.measure == "median" else (
-                _("95 % CI (Wilson)") if value.unit == "%" else "")
-            sources.append(f"{indicator.label} : {value.source}"
-                           + (" ; " + _("interval: {kind}").format(kind=kind)
-                              if kind and value.low is not None else ""))
-            if value.unit == "%" and value.value is not None and value.weighted is not None:
-                chart_rows += [{"indicator": indicator.id, "kind": _("unweighted"),
-                                "value": round(value.value, 1)},
-                               {"indicator": indicator.id, "kind": _("weighted"),
-                                "value": round(value.weighted, 1)}]
+        return [Text(_("No weighting: {reason}").format(reason=evaluation.weighting_refused)
+                     if evaluation.weighting_refused else
+                     _("No weighting: no profile variable linked to the census."))]
+    blocks: list = [
+        Text(_("The answers are weighted so that the respondents' structure meets the "
+               "population's on the calibration variables, each weight staying within "
+               "bounds so that no respondent counts for too many. Every result is given "
+               "**unweighted and weighted, side by side**; when they differ, the sample's "
+               "composition by these variables explains the gap.")),
+        Table(_("Weighting"), [_("Item"), _("Value")], _weighting_rows(evaluation),
+              sheet=_("Weighting"))]
+    if raking.merges:
+        blocks.append(Text("\n".join(f"- {merge.sentence}" for merge in raking.merges)))
+    if raking.unmet:
+        labels = {d.census: d.label for d in evaluation.framework.profile}
+        blocks.append(Text(_("**The calibration failed**: within the bounds, no weights meet "
+                             "every margin. The weighted results are flagged and the "
+                             "judgement relies on them with caution.")))
         blocks.append(Table(
-            _("Indicators of question {n}").format(n=number),
-            [_("Indicator"), _("Base"), _("Unweighted"), _("Interval"), _("Weighted"),
-             _("Interval (weighted)"), _("Target")],
-            rows, sheet=_("Question {n}").format(n=number),
-            note=_("Sources.") + " " + " — ".join(sources)))
-    if chart_rows:
-        chart = alt.Chart(alt.Data(values=chart_rows)).mark_bar().encode(
-            y=alt.Y("indicator:N", title=None, sort=None), yOffset="kind:N",
-            x=alt.X("value:Q", title="%", scale=alt.Scale(domain=[0, 100])),
-            color=alt.Color("kind:N", title=None,
-                            scale=alt.Scale(range=["#94d2bd", "#005f73"])),
-        ).properties(width=380, height=alt.Step(12))
-        blocks.append(Figure(_("Indicators in %: unweighted and weighted"), chart))
+            _("Margins not met"), [_("Variable"), _("Category"), _("Target (%)"),
+                                   _("After weighting (%)"), _("Gap (points)")],
+            [[labels.get(gap.margin, gap.margin), gap.category, round(100 * gap.target, 1),
+              round(100 * gap.weighted, 1), round(100 * gap.gap, 1)] for gap in raking.unmet],
+            sheet=_("Margins not met")))
     return blocks
 
 
@@ -291,43 +357,26 @@ def _agreement() -> dict:
 
 def crosstabs(evaluation: Evaluation) -> list:
     """Agreement with each likert question of the indicators, by profile margin (age, size of
-    commune…), with small cells and the cells that would reveal them suppressed."""
-    from workbench.evaluation.suppression import crosstab
-
-    threshold = small_cell_threshold()
-    likert = []
-    for question in evaluation.framework.questions:
-        for indicator in question.indicators:
-            if indicator.question and indicator.measure == "top2" \
-                    and indicator.question not in likert:
-                likert.append(indicator.question)
+    commune…), with small cells and the cells that would reveal them suppressed (jointly with
+    the profile tables: see ``_disclosure``)."""
     agreement = _agreement()
     columns = [agreement[5], agreement[3], agreement[1], agreement["nsp"]]
+    tables = _disclosure(evaluation).crosstabs
     blocks: list = []
     for dimension in evaluation.framework.profile:
-        if dimension.census == "commune":
-            continue
-        for qid in likert:
-            label = evaluation.data.spec.question(qid).label
-            pairs = [(row[dimension.census], agreement[answers[qid]])
-                     for row, answers in zip(evaluation.respondents.profile,
-                                             evaluation.respondents.answers, strict=True)
-                     if answers.get(qid) in agreement
-                     and row[dimension.census] != analysis.UNKNOWN]
-            if not pairs:
+        for qid in likert_questions(evaluation.framework):
+            table = tables.get((dimension.census, qid))
+            if table is None:
                 continue
-            categories = sorted({p[0] for p in pairs})
-            table = crosstab(categories, columns, [p[0] for p in pairs], [p[1] for p in pairs],
-                             threshold=threshold)
-            shown = table.shown(threshold)
-            rows = [[category, *shown[i]] for i, category in enumerate(categories)]
+            label = evaluation.data.spec.question(qid).label
+            shown = table.shown()
+            rows = [[category, *shown[i]] for i, category in enumerate(table.rows)]
             rows.append([_("All respondents"), *shown[-1]])
             blocks.append(Table(
                 _("{question} — by {dimension}").format(question=label,
                                                         dimension=dimension.label),
                 [dimension.label.capitalize(), *columns, _("Total")], rows,
                 sheet=f"{qid} x {dimension.census}"[:31],
-                note=_("Unweighted counts. '< {n}': fewer than {n} people; 's': cell hidden "
-                       "so that a small cell cannot be deduced from the totals.").format(
-                    n=threshold)))
+                note=_("Unweighted counts.") + (" " + _secrecy_note() if table.hidden
+                                                else "")))
     return blocks

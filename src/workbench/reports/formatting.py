@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-__all__ = ["cover_labels", "french_date", "french_number", "tidy"]
+__all__ = ["cover_labels", "french_date", "french_fixed", "french_number", "tidy"]
 
 NARROW_NBSP = "\u202f"
 
@@ -17,15 +17,17 @@ def cover_labels() -> tuple[str, str, str]:
 
 
 def french_number(value: object) -> str:
-    """``12345.6`` → ``12 345,6``; None → an em dash; text unchanged."""
+    """``12345.6`` → ``12 345,6``, ``0.85`` → ``0,85`` (one or two decimals, as rounded by the
+    producer); None → an em dash; text unchanged."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return "oui" if value else "non"
     if isinstance(value, int):
         return f"{value:,}".replace(",", NARROW_NBSP)
-    if isinstance(value, float):
-        text = f"{value:,.1f}" if abs(value) < 1e15 else str(value)
+    if isinstance(value, float):  # the decimals the producer kept: one or two
+        text = f"{value:,.2f}" if abs(value) < 1e15 else str(value)
+        text = text[:-1] if abs(value) < 1e15 and text.endswith("0") else text
         return text.replace(",", NARROW_NBSP).replace(".", ",")
     return str(value)
 
@@ -48,3 +50,9 @@ def tidy(value: float | None, places: int = 1) -> float | int | None:
         return None
     rounded = round(float(value), places)
     return int(rounded) if rounded.is_integer() else rounded
+
+
+def french_fixed(value: float, places: int) -> str:
+    """``value`` with exactly ``places`` decimals, in French (``53.0`` → ``53,0``): for figures
+    read side by side, such as an estimate and its interval."""
+    return f"{value:,.{places}f}".replace(",", NARROW_NBSP).replace(".", ",")

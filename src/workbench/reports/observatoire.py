@@ -15,6 +15,8 @@ from workbench.council.follow_up import indicators
 from workbench.council.meetings import attendance_stats
 from workbench.council.members import active_members
 from workbench.evaluation.census import load_census
+from workbench.evaluation.disclosure import protect_line
+from workbench.evaluation.suppression import SECRET
 from workbench.i18n import _
 from workbench.reports.blocks import Cover, Table, Text
 from workbench.reports.data import record_input
@@ -55,15 +57,17 @@ def attendance(year: int) -> list:
                             [_("Body"), _("Meetings"), rate],
                             [list(r) for r in stats.by_body], sheet=_("Bodies")))
         threshold = small_cell_threshold()
+        hidden = protect_line([n for _c, n, _r in stats.by_commune], threshold)
         blocks.append(Table(_("Attendance per commune of the members"),
                             [_("Commune"), _("Members"), rate],
                             [[getattr(commune_by_code(c), "nom", c),
-                              n if n >= threshold else f"< {threshold}",
-                              r if n >= threshold else None]
-                             for c, n, r in stats.by_commune],
+                              SECRET if k in hidden else n, None if k in hidden else r]
+                             for k, (c, n, r) in enumerate(stats.by_commune)],
                             sheet=_("Attendance per commune"),
-                            note=_("Communes with fewer than {n} members: rate not published "
-                                   "(it would point at a person).").format(n=threshold)))
+                            note=_("'s': statistical secret, a commune with 1 to {last} members "
+                                   "or one that would let such a count be deduced from the "
+                                   "total; its rate is not published either (it would point "
+                                   "at a person).").format(last=threshold - 1)))
         blocks.append(Text(
             _("{n} member(s) absent from three meetings in a row: the bureau gets in touch "
               "with them.").format(n=len(stats.flagged)) if stats.flagged else

@@ -1,22 +1,29 @@
 """Participation tables and charts shared by the reports: by commune, over time, year on year.
 
-Counts under the small-cell threshold (``WORKBENCH_SMALL_CELL``, default 5) are shown as
-"< 5" and their rates withheld, as on every public output.
+Counts of 1 to ``WORKBENCH_SMALL_CELL`` − 1 people (default 5) are secret ("s"), and so are
+the counts that would let them be deduced from the published total
+(``workbench.evaluation.disclosure.protect_line``); the rates and changes of secret counts
+are withheld.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
 import altair as alt
 
+from workbench.evaluation.disclosure import protect_line
+from workbench.evaluation.suppression import SECRET
 from workbench.i18n import _
 from workbench.reports.blocks import Figure, Table
-from workbench.workshops.results import small_cell_threshold
+from workbench.workshops.results import Bar, QuestionResult, aggregate, small_cell_threshold
 
-__all__ = ["by_commune", "over_time", "unknown", "year_on_year"]
+__all__ = ["by_commune", "over_time", "protected_result", "unknown", "year_on_year"]
+
+PARTITIONS = ("likert", "single_choice", "date", "scale", "number")
 
 WIDTH = 520
 
@@ -26,8 +33,42 @@ def unknown() -> str:
     return _("Not given")
 
 
-def _shown(count: int, threshold: int) -> int | str:
-    return count if count == 0 or count >= threshold else f"< {threshold}"
+def _secret(counts: list[int], threshold: int) -> list[int | str]:
+    """The counts of a line whose total is published, with the secret ones as "s"."""
+    hidden = protect_line(counts, threshold)
+    return [SECRET if k in hidden else n for k, n in enumerate(counts)]
+
+
+def protected_result(question, values: list, threshold: int) -> QuestionResult:
+    """``aggregate``'s result with its counts protected. Bars adding up to the answers (a
+    published total): secondary suppression on that line (``protect_line``). Communes,
+    listed only when chosen: the small ones merged into one bar (``_merged``), so that
+    neither their names nor their counts are told. A multiple choice bounds each count by
+    the answers only: its small counts alone are hidden."""
+    result = aggregate(question, values, threshold)
+    if result.hidden or result.kind not in (*PARTITIONS, "commune", "multiple_choice"):
+        return result
+    full = aggregate(question, values, 1)
+    if result.kind == "commune":
+        return dataclasses.replace(full, bars=_merged(full.bars, full.total, threshold))
+    counts = [b.count or 0 for b in full.bars]
+    hidden = (protect_line(counts, threshold) if result.kind in PARTITIONS else
+              {k for k, n in enumerate(counts) if 0 < n < threshold})
+    return dataclasses.replace(full, bars=tuple(
+        Bar(b.key, b.label, None, None, b.value) if k in hidden else b
+        for k, b in enumerate(full.bars)))
+
+
+def _merged(bars: tuple[Bar, ...], total: int, threshold: int) -> tuple[Bar, ...]:
+    """Bars sorted by decreasing count, the small ones (then the smallest others, until the
+    group reaches ``threshold``) merged into one "other communes" bar."""
+    kept, merged = list(bars), 0
+    while kept and (0 < (kept[-1].count or 0) < threshold or 0 < merged < threshold):
+        merged += kept.pop().count or 0
+    if not merged:
+        return bars
+    other = Bar("other", _("Other communes"), merged, round(100 * merged / total, 1))
+    return (*kept, other)
 
 
 def by_commune(communes: Iterable[str | None], population: dict[str, tuple[str, int]],
@@ -35,21 +76,25 @@ def by_commune(communes: Iterable[str | None], population: dict[str, tuple[str, 
     """Answers and answers per 1,000 inhabitants for every commune of the territory."""
     threshold = small_cell_threshold()
     tally = Counter(communes)
-    rows, chart_rows = [], []
-    for code, (name, people) in population.items():  # the territory's (alphabetical) order
-        count = tally.get(code, 0)
-        rate = round(1000 * count / people, 2) if people and count >= threshold else None
-        rows.append([name, code, people, _shown(count, threshold), rate])
-        if rate is not None:
-            chart_rows.append({"commune": name, "rate": rate})
     outside = sum(n for code, n in tally.items() if code not in population)
+    counts = [tally.get(code, 0) for code in population] + [outside]
+    shown = _secret(counts, threshold)
+    rows, chart_rows = [], []
+    for (code, (name, people)), count, label in zip(population.items(), counts, shown,
+                                                    strict=False):  # territory's order
+        rate = round(1000 * count / people, 2) if people and label != SECRET else None
+        rows.append([name, code, people, label, rate])
+        if rate is not None and count:
+            chart_rows.append({"commune": name, "rate": rate})
     if outside:
-        rows.append([unknown(), "", None, _shown(outside, threshold), None])
+        rows.append([unknown(), "", None, shown[-1], None])
     table = Table(title, [_("Commune"), _("INSEE code"), _("Municipal population"),
                           _("Answers"), _("Answers per 1,000 inhabitants")], rows,
                   sheet=_("Per commune"),
-                  note=_("Counts under {n} hidden ('< {n}'). INSEE municipal population.")
-                  .format(n=threshold))
+                  note=_("'s': statistical secret, a count of 1 to {last} answers or one that "
+                         "would let such a count be deduced from the total; no count from 1 "
+                         "to {last} can be deduced from this table. INSEE municipal "
+                         "population.").format(last=threshold - 1))
     blocks: list = [table]
     if chart_rows:
         chart = alt.Chart(alt.Data(values=chart_rows)).mark_bar(color="#005f73").encode(
@@ -57,8 +102,7 @@ def by_commune(communes: Iterable[str | None], population: dict[str, tuple[str, 
             x=alt.X("rate:Q", title=_("answers per 1,000 inhabitants")),
         ).properties(width=WIDTH - 220, height=alt.Step(16))
         blocks.append(Figure(_("Participation rate per commune (per 1,000 inhabitants)"),
-                             chart, note=_("Communes with at least {n} answers.").format(
-                                 n=threshold)))
+                             chart, note=_("Communes whose number of answers is published.")))
     return blocks
 
 
@@ -84,14 +128,16 @@ def year_on_year(current: Counter, previous: Counter, year: int, labels: dict[st
     """The year's counts beside the previous year's, with the change, table and chart."""
     threshold = small_cell_threshold()
     rows, chart_rows = [], []
-    for key in sorted(set(current) | set(previous), key=lambda k: labels.get(k, k)):
+    keys = sorted(set(current) | set(previous), key=lambda k: labels.get(k, k))
+    befores = _secret([previous.get(key, 0) for key in keys], threshold)
+    nows = _secret([current.get(key, 0) for key in keys], threshold)
+    for key, shown_before, shown_now in zip(keys, befores, nows, strict=True):
         now, before = current.get(key, 0), previous.get(key, 0)
         change = (round(100 * (now - before) / before, 1)
-                  if before >= threshold and now >= threshold else None)
-        rows.append([labels.get(key, key), _shown(before, threshold), _shown(now, threshold),
-                     change])
-        for y, n in ((year - 1, before), (year, now)):
-            if n >= threshold:
+                  if before and SECRET not in (shown_before, shown_now) else None)
+        rows.append([labels.get(key, key), shown_before, shown_now, change])
+        for y, n, label in ((year - 1, before, shown_before), (year, now, shown_now)):
+            if label != SECRET and n:
                 chart_rows.append({"label": labels.get(key, key), "year": str(y), "count": n})
     rows.append([_("Total"), sum(previous.values()), sum(current.values()),
                  round(100 * (sum(current.values()) - sum(previous.values()))
@@ -100,8 +146,9 @@ def year_on_year(current: Counter, previous: Counter, year: int, labels: dict[st
     table = Table(_("{what}: {before} and {year}").format(**years),
                   [column, str(year - 1), str(year), _("Change (%)")], rows,
                   sheet=_("Change {before}-{year}").format(**years),
-                  note=_("Change computed only when both counts reach {n}.").format(
-                      n=threshold))
+                  note=_("'s': statistical secret (a count of 1 to {last}, or one that would "
+                         "let it be deduced from the total). Change computed only when both "
+                         "counts are published.").format(last=threshold - 1))
     chart = alt.Chart(alt.Data(values=chart_rows)).mark_bar().encode(
         y=alt.Y("label:N", title=None, axis=alt.Axis(labelLimit=220)),
         yOffset="year:N",

@@ -68,6 +68,15 @@ def _plane_chart(names, influence, dependence, classes, title: str, axis_x: str,
                                                           title=title)
 
 
+def _indirect_note(settling: micmac.Settling) -> str:
+    """What the indirect columns show: M^k where the rankings settle, or why they do not."""
+    if settling.stable:
+        return _("Indirect influences: M^{k}, the first power where the rankings no longer "
+                 "change; scaled to the total of direct influences.").format(k=settling.k)
+    return _("Indirect influences (scaled to the total of direct influences): "
+             "{settling}").format(settling=settling.describe())
+
+
 def structural(study: Study) -> list:
     if study.micmac is None:
         return [Text(_("No structural analysis in this study."))]
@@ -81,9 +90,7 @@ def structural(study: Study) -> list:
                   [_("Variable"), _("Direct influence"), _("Direct dependence"),
                    _("Indirect influence"), _("Indirect dependence"), _("Class (direct)"),
                    _("Class (indirect)"), _("Rank gained (indirect)")], rows, sheet="MICMAC",
-                  note=_("Indirect influences: M^{k}, the first power where the rankings no "
-                         "longer change; scaled to the total of direct influences.").format(
-                      k=result.k))
+                  note=_indirect_note(result.settling))
     dependence, influence = _("dependence"), _("influence")
     direct = _plane_chart(result.variables, result.direct.influence, result.direct.dependence,
                           result.classification, _("Direct influence / dependence plane"),
@@ -206,7 +213,7 @@ def delphi(study: Study) -> list:
     rules = survey.rules
     blocks: list = [Text(_(
         "Rules set before the first round: consensus if the interquartile range is at most "
-        "{iqr} and at least {share} % of the panel answers between {low} and {high}; "
+        "{iqr} and at least {share} percent of the panel answers between {low} and {high}; "
         "stability if the median moves by at most {change} from one round to the next; "
         "{rounds} rounds at most.").format(
         iqr=french_number(tidy(rules.iqr_max)), share=round(100 * rules.top_share),

@@ -7,13 +7,20 @@ from __future__ import annotations
 
 from collections import Counter
 
+from workbench.evaluation.suppression import SECRET
 from workbench.i18n import _
 from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import FormAnswers, form_answers, population
 from workbench.reports.formatting import french_date, french_number, tidy
-from workbench.reports.participation import by_commune, over_time, unknown, year_on_year
+from workbench.reports.participation import (
+    by_commune,
+    over_time,
+    protected_result,
+    unknown,
+    year_on_year,
+)
 from workbench.workshops.charts import chart_for
-from workbench.workshops.results import aggregate, small_cell_threshold
+from workbench.workshops.results import small_cell_threshold
 
 __all__ = ["commune_question", "cover", "load", "methods", "participation", "questions",
            "year_comparison"]
@@ -65,7 +72,7 @@ def questions(data: FormAnswers) -> list:
     for number, question in enumerate(data.spec.questions, start=1):
         values = [r["answers"][question.id] for r in data.responses
                   if question.id in r["answers"]]
-        result = aggregate(question, values)
+        result = protected_result(question, values, threshold)
         blocks.append(Text(f"### {number}. {question.label}\n\n"
                            + _("{n} answers.").format(n=result.total)))
         sheet = f"Q{number} {question.id}"
@@ -86,7 +93,7 @@ def questions(data: FormAnswers) -> list:
                                 [[b.label, b.value] for b in result.bars], sheet=sheet))
         else:
             blocks.append(Table(question.label, [_("Option"), _("Count"), _("Share (%)")],
-                                [[b.label, b.count if b.count is not None else f"< {threshold}",
+                                [[b.label, b.count if b.count is not None else SECRET,
                                   b.percent] for b in result.bars], sheet=sheet,
                                 note=(_("Median: {value}").format(
                                     value=french_number(tidy(result.median)))
@@ -135,6 +142,7 @@ def methods(data: FormAnswers, year: int) -> Table:
         [_("Version of the questionnaire (latest published)"), data.version],
         [_("Versions that received answers"), ", ".join(map(str, versions)) or "—"],
         [_("Statistical confidentiality rule"),
-         _("no count under {n} is published").format(n=small_cell_threshold())],
+         _("no count from 1 to {last} is published or can be deduced from the totals "
+           "('s': statistical secret)").format(last=small_cell_threshold() - 1)],
     ]
     return Table(_("Methods annex"), [_("Item"), _("Value")], rows, sheet=_("Methods"))

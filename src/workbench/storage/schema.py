@@ -268,6 +268,8 @@ council_draw = Table(
     Column("seats", Integer, nullable=False),
     Column("panel_json", Text, nullable=False),
     Column("probabilities_json", Text, nullable=False),
+    # the audit file (inputs, versions, lottery, result) to re-run the draw (migration 0013)
+    Column("audit_json", Text),
 )
 
 # Members of the citizen council (personal data: staff pages and exports only).

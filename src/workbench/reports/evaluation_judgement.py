@@ -1,0 +1,377 @@
+"""The evaluation report's answers: a synthesis up front, the results and judgement of each
+evaluative question, the limits of the study and the statistical methods annex.
+
+The rules of the judgement are in ``workbench.evaluation.judgement``; this module words them.
+Used by ``notebooks/reports/evaluation.ipynb`` with ``reports.evaluation``.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+
+from workbench.evaluation import analysis
+from workbench.evaluation.judgement import (
+    IndicatorJudgement,
+    QuestionJudgement,
+    decimals,
+    judge_indicator,
+    judge_question,
+    shown_figure,
+    target_text,
+)
+from workbench.i18n import _
+from workbench.reports.blocks import Figure, Table, Text
+from workbench.reports.evaluation import Evaluation
+from workbench.reports.formatting import french_number, tidy
+
+__all__ = ["design", "governance", "judgements", "limits", "results", "statistical_methods",
+           "synthesis"]
+
+
+def _calibrated(evaluation: Evaluation) -> bool:
+    return evaluation.raking is not None and evaluation.raking.converged
+
+
+def judgements(evaluation: Evaluation) -> list[QuestionJudgement]:
+    """Every evaluative question judged against its indicators' targets."""
+    weights = evaluation.raking.weights if evaluation.raking else None
+    result = []
+    for question in evaluation.framework.questions:
+        values = [analysis.indicator_value(i, evaluation.respondents, weights)
+                  for i in question.indicators]
+        result.append(judge_question(question, [
+            judge_indicator(v, evaluation.framework.sampling, _calibrated(evaluation))
+            for v in values]))
+    return result
+
+
+def _answer(judgement: QuestionJudgement) -> str:
+    return {"yes": _("Yes"), "partly": _("Partly"), "no": _("No"),
+            "undecided": _("The data do not allow a conclusion"),
+            "no_target": _("No figured target: for the evaluation body to judge")
+            }[judgement.answer]
+
+
+def _strength(strength: str | None) -> str:
+    return {"high": _("high"), "medium": _("medium"), "low": _("low"), None: "—"}[strength]
+
+
+def _status(status: str) -> str:
+    return {"met": _("met"), "not_met": _("not met"),
+            "undecided": _("undecided: the interval contains the target"),
+            "no_target": _("no figured target"), "no_data": _("no answer")}[status]
+
+
+def _reason(code: str) -> str:
+    return {
+        "self_selected": _("respondents chose to answer (self-selection): the interval "
+                           "measures sampling error only, not the selection bias"),
+        "quota": _("quota sample: the interval assumes a random sample"),
+        "external": _("external figure, not audited by the evaluation"),
+        "calibration_failed": _("the weighting did not meet every census margin"),
+        "weighting_changes_conclusion": _("the conclusion changes with the weighting"),
+        "small_base": _("fewer than 100 answers"),
+        "tiny_base": _("fewer than 30 answers"),
+    }[code]
+
+
+def _range(low: float | None, high: float | None, places: int | None, unit: str = ""
+           ) -> str | None:
+    if low is None or high is None:
+        return None
+    return f"{shown_figure(low, unit, places)} – {shown_figure(high, unit, places)}"
+
+
+def _interval(j: IndicatorJudgement) -> str:
+    shown = _range(j.low, j.high, decimals(j.value), j.value.unit)
+    return " " + _("(95 % CI {range})").format(range=shown) if shown else ""
+
+
+def _estimate(j: IndicatorJudgement) -> str:
+    """The figure judged with its interval: "46,4 % (IC 95 % 40,2 % – 52,7 %)"."""
+    return shown_figure(j.estimate, j.value.unit, decimals(j.value)) + _interval(j)
+
+
+def _statement(j: IndicatorJudgement) -> str:
+    """One indicator's judgement in a sentence."""
+    value, indicator = j.value, j.value.indicator
+    basis = _("weighted") if j.weighted else (_("external figure") if indicator.external
+                                              else _("unweighted"))
+    text = _("{label}: {estimate} ({basis}); target {target}: **{status}**.").format(
+        label=indicator.label, estimate=_estimate(j), basis=basis,
+        target=target_text(indicator.target, value.unit), status=_status(j.status))
+    if j.strength:
+        text += " " + _("Strength of the evidence: {strength}").format(
+            strength=_strength(j.strength))
+        text += (" (" + "; ".join(_reason(r) for r in j.reasons) + ")." if j.reasons
+                 else ".")
+    return text
+
+
+def synthesis(evaluation: Evaluation) -> list:
+    """The answer to each evaluative question, up front."""
+    rows = []
+    for number, j in enumerate(judgements(evaluation), start=1):
+        evidence = [f"{i.value.indicator.label} : {_estimate(i)} — "
+                    f"{target_text(i.value.indicator.target, i.value.unit)} : "
+                    f"{_status(i.status)}"
+                    for i in j.indicators if i.status not in ("no_target", "no_data")]
+        rows.append([f"{number}. {j.question.text}", ", ".join(j.question.criteria),
+                     _answer(j), _strength(j.strength), " ; ".join(evidence) or "—"])
+    return [Text(_("Each evaluative question is answered against the figured targets of its "
+                   "indicators: a target is **met** when the whole 95-percent confidence interval "
+                   "lies on the right side of it, **not met** when it lies wholly on the wrong "
+                   "side, and **undecided** when the interval contains the target. Questions "
+                   "without a figured target are left to the evaluation body's judgement, "
+                   "with the findings it recorded.")),
+            Table(_("Answers to the evaluative questions"),
+                  [_("Evaluative question"), _("Criteria"), _("Answer"),
+                   _("Strength of the evidence"), _("Indicators judged")], rows,
+                  sheet=_("Synthesis"))]
+
+
+def _interval_kind(measure: str, unit: str) -> str:
+    if unit == "%":
+        return _("Wilson")
+    return _("Student") if measure == "mean" else _("Woodruff")
+
+
+def _rounded(value: float | None, places: int | None) -> float | int | None:
+    return tidy(value) if places is None or value is None else round(value, places)
+
+
+def _indicator_row(j: IndicatorJudgement) -> list:
+    value, indicator = j.value, j.value.indicator
+    unit = f" ({value.unit})" if value.unit else ""
+    places = decimals(value)
+    spread = _range(*value.quartiles, None) if value.quartiles else None
+    return [indicator.label + unit, value.base or None, _rounded(value.value, places),
+            _range(value.low, value.high, places), _rounded(value.weighted, places),
+            _range(value.weighted_low, value.weighted_high, places), spread,
+            target_text(indicator.target, value.unit) if indicator.target is not None
+            else None, _status(j.status)]
+
+
+def _findings_of(evaluation: Evaluation, question_id: str) -> list[str]:
+    from workbench.evaluation.records import list_findings
+
+    return [f.text for f in list_findings(evaluation.framework.slug)
+            if f.question_id == question_id]
+
+
+def results(evaluation: Evaluation) -> list:
+    """Per evaluative question: criteria, indicators (95 % intervals), judgement, findings."""
+    blocks: list = []
+    chart_rows = []
+    for number, j in enumerate(judgements(evaluation), start=1):
+        question = j.question
+        criteria = "\n".join(f"- {c}" for c in question.judgement)
+        blocks.append(Text(f"### {number}. {question.text}\n\n"
+                           + _("Criteria: {criteria}.").format(
+                               criteria=", ".join(question.criteria)) + "\n\n"
+                           + (_("Judgement criteria:") + f"\n\n{criteria}" if criteria
+                              else "")))
+        sources = []
+        for i in j.indicators:
+            value = i.value
+            kind = _interval_kind(value.indicator.measure, value.unit) \
+                if value.low is not None else ""
+            sources.append(f"{value.indicator.label} : {value.source}"
+                           + (" ; " + _("interval: {kind}").format(kind=kind) if kind else ""))
+            if value.unit == "%" and value.value is not None and value.weighted is not None:
+                chart_rows += [{"indicator": value.indicator.id, "kind": _("unweighted"),
+                                "value": round(value.value, 1)},
+                               {"indicator": value.indicator.id, "kind": _("weighted"),
+                                "value": round(value.weighted, 1)}]
+        blocks.append(Table(
+            _("Indicators of question {n}").format(n=number),
+            [_("Indicator"), _("Base"), _("Unweighted"), _("95 % CI"), _("Weighted"),
+             _("95 % CI (weighted)"), _("Quartiles (Q1 – Q3)"), _("Target"), _("Verdict")],
+            [_indicator_row(i) for i in j.indicators], sheet=_("Question {n}").format(n=number),
+            note=_("Sources.") + " " + " — ".join(sources) + (
+                "" if _calibrated(evaluation) or evaluation.raking is None else " " + _(
+                    "Weighted values are flagged: the calibration did not meet every "
+                    "margin, so they are given for information only."))))
+        lines = [f"- {_statement(i)}" for i in j.indicators
+                 if i.status not in ("no_target", "no_data")]
+        text = "**" + _("Judgement") + "** : " + _answer(j)
+        if j.strength:
+            text += " — " + _("strength of the evidence: {strength}").format(
+                strength=_strength(j.strength))
+        text += "." + ("\n\n" + "\n".join(lines) if lines else "")
+        found = _findings_of(evaluation, question.id)
+        if not found:
+            text += "\n\n" + _("No finding recorded by the evaluation body for this "
+                                 "question yet.")
+        blocks.append(Text(text))
+        if found:  # staff's words: table cells, never read as markup
+            blocks.append(Table(_("Findings of the evaluation body on question {n}").format(
+                n=number), [_("Finding")], [[f] for f in found],
+                sheet=_("Findings {n}").format(n=number)))
+    if chart_rows:
+        chart = alt.Chart(alt.Data(values=chart_rows)).mark_bar().encode(
+            y=alt.Y("indicator:N", title=None, sort=None), yOffset="kind:N",
+            x=alt.X("value:Q", title="%", scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("kind:N", title=None,
+                            scale=alt.Scale(range=["#94d2bd", "#005f73"])),
+        ).properties(width=380, height=alt.Step(12))
+        blocks.append(Figure(_("Indicators in %: unweighted and weighted"), chart))
+    return blocks
+
+
+def _adults(evaluation: Evaluation) -> tuple[int, bool]:
+    """Inhabitants aged 15 or more (census share applied to the communes' population), and
+    whether the age structure was known (else all inhabitants)."""
+    from workbench.territory import communes
+
+    people = sum(c.population for c in communes())
+    children = evaluation.census.dimension("age").get("0-14 ans")
+    return (round(people * (1 - children)), True) if children else (people, False)
+
+
+def design(evaluation: Evaluation) -> list:
+    """How respondents were found, the coverage, and what that means for intervals."""
+    framework = evaluation.framework
+    n = len(evaluation.data.responses)
+    adults, known = _adults(evaluation)
+    sampling = {
+        "self_selected": _("**Self-selected respondents.** The questionnaire was open: anyone "
+                           "could answer, and those who did chose to. There is no list of "
+                           "people asked, hence no response rate in the strict sense."),
+        "random": _("**Random sample.** Respondents were drawn at random from a list; the "
+                    "confidence intervals and tests have their usual meaning, up to "
+                    "non-response."),
+        "quota": _("**Quota sample.** Respondents were sought until quotas were filled; the "
+                   "intervals are computed as for a random sample, which is a convention."),
+    }[framework.sampling]
+    recruitment = framework.recruitment.strip() or _(
+        "*Not stated in the framework* (channels, dates, reminders): to be completed before "
+        "the report is published.")
+    coverage = _("**Coverage**: {n} answers for {people} inhabitants {who}, i.e. {rate} per "
+                 "thousand.").format(
+        n=french_number(n), people=french_number(adults),
+        who=_("aged 15 or more") if known else _("(all ages)"),
+        rate=french_number(round(1000 * n / adults, 1) if adults else 0.0))
+    meaning = _("**What this means for the figures.** Confidence intervals and tests measure "
+                "the sampling error only, as if respondents had been drawn at random. "
+                "With self-selected respondents they understate the real uncertainty: people "
+                "who answer often differ from those who do not (users of the service, "
+                "people with strong opinions), and weighting by age and commune size cannot "
+                "correct a difference that exists within each group.") \
+        if framework.sampling != "random" else _(
+        "**What this means for the figures.** Confidence intervals and tests are those of "
+        "a random sample, corrected for unequal weights (Kish effective size).")
+    return [Text("\n\n".join([sampling, _("**Recruitment**: {text}").format(text=recruitment),
+                              coverage, meaning]))]
+
+
+def governance(evaluation: Evaluation) -> list:
+    """Who took part in the evaluation and how its findings were validated."""
+    framework = evaluation.framework
+    missing = _("*Not stated in the framework*: to be completed before the report is "
+                "published.")
+    return [Text(_("**Stakeholders and evaluation body**: {stakeholders}").format(
+        stakeholders=framework.stakeholders.strip() or missing) + "\n\n"
+        + _("**Validation of findings and recommendations**: {validation}").format(
+            validation=framework.validation.strip() or missing))]
+
+
+def _mapping_limits(evaluation: Evaluation) -> list[str]:
+    """Answers counted together in one census category, and census groups left out."""
+    lines = []
+    spec = evaluation.data.spec
+    for dimension in evaluation.framework.profile:
+        if not dimension.map:
+            continue
+        labels = getattr(spec.question(dimension.question), "option_labels", {}) or {}
+        grouped: dict[str, list[str]] = {}
+        for option, category in dimension.map.items():
+            grouped.setdefault(category, []).append(labels.get(option, option))
+        for category, options in grouped.items():
+            if len(options) > 1:
+                lines.append(_("Answers {options} are counted together in the census group "
+                               "« {category} »: the census cannot tell them apart.").format(
+                    options=", ".join(f"« {o} »" for o in options), category=category))
+        left_out = [c for c in evaluation.census.dimension(dimension.census)
+                    if c not in set(dimension.map.values())]
+        if left_out:
+            lines.append(_("The reference population by {dimension} leaves out {groups}: "
+                           "a respondent from these groups, if any, is counted in the group "
+                           "their answer is mapped to.").format(
+                dimension=dimension.label, groups=", ".join(f"« {c} »" for c in left_out)))
+    return lines
+
+
+def limits(evaluation: Evaluation) -> list:
+    """What the figures cannot say: selection, weighting, census, external figures."""
+    framework = evaluation.framework
+    margins = ", ".join(d.label for d in framework.profile if d.census != "commune")
+    lines = []
+    if framework.sampling != "random":
+        lines.append(_("Respondents were not drawn at random: intervals and tests understate "
+                       "the uncertainty, and no result can be extended to the whole population "
+                       "with certainty."))
+    if evaluation.raking is not None:
+        lines.append(_("The weighting corrects the respondents' structure by {margins} only. "
+                       "It cannot correct non-response bias: within each group, those who "
+                       "answered may differ from those who did not.").format(margins=margins))
+        if not evaluation.raking.converged:
+            lines.append(_("The weighting did not meet every census margin (see the "
+                           "weighting diagnostics): weighted results are given for "
+                           "information and the judgement rests on them with caution."))
+    else:
+        lines.append(_("No weighting: the results describe the respondents, not the "
+                       "population."))
+    lines.append(_("The reference population comes from {source}; changes in the "
+                   "population's structure since then are not taken into account.").format(
+        source=evaluation.census.source))
+    lines += _mapping_limits(evaluation)
+    externals = [i.label for q in framework.questions for i in q.indicators if i.external]
+    if externals:
+        lines.append(_("External figures ({labels}) are taken as their sources give them; the "
+                       "evaluation did not audit them.").format(
+            labels=", ".join(f"« {label} »" for label in externals)))
+    synthetic = sum(r["synthetic"] for r in evaluation.data.responses)
+    if synthetic:
+        lines.append(_("{n} answers are synthetic demonstration data: no conclusion about "
+                       "the territory may be drawn from this report.").format(n=synthetic))
+    return [Text("\n".join(f"- {line}" for line in lines))]
+
+
+def statistical_methods() -> list:
+    """The estimators and rules used, for the reader who checks."""
+    from workbench.evaluation.representativeness import OVER, UNDER
+    from workbench.workshops.results import small_cell_threshold
+
+    items = [
+        _("**Shares** (e.g. respondents agreeing: answers 4 and 5 of 5, « no opinion » left "
+          "out of the base): 95-percent confidence interval by Wilson's method."),
+        _("**Means**: 95-percent confidence interval by Student's t; weighted, with the linearised "
+          "variance of a weighted mean."),
+        _("**Medians and quartiles**: one estimator with and without weights (the "
+          "weighted quantile; equal weights give the usual value). 95-percent confidence interval "
+          "of the median by Woodruff's method (the quantiles at 50 percent ± 1.96 standard errors "
+          "of a proportion)."),
+        _("**Weighted intervals** use Kish's effective sample size (the design effect of "
+          "unequal weights)."),
+        _("**Weighting**: calibration on the census margins by the raking ratio method with "
+          "bounds on the weights (Deville and Särndal, 1992; INSEE's CALMAR), solved by "
+          "Newton's method; a census group without respondents is merged with its "
+          "neighbour, and margins the bounds do not allow to meet are listed."),
+        _("**Judgement**: a figured target is met when the whole 95-percent interval of the "
+          "weighted estimate (unweighted if the calibration failed) lies on the right side "
+          "of it; the strength of the evidence is at most medium when respondents were not "
+          "drawn at random, and lower when the weighting changes the conclusion or the base "
+          "is under 100 answers."),
+        _("**Representation ratio**: share among respondents divided by share in the "
+          "population; a group is called over-represented from {over} and under-represented "
+          "up to {under}, and only where at least 5 people are seen or expected.").format(
+            over=french_number(OVER), under=french_number(UNDER)),
+        _("**χ² goodness-of-fit test** at the 5-percent level, groups with an expected count under "
+          "5 merged; **dissimilarity index** (Duncan): the share of respondents who would "
+          "have to change group to match the population."),
+        _("**Statistical confidentiality**: no count of 1 to {n} people is published, nor "
+          "can it be deduced from the other figures of the report (cells marked « s »).")
+        .format(n=small_cell_threshold() - 1),
+    ]
+    return [Text("\n".join(f"- {item}" for item in items))]
