@@ -45,7 +45,15 @@ class Published:
         return len(self.truth) - 1
 
     def add_sum(self, total: int, parts, exact: bool = True) -> None:
-        self.sums.append((total, tuple(parts), exact))
+        """``sum(parts) == total``; when not ``exact``, the difference counts people too
+        (e.g. those of an age band not asked a filtered question): an unpublished cell, which
+        must be protected like any other count."""
+        parts = tuple(parts)
+        if not exact:
+            self.truth.append(self.truth[total] - sum(self.truth[p] for p in parts))
+            self.shown.append(None)
+            parts = (*parts, len(self.truth) - 1)
+        self.sums.append((total, parts, True))
 
     def link(self, a: int, b: int) -> None:
         """Two cells count the same people, or ``b`` a subset of ``a``'s."""

@@ -183,3 +183,36 @@ def test_a_stored_draw_exports_its_audit_file(draws) -> None:
                                 draws["database"], "5"))
     assert code == 0, output
     assert json.loads(path.read_text(encoding="utf-8")) == audit
+
+
+@pytest.mark.parametrize("content", [
+    '{"a": ' + "9" * 5000 + "}",  # past Python's integer-string limit
+    "[" * 100000,  # nesting past the recursion limit
+    "not json",
+    "[]",
+])
+def test_a_malformed_audit_file_gets_a_french_message(tmp_path, content) -> None:
+    from workbench.council.draw import read_audit
+    from workbench.errors import WorkbenchError
+
+    path = tmp_path / "audit.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"audit\.json : "):
+        read_audit(path)
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("seed", True), ("seed", 10**400), ("seed", "7"), ("panel", "V001"),
+    ("probabilities", [0.5]), ("lottery", [{"panel": "V001", "weight": 1}]),
+    ("inputs", {"pool": "x"}),
+])
+def test_an_audit_file_with_a_field_of_the_wrong_kind_is_refused(draws, tmp_path, field,
+                                                                   value) -> None:
+    """Not a traceback, nor Python's English words inside a French sentence."""
+    from workbench.council.draw import read_audit
+    from workbench.errors import WorkbenchError
+
+    path = tmp_path / "audit.json"
+    path.write_text(json.dumps(draws["results"]["7", "0"] | {field: value}), encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=f"champ « {field} »"):
+        read_audit(path)

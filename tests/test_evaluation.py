@@ -44,6 +44,11 @@ def test_chi_square_matches_scipy_and_says_when_it_merges() -> None:
     _s, dof, _p, merges = chi_square([10, 2, 1, 30], [0.3, 0.05, 0.05, 0.6], list("abcd"))
     assert dof == 1 and len(merges) == 2
     assert merges[0] == "« b » regroupé avec « c » (effectif attendu 2,1 < 5)"
+    # An expected count of 4.98 reads "4,98 < 5", not "5,0 < 5"; a p-value near 1, "> 0,999".
+    _s, _d, _p, merges = chi_square([5, 300, 295], [4.98, 300, 295.02], list("abc"))
+    assert merges == ["« a » regroupé avec « c » (effectif attendu 4,98 < 5)"]
+    assert compare("x", {"a": 50, "b": 50}, {"a": 0.5, "b": 0.5}).verdict[0].endswith(
+        "(p > 0,999).")
 
 
 def test_likert_leaves_dont_know_out_of_the_base() -> None:
@@ -70,8 +75,9 @@ def test_the_verdict_names_over_and_under_represented_groups() -> None:
                      {"jeunes": 0.25, "aînés": 0.35, "actifs": 0.40},
                      who=lambda c: f"Les {c}")
     text = " ".join(result.verdict)
-    assert "Les jeunes sont sur-représentés (60 % des répondants contre 25 % de la population)" \
-        in text
+    # Shares to one decimal, as in the tables (the age text said "20 %" beside 20,3 before).
+    assert "Les jeunes sont sur-représentés (60,0 % des répondants contre 25,0 % de la " \
+        "population)" in text
     assert "Les aînés sont sous-représentés" in text and "diffèrent nettement" in text
     assert result.dissimilarity == pytest.approx(35.0)
 
@@ -251,6 +257,46 @@ def test_the_demo_framework_is_valid_and_errors_are_french_with_lines(tmp_path) 
         check_against_forms(load_framework(broken), broken, forms)
 
 
+@pytest.mark.parametrize(("target", "message"), [
+    ("{at_least: 60, at_most: 70}", "une cible a exactement une borne"),
+    ("{at_least: .nan}", "doit être un nombre fini"),
+    ("{at_least: 1e400}", "doit être un nombre fini"),
+    ("{at_least: true}", "doit être un nombre"),
+    ("{at_least: 160}", "la cible doit être comprise entre 0 et 100"),
+    ("{at_least: -5}", "la cible doit être comprise entre 0 et 100"),
+])
+def test_a_target_that_cannot_be_judged_is_refused_with_its_line(tmp_path, target,
+                                                                  message) -> None:
+    """A NaN target read « au moins nan % : indécis » and turned a question undecided."""
+    from workbench.evaluation.framework import check_against_forms, load_framework
+    from workbench.forms.loader import load_spec_file
+
+    path = ROOT / "data" / "evaluations" / "evaluation-transport.yaml"
+    text = path.read_text().replace("target: {at_least: 60}", f"target: {target}")
+    broken = tmp_path / "evaluation-transport.yaml"
+    broken.write_text(text)
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if target in t)
+    forms = {"evaluation-transport": load_spec_file(ROOT / "widgets" /
+                                                    "evaluation-transport.yaml")}
+    with pytest.raises(SpecError) as error:
+        check_against_forms(load_framework(broken), broken, forms)
+    assert f"{broken}:{line}:" in error.value.message() and message in error.value.message()
+
+
+def test_a_mean_target_outside_the_scale_is_refused(tmp_path) -> None:
+    from workbench.evaluation.framework import check_against_forms, load_framework
+    from workbench.forms.loader import load_spec_file
+
+    path = ROOT / "data" / "evaluations" / "evaluation-transport.yaml"
+    broken = tmp_path / "evaluation-transport.yaml"
+    broken.write_text(path.read_text().replace("target: {more_than: 6}",
+                                               "target: {more_than: 60}"))
+    forms = {"evaluation-transport": load_spec_file(ROOT / "widgets" /
+                                                    "evaluation-transport.yaml")}
+    with pytest.raises(SpecError, match="entre 0 et 10"):
+        check_against_forms(load_framework(broken), broken, forms)
+
+
 def test_findings_and_recommendations_are_stored_and_checked(engine) -> None:
     from workbench.evaluation import records
 
@@ -290,9 +336,11 @@ def test_the_evaluation_report_states_representativeness_and_weights(demo_url,
     # As an evaluator reads it: a synthesis up front, limits, intervals named for what they
     # are, ratios to two decimals, the recorded finding under its question.
     for heading in ("Synthèse", "Parties prenantes et validation", "Limites",
-                    "Annexe : méthodes statistiques", "Réponses aux questions évaluatives"):
+                    "Annexe : méthodes statistiques",
+                    "Verdicts statistiques sur les questions évaluatives"):
         assert f">{heading}<" in text, heading
-    assert "interquartile" not in text and "IC 95 %" in text and "Quartiles (Q1 – Q3)" in text
+    assert "interquartile" not in text and "IC 95 %" in text
+    assert "Quartiles Q1 – Q3 (non pondérés)" in text
     assert '<td class="wb-num">0,85</td>' in text  # '0,8' for 0.85 and 0.83 before
     assert "Constats de l&#x27;instance d&#x27;évaluation sur la question 1" in text
 
@@ -311,13 +359,15 @@ def test_the_evaluation_report_answers_each_question_against_its_target(demo_url
     mean = next(i for i in answers["satisfaction"].indicators
                 if i.value.indicator.measure == "mean")
     assert mean.high is not None and mean.high <= 6 and mean.status == "not_met"
-    assert mean.strength == "medium" and "self_selected" in mean.reasons
+    # 5,46 – 5,97 against "more than 6": a few answers could change the verdict.
+    assert mean.strength == "low" and mean.reasons == ("self_selected", "close_to_target")
     assert answers["voiture"].answer == "no_target"
     crosstab = next(b for b in report.crosstabs(evaluation) if "taille" in b.title)
     assert [row[0] for row in crosstab._rows[:-1]] == list(SIZE_CLASSES)
     limits = judging.limits(evaluation)[0].markdown
     assert "tirés au sort" in limits and "biais de non-réponse" in limits
-    assert "« Moins de 18 ans », « 18 à 29 ans »" in limits
+    assert "« Moins de 18 ans » : 27 répondants, 44 % du groupe" in limits
+    assert "Document de travail, non validé" in judging.synthesis(evaluation)[0].markdown
     design = judging.design(evaluation)[0].markdown
     assert "auto-sélectionnés" in design and "pour mille" in design
 

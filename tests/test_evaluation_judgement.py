@@ -125,3 +125,13 @@ def test_a_ratio_rounded_to_two_decimals_keeps_them_in_reports() -> None:
     """0.85 and 0.83 both read "0,8" before: the renderer cut every number to one decimal."""
     assert french_number(0.85) == "0,85" and french_number(0.83) == "0,83"
     assert french_number(46.9) == "46,9" and french_number(18500) == "18\u202f500"
+
+
+def test_an_interval_ending_close_to_the_target_weakens_the_evidence() -> None:
+    close = judge_indicator(_value(Target(more_than=6), (5.65, 5.41, 5.90),
+                                   (5.71, 5.46, 5.97)), "random")
+    assert close.status == "not_met" and close.strength == "medium"
+    assert close.reasons == ("close_to_target",)
+    far = judge_indicator(_value(Target(more_than=6), (5.0, 4.7, 5.3), (5.0, 4.7, 5.3)),
+                          "random")
+    assert far.strength == "high" and far.reasons == ()

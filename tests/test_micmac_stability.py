@@ -167,3 +167,13 @@ def test_600_random_sparse_matrices_match_the_exact_brute_force() -> None:
         assert result.stable is (status == "stable")
     assert {status for _m, _r, (status, _k, _p) in cases} == {"stable", "periodic",
                                                                "vanishing", "unsettled"}
+
+
+def test_a_matrix_without_any_influence_says_so_in_french() -> None:
+    """It read « aucune chaîne de 1 influences »."""
+    from workbench.foresight.micmac import analyse
+
+    result = analyse(["a", "b", "c"], [["0"] * 3 for _ in range(3)])
+    assert not result.stable
+    assert result.settling.describe() == "la matrice ne contient aucune influence : pas de " \
+        "classement indirect."

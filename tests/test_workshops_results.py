@@ -1,4 +1,5 @@
-"""Result aggregations on known data: counts, %, median, mean rank, points, words, < 5."""
+"""Result aggregations on known data: counts, %, median, mean rank, points, words, secret
+cells."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ def test_a_small_cell_is_hidden_with_its_complement() -> None:
     values = [1] * 2 + [2] * 6 + [4] * 10 + [5] * 7
     result = aggregate(q("horaires"), values)
     counts = bars(result)
-    assert counts["1"] == (None, None)  # 2 people: "< 5"
+    assert counts["1"] == (None, None)  # 2 people: secret
     assert counts["2"] == (None, None)  # next smallest, or 25 - others would reveal it
     assert counts["4"] == (10, 40.0) and counts["5"] == (7, 28.0)
 
@@ -45,6 +46,23 @@ def test_two_small_cells_hide_each_other() -> None:
     result = aggregate(q("atelier"), ["oui"] * 3 + ["non"] * 2 + ["peut_etre"] * 9)
     assert bars(result) == {"oui": (None, None), "non": (None, None),
                             "peut_etre": (9, 64.3)}
+
+
+def test_small_cells_whose_sum_stays_small_take_one_more_cell() -> None:
+    """2 + 2 hidden next to a published total of 13 would tell both are small (they add up
+    to 4): a third cell is hidden, so each hidden count may be 0 as well as 5 or more."""
+    result = aggregate(q("atelier"), ["oui"] * 2 + ["non"] * 2 + ["peut_etre"] * 9)
+    assert bars(result) == {"oui": (None, None), "non": (None, None),
+                            "peut_etre": (None, None)}
+
+
+def test_a_hidden_cell_is_not_called_small_on_the_results_page() -> None:
+    """The complement hidden with a small cell may hold 6 people: « < 5 » would be untrue."""
+    from workbench.workshops.results_page import result_card
+
+    values = [1] * 2 + [2] * 6 + [4] * 10 + [5] * 7
+    card = result_card(aggregate(q("horaires"), values), 5)
+    assert "&lt; 5" not in card and "secret statistique" in card
 
 
 def test_fewer_answers_than_the_threshold_hide_the_question() -> None:

@@ -397,18 +397,61 @@ def stored_audit(record: int, engine=None) -> dict:
 
 
 def read_audit(path: Path) -> dict:
-    """A draw's audit file, read and checked for its format."""
+    """A draw's audit file, read and checked for its format and the kind of every field."""
     try:
         audit = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+    except json.JSONDecodeError as error:
         raise WorkbenchError(_("{file}: not a readable JSON file ({error}).").format(
             file=path.name, error=error)) from None
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # too deep, too long
+        raise WorkbenchError(_("{file}: not a readable JSON file.").format(
+            file=path.name)) from None
     fields = ("inputs", "inputs_sha256", "seed", "panel", "probabilities", "lottery")
     if not isinstance(audit, dict) or audit.get("format") != AUDIT_FORMAT \
             or any(f not in audit for f in fields):
         raise WorkbenchError(_("{file}: not a council draw audit file ({format}).").format(
             file=path.name, format=AUDIT_FORMAT))
+    wrong = next((f for f, fits in _audit_fields().items() if not fits(audit.get(f))), None)
+    if wrong:
+        raise WorkbenchError(_("{file}: the field « {field} » is not what a draw records.")
+                             .format(file=path.name, field=wrong))
     return audit
+
+
+def _texts(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _whole(value: object, low: int = 0, high: int = 2**31 - 1) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+
+
+def _number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _audit_fields() -> dict[str, object]:
+    """Each field of an audit file and the test its value must pass."""
+    def inputs(value: object) -> bool:
+        return (isinstance(value, dict) and _whole(value.get("seats"), 1, 10_000)
+                and _texts(value.get("seated")) and isinstance(value.get("pool"), list)
+                and all(isinstance(p, dict) and all(isinstance(v, str) for v in p.values())
+                        for p in value["pool"])
+                and isinstance(value.get("quotas"), list)
+                and all(isinstance(q, dict) and isinstance(q.get("feature"), str)
+                        and isinstance(q.get("value"), str) and _whole(q.get("min"))
+                        and _whole(q.get("max")) for q in value["quotas"]))
+
+    return {
+        "inputs": inputs,
+        "inputs_sha256": lambda v: isinstance(v, str),
+        "seed": lambda v: _whole(v, 1),
+        "panel": _texts,
+        "probabilities": lambda v: isinstance(v, dict) and all(map(_number, v.values())),
+        "lottery": lambda v: isinstance(v, list) and all(
+            isinstance(e, dict) and _texts(e.get("panel")) and _number(e.get("weight"))
+            for e in v),
+    }
 
 
 def verify_audit(audit: dict) -> Verification:

@@ -11,12 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from workbench.forms.issues import SpecError, SpecIssue
 from workbench.forms.loader import load_yaml_model, located, parse_yaml
 from workbench.forms.spec import FormSpec
+from workbench.reports.formatting import french_number, tidy
 from workbench.settings import project_home
 
 __all__ = ["CRITERIA", "SAMPLING", "EvaluationFramework", "Target", "check_against_forms",
@@ -41,13 +42,23 @@ class External(_Model):
     unit: str = ""
 
 
+Bound = Annotated[float, Field(allow_inf_nan=False)]
+
+
 class Target(_Model):
     """A figured target: exactly one bound, in the indicator's unit (% for shares)."""
 
-    at_least: float | None = None
-    more_than: float | None = None
-    at_most: float | None = None
-    less_than: float | None = None
+    at_least: Bound | None = None
+    more_than: Bound | None = None
+    at_most: Bound | None = None
+    less_than: Bound | None = None
+
+    @field_validator("at_least", "more_than", "at_most", "less_than", mode="before")
+    @classmethod
+    def _not_a_boolean(cls, value: object) -> object:
+        if isinstance(value, bool):  # YAML's yes/true would otherwise read as 1
+            raise PydanticCustomError("float_type", "a number")
+        return value
 
     @model_validator(mode="after")
     def _one_bound(self) -> Target:
@@ -133,6 +144,19 @@ def _duplicate_indicators(framework: EvaluationFramework) -> list[SpecIssue]:
     return issues
 
 
+def _target_range(measure: str, question: object) -> tuple[float, float]:
+    """Where a target may lie: 0–100 for shares (%), the question's scale for the others."""
+    if measure == "top2" or measure.startswith("share:"):
+        return 0.0, 100.0
+    kind = getattr(question, "type", "")
+    if kind == "scale":
+        return 0.0, 10.0
+    if kind == "likert":
+        return 1.0, 5.0
+    low, high = getattr(question, "min", None), getattr(question, "max", None)
+    return (float("-inf") if low is None else low, float("inf") if high is None else high)
+
+
 def load_framework(path: str | Path) -> EvaluationFramework:
     """The validated framework in ``path``; French ``file:line`` errors otherwise."""
     return load_yaml_model(path, EvaluationFramework, _duplicate_indicators)
@@ -184,5 +208,12 @@ def check_against_forms(framework: EvaluationFramework, path: str | Path,
                                         ("questions", i, "indicators", j, "measure"),
                                         {"measure": measure, "type": kind,
                                          "question": indicator.question}))
+            elif isinstance(indicator.target, Target):
+                low, high = _target_range(measure, target)
+                if not low <= indicator.target.bound[1] <= high:
+                    issues.append(SpecIssue("target_range",
+                                            ("questions", i, "indicators", j, "target"),
+                                            {"min": french_number(tidy(low)),
+                                             "max": french_number(tidy(high))}))
     if issues:
         raise SpecError(str(path), located(issues, root))

@@ -11,8 +11,10 @@ The strength of the evidence (high, medium, low) starts from how respondents wer
 a random sample supports a high strength, a self-selected or quota sample at most a medium
 one, since an interval measures sampling error only, not selection bias — and goes down one
 level for each weakness: calibration that failed, a conclusion that changes with weighting, a
-base under 100 answers (under 30: low whatever the rest). External figures are "medium": the
-evaluation did not audit them. Reasons are returned as codes; the report words them.
+base under 100 answers (under 30: low whatever the rest), an interval that ends within a
+tenth of its width of the target (one more answer could change the verdict). External figures
+are "medium": the evaluation did not audit them. Reasons are returned as codes; the report
+words them.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ Status = Literal["met", "not_met", "undecided", "no_target", "no_data"]
 Strength = Literal["high", "medium", "low"]
 STRENGTHS: tuple[Strength, ...] = ("low", "medium", "high")
 SMALL_BASE, TINY_BASE = 100, 30
+CLOSE = 0.1  # an interval ending within this share of its width of the target is fragile
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class IndicatorJudgement:
     weighted: bool  # judged on the weighted estimate
     strength: Strength | None  # None when there is nothing to conclude
     reasons: tuple[str, ...]  # codes: self_selected, quota, external, calibration_failed,
-    # weighting_changes_conclusion, small_base, tiny_base
+    # weighting_changes_conclusion, close_to_target, small_base, tiny_base
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,12 @@ class QuestionJudgement:
 
 def decimals(value: IndicatorValue) -> int | None:
     """Decimals to show an indicator with: 1 for shares (%), 2 for means (a 0–10 score's
-    5,65 against 5,60 matters), None for medians and external figures (as they are)."""
+    5,65 against 5,60 matters) and amounts in euros, None for medians and other external
+    figures (as they are)."""
     if value.unit == "%":
         return 1
+    if value.unit == "€":
+        return 2
     return 2 if value.indicator.measure == "mean" and value.indicator.external is None \
         else None
 
@@ -137,6 +143,10 @@ def judge_indicator(value: IndicatorValue, sampling: str = "self_selected",
             target, value.value, value.low, value.high):
         strength = _weaker(strength)
         reasons.append("weighting_changes_conclusion")
+    if low is not None and high is not None and status != "undecided" and min(
+            abs(low - target.bound[1]), abs(high - target.bound[1])) < CLOSE * (high - low):
+        strength = _weaker(strength)
+        reasons.append("close_to_target")
     if value.base < TINY_BASE:
         strength = "low"
         reasons.append("tiny_base")

@@ -15,8 +15,10 @@ Published counts and what ties them:
   other than "no opinion"): at most the cross-tab's column totals' counterparts; two
   cross-tabs of one question over the same people have the same column totals.
 
-A relation is stated as an equality whenever the two sides are equal, as the most informed
-reader could know them to be.
+Where a part counts fewer people than its whole (a row total under the profile table's
+count, because a filtered question was not asked to everyone), the difference is a count a
+reader can compute, though never printed: it is a cell of its own, hidden from the start and
+protected like the others.
 """
 
 from __future__ import annotations
@@ -73,10 +75,16 @@ def _people(respondents: Respondents, census: str, qid: str, order: Sequence[str
     return categories, [[pairs[(c, g)] for g in range(len(GROUPS))] for c in categories]
 
 
-def _link(tables: TableSet, whole: int, parts: Sequence[int]) -> None:
-    """``parts`` count some of ``whole``'s people (all of them when the sums agree)."""
-    given = sum(tables.values[p] for p in parts)
-    tables.link(whole, parts, exact=given == tables.values[whole])
+def _link(tables: TableSet, whole: int, parts: Sequence[int], unpublished: list[int]) -> None:
+    """``parts`` count some of ``whole``'s people. The others (say, those of an age band
+    not asked a filtered question: 61 in the age table, 57 in the cross-tab) are a count too,
+    never printed but deducible by subtraction: a cell of its own, hidden from the start and
+    protected like any other (``unpublished``)."""
+    rest = tables.values[whole] - sum(tables.values[p] for p in parts)
+    if rest:
+        unpublished.append(tables.cell(rest))
+        parts = [*parts, unpublished[-1]]
+    tables.link(whole, parts)
 
 
 def protect_report(framework: EvaluationFramework, respondents: Respondents,
@@ -84,6 +92,7 @@ def protect_report(framework: EvaluationFramework, respondents: Respondents,
                    ) -> ReportDisclosure:
     """Protect the report's profile tables and cross-tabs jointly."""
     tables = TableSet()
+    unpublished: list[int] = []  # differences a reader can compute: counts never printed
     everyone = tables.cell(answers, fixed=True)
     profile = list(framework.profile)
     margins: dict[str, dict[str, int]] = {}
@@ -91,7 +100,7 @@ def protect_report(framework: EvaluationFramework, respondents: Respondents,
     for dimension, comparison in zip(profile, comparisons, strict=True):
         cells, total = tables.line([round(r.respondents) for r in comparison.rows],
                                    total_fixed=True)
-        _link(tables, everyone, [total])
+        _link(tables, everyone, [total], unpublished)
         margins[dimension.census] = {r.category: c for r, c in zip(comparison.rows, cells,
                                                                     strict=True)}
         totals[dimension.census] = total
@@ -121,16 +130,17 @@ def protect_report(framework: EvaluationFramework, respondents: Respondents,
             grids[(dimension.census, qid)] = (categories, counts, cells)
             for category, row in zip(categories, cells, strict=False):
                 if category in margins[dimension.census]:
-                    _link(tables, margins[dimension.census][category], [row[-1]])
-            _link(tables, totals[dimension.census], [cells[-1][-1]])
-            _link(tables, agree, [cells[-1][0]])
-            _link(tables, base, cells[-1][:3])
+                    _link(tables, margins[dimension.census][category], [row[-1]],
+                          unpublished)
+            _link(tables, totals[dimension.census], [cells[-1][-1]], unpublished)
+            _link(tables, agree, [cells[-1][0]], unpublished)
+            _link(tables, base, cells[-1][:3], unpublished)
             for other in bottoms:
                 if [tables.values[c] for c in other] == [tables.values[c] for c in cells[-1]]:
                     for mine, theirs in zip(cells[-1], other, strict=True):
                         tables.link(theirs, [mine])
             bottoms.append(cells[-1])
-    protection = tables.protect(threshold)
+    protection = tables.protect(threshold, unpublished)
     hidden = protection.hidden
     categories = {census: frozenset(name for name, cell in cells.items() if cell in hidden)
                   for census, cells in margins.items()}

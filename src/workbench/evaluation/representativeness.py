@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from scipy.stats import chi2 as chi2_distribution
 
 from workbench.i18n import _
-from workbench.reports.formatting import french_number
+from workbench.reports.formatting import french_fixed, french_number
 
 __all__ = ["Comparison", "ComparisonRow", "chi_square", "compare", "dissimilarity"]
 
@@ -68,7 +68,7 @@ def chi_square(observed: list[float], expected_shares: list[float],
         small, other = cells[0], cells[1]
         merges.append(_("'{small}' merged with '{other}' (expected count {expected} < 5)")
                       .format(small=small[2], other=other[2],
-                              expected=french_number(round(small[1], 1))))
+                              expected=_below_five(small[1])))
         cells = [[small[0] + other[0], small[1] + other[1], f"{other[2]} + {small[2]}"],
                  *cells[2:]]
     statistic = sum((o - e) ** 2 / e for o, e, _label in cells if e > 0)
@@ -76,12 +76,20 @@ def chi_square(observed: list[float], expected_shares: list[float],
     return statistic, dof, float(chi2_distribution.sf(statistic, dof)), merges
 
 
+def _below_five(expected: float) -> str:
+    """An expected count under 5 with the decimals it needs not to read "5,0 < 5"."""
+    return french_fixed(expected, 1 if round(expected, 1) < 5 else 2)
+
+
 def _p_value(p: float) -> str:
-    return "< 0,001" if p < 0.001 else "= " + f"{p:.3f}".replace(".", ",")
+    if p < 0.001:
+        return "< 0,001"
+    return "> 0,999" if p > 0.999 else "= " + french_fixed(p, 3)
 
 
 def _percent(value: float) -> str:
-    return f"{french_number(round(value))} %"
+    """A share as the tables show it, to one decimal ("20,3 %")."""
+    return f"{french_fixed(value, 1)} %"
 
 
 def compare(dimension: str, sample: Mapping[str, float], population: Mapping[str, float],

@@ -6,8 +6,9 @@ every margin, the weighted shares equal the targets and, when bounds are given,
 ``floor ≤ w ≤ cap``. The solution is ``w = clip(exp(x·λ), floor, cap)``, with one multiplier
 ``λ`` per category, found by Newton's method on the convex dual with a backtracking line
 search (Deville & Särndal 1992, "Calibration estimators in survey sampling", JASA 87; the
-raking-ratio method with bounds of INSEE's CALMAR, and of R's
-``survey::calibrate(calfun = "raking", bounds = c(floor, cap))``). Without bounds this is
+raking ratio truncated to its bounds, as R's
+``survey::calibrate(calfun = "raking", bounds = c(floor, cap))`` does — not CALMAR's logit
+method, whose bounds come from the distance function itself). Without bounds this is
 classical raking, whose weights iterative proportional fitting also reaches (tested against
 ``ipfn``); with bounds that do not bind, the very same weights.
 

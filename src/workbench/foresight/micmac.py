@@ -71,6 +71,8 @@ class Settling:
             return _("the indirect rankings do not stabilise: they alternate with period "
                      "{period} from k = {k}; the indirect plane shows M^{k}.").format(
                 period=self.period, k=self.k)
+        if self.status == VANISHING and self.vanishes_at == 1:
+            return _("the matrix holds no influence: no indirect ranking.")
         if self.status == VANISHING:
             return _("indirect influences vanish from k = {end} (no chain of {end} "
                      "influences): no stable indirect ranking; the indirect plane shows "

@@ -104,6 +104,8 @@ def _messages() -> dict[str, str]:
         "indicator_source": _(
             "an indicator needs either a questionnaire question ('question') or an external "
             "figure ('external'), not both"),
+        "target_range": _("the target must lie between {min} and {max}"),
+        "finite_number": _("must be a finite number"),
         "target_bound": _(
             "a target needs exactly one bound: at_least, more_than, at_most or less_than"),
         "unknown_form": _("the questionnaire '{form}' is not published"),

@@ -73,6 +73,7 @@ class Table:
     rows: Iterable[Sequence[Any]]
     sheet: str = ""
     note: str = ""
+    decimals: Sequence[int | None] = ()  # per column: numbers shown with exactly so many
     _rows: list[list[Any]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -86,7 +87,8 @@ class Table:
 
     def content(self) -> dict:
         return {"title": self.title, "columns": list(self.columns), "rows": self._rows,
-                "sheet": self.sheet or self.title, "note": self.note}
+                "sheet": self.sheet or self.title, "note": self.note,
+                "decimals": list(self.decimals)}
 
     def _repr_mimebundle_(self, **_kwargs) -> dict:
         head = "".join(f"<th>{html.escape(c)}</th>" for c in self.columns)

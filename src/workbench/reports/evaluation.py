@@ -63,8 +63,10 @@ def load(slug: str, year: int) -> Evaluation:
 
 def cover(evaluation: Evaluation) -> Cover:
     last = max((r["submitted_at"] for r in evaluation.data.responses), default=None)
+    period = evaluation.framework.period
     return Cover(_("Evaluation report"), evaluation.framework.title,
-                 str(evaluation.year) if evaluation.year else evaluation.framework.period,
+                 _("{period} (answers of {year})").format(period=period, year=evaluation.year)
+                 if evaluation.year else period,
                  french_date(last.date()) if last else _("no answer"))
 
 
@@ -117,8 +119,8 @@ def _secrecy_note() -> str:
     threshold = small_cell_threshold()
     return _("'s': statistical secret. No count of 1 to {last} people is published, and none "
              "can be deduced from the other figures of this report (totals, other tables, "
-             "shares): as far as they tell, every secret count may be 0 as well as {n} or "
-             "more. Some larger counts are secret for that reason.").format(
+             "shares): as far as they tell, every small count hidden may be 0 as well as {n} "
+             "or more. Some larger counts are secret for that reason.").format(
         last=threshold - 1, n=threshold)
 
 
@@ -161,8 +163,8 @@ def _comparison_table(comparison: Comparison, weighted: Comparison | None,
                _("Share of the population (%)"), _("Representation ratio")]
     if weighted is not None:
         columns.append(_("Share after weighting (%)"))
-    note = _("Dissimilarity index: {value} percent of the respondents would have to change category "
-             "to look like the population.").format(
+    note = _("Dissimilarity index: {value} percent of the respondents would have to change "
+             "category to look like the population.").format(
         value=french_number(round(public.dissimilarity, 1))) + " "
     if public.merged:
         note += _("For the χ² test, {merges}.").format(merges=" ; ".join(public.merged)) + " "
@@ -172,7 +174,8 @@ def _comparison_table(comparison: Comparison, weighted: Comparison | None,
     return Table(_("Representativeness by {dimension}").format(dimension=comparison.dimension),
                  columns, rows, note=note.strip(),
                  sheet=_("Representativeness {dimension}").format(
-                     dimension=comparison.dimension)[:31])
+                     dimension=comparison.dimension)[:31],
+                 decimals=(None, 0, 1, 1, 2, 1))
 
 
 def _published_verdict(comparison: Comparison, census: str, hidden: frozenset[str]
@@ -232,6 +235,12 @@ def representativeness(evaluation: Evaluation) -> list:
                            + "\n\n" + "\n".join(f"- {sentence}" for sentence in verdict)))
         blocks.append(_comparison_table(plain, weighted if is_margin and evaluation.raking
                                         else None, hidden))
+        merges = [m for m in (evaluation.raking.merges if evaluation.raking else ())
+                  if m.margin == dimension.label]
+        if merges and is_margin:
+            blocks.append(Text("\n".join(
+                f"- {m.sentence} " + _("Their weighted shares are to be read together.")
+                for m in merges)))
         chart = _comparison_chart(plain, hidden)
         if chart is not None:
             blocks.append(chart)
@@ -243,7 +252,7 @@ def _weighting_rows(evaluation: Evaluation) -> list[list]:
     margins = ", ".join(d.label for d in evaluation.framework.profile if d.census != "commune")
     bounded = raking.bounds is not None
     rows = [[_("Calibration variables"), margins],
-            [_("Method"), _("calibration on margins, raking ratio with bounds (CALMAR)")
+            [_("Method"), _("calibration on margins, raking ratio truncated to bounds")
              if bounded else _("calibration on margins (raking)")]]
     if bounded:
         rows.append([_("Bounds on the weights (mean weight = 1)"),
@@ -284,6 +293,7 @@ def weighting(evaluation: Evaluation) -> list:
         blocks.append(Text("\n".join(f"- {merge.sentence}" for merge in raking.merges)))
     if raking.unmet:
         labels = {d.census: d.label for d in evaluation.framework.profile}
+        secret = _disclosure(evaluation).categories  # a weighted share bounds a secret count
         blocks.append(Text(_("**The calibration failed**: within the bounds, no weights meet "
                              "every margin. The weighted results are flagged and the "
                              "judgement relies on them with caution.")))
@@ -291,7 +301,9 @@ def weighting(evaluation: Evaluation) -> list:
             _("Margins not met"), [_("Variable"), _("Category"), _("Target (%)"),
                                    _("After weighting (%)"), _("Gap (points)")],
             [[labels.get(gap.margin, gap.margin), gap.category, round(100 * gap.target, 1),
-              round(100 * gap.weighted, 1), round(100 * gap.gap, 1)] for gap in raking.unmet],
+              *((SECRET, SECRET) if gap.category in secret.get(gap.margin, ()) else
+                (round(100 * gap.weighted, 1), round(100 * gap.gap, 1)))]
+             for gap in raking.unmet],
             sheet=_("Margins not met")))
     return blocks
 

@@ -19,10 +19,10 @@ from workbench.evaluation.judgement import (
     shown_figure,
     target_text,
 )
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.reports.blocks import Figure, Table, Text
 from workbench.reports.evaluation import Evaluation
-from workbench.reports.formatting import french_number, tidy
+from workbench.reports.formatting import french_date, french_number, tidy
 
 __all__ = ["design", "governance", "judgements", "limits", "results", "statistical_methods",
            "synthesis"]
@@ -70,6 +70,7 @@ def _reason(code: str) -> str:
         "external": _("external figure, not audited by the evaluation"),
         "calibration_failed": _("the weighting did not meet every census margin"),
         "weighting_changes_conclusion": _("the conclusion changes with the weighting"),
+        "close_to_target": _("the interval ends close to the target"),
         "small_base": _("fewer than 100 answers"),
         "tiny_base": _("fewer than 30 answers"),
     }[code]
@@ -97,19 +98,58 @@ def _statement(j: IndicatorJudgement) -> str:
     value, indicator = j.value, j.value.indicator
     basis = _("weighted") if j.weighted else (_("external figure") if indicator.external
                                               else _("unweighted"))
-    text = _("{label}: {estimate} ({basis}); target {target}: **{status}**.").format(
-        label=indicator.label, estimate=_estimate(j), basis=basis,
+    shown = _range(j.low, j.high, decimals(value), value.unit)
+    text = _("{label}: {estimate} ({details}); target {target}: **{status}**.").format(
+        label=indicator.label, estimate=shown_figure(j.estimate, value.unit, decimals(value)),
+        details=basis + (", " + _("95 % CI {range}").format(range=shown) if shown else ""),
         target=target_text(indicator.target, value.unit), status=_status(j.status))
     if j.strength:
         text += " " + _("Strength of the evidence: {strength}").format(
             strength=_strength(j.strength))
-        text += (" (" + "; ".join(_reason(r) for r in j.reasons) + ")." if j.reasons
+        text += (" (" + " ; ".join(_reason(r) for r in j.reasons) + ")." if j.reasons
                  else ".")
     return text
 
 
+def _coverage(j: QuestionJudgement) -> str:
+    """How many of the question's indicators have a figured target: "1 of 2"."""
+    judged = sum(i.status in ("met", "not_met", "undecided") for i in j.indicators)
+    return ngettext("{judged} figured indicator of {total}",
+                    "{judged} figured indicators of {total}", judged).format(
+        judged=judged, total=len(j.indicators))
+
+
+def _status_of_the_report(evaluation: Evaluation) -> list:
+    """A working-draft warning while findings are missing, and provisional answers while the
+    questionnaire is still open."""
+    from workbench.evaluation.records import list_findings, list_recommendations
+    from workbench.territory.clock import local_today
+
+    notes = []
+    slug = evaluation.framework.slug
+    if not list_findings(slug) or not list_recommendations(slug):
+        notes.append(_("**Working draft, not validated.** The evaluation body has not recorded "
+                       "its findings and recommendations yet: the verdicts below are "
+                       "statistical readings of the indicators, not the evaluation's "
+                       "conclusions."))
+    closes = evaluation.data.spec.closes_at
+    if closes is not None and (closes.date() if hasattr(closes, "date") else closes) \
+            >= local_today():
+        notes.append(_("**Provisional results.** The questionnaire stays open until {date}: "
+                       "answers received after the data cut-off ({cut_off}) are not "
+                       "counted.").format(date=french_date(closes),
+                                          cut_off=evaluation_cut_off(evaluation)))
+    return [Text("\n\n".join(notes))] if notes else []
+
+
+def evaluation_cut_off(evaluation: Evaluation) -> str:
+    """The date of the last answer counted."""
+    last = max((r["submitted_at"] for r in evaluation.data.responses), default=None)
+    return french_date(last.date()) if last else "—"
+
+
 def synthesis(evaluation: Evaluation) -> list:
-    """The answer to each evaluative question, up front."""
+    """The statistical verdict on each evaluative question, up front."""
     rows = []
     for number, j in enumerate(judgements(evaluation), start=1):
         evidence = [f"{i.value.indicator.label} : {_estimate(i)} — "
@@ -117,15 +157,19 @@ def synthesis(evaluation: Evaluation) -> list:
                     f"{_status(i.status)}"
                     for i in j.indicators if i.status not in ("no_target", "no_data")]
         rows.append([f"{number}. {j.question.text}", ", ".join(j.question.criteria),
-                     _answer(j), _strength(j.strength), " ; ".join(evidence) or "—"])
-    return [Text(_("Each evaluative question is answered against the figured targets of its "
-                   "indicators: a target is **met** when the whole 95-percent confidence interval "
-                   "lies on the right side of it, **not met** when it lies wholly on the wrong "
-                   "side, and **undecided** when the interval contains the target. Questions "
-                   "without a figured target are left to the evaluation body's judgement, "
-                   "with the findings it recorded.")),
-            Table(_("Answers to the evaluative questions"),
-                  [_("Evaluative question"), _("Criteria"), _("Answer"),
+                     _answer(j) if j.answer == "no_target" else f"{_answer(j)} ({_coverage(j)})",
+                     _strength(j.strength),
+                     " ; ".join(evidence) or "—"])
+    return [*_status_of_the_report(evaluation),
+            Text(_("For each evaluative question, a **statistical verdict** on the indicators "
+                   "that have a figured target: a target is **met** when the whole "
+                   "95-percent confidence interval lies on the right side of it, **not met** "
+                   "when it lies wholly on the wrong side, and **undecided** when the interval "
+                   "contains the target. The verdict does not answer the question by itself: "
+                   "the evaluation body does, weighing also the indicators without a target, "
+                   "its findings and the context.")),
+            Table(_("Statistical verdicts on the evaluative questions"),
+                  [_("Evaluative question"), _("Criteria"), _("Statistical verdict"),
                    _("Strength of the evidence"), _("Indicators judged")], rows,
                   sheet=_("Synthesis"))]
 
@@ -179,14 +223,16 @@ def results(evaluation: Evaluation) -> list:
             sources.append(f"{value.indicator.label} : {value.source}"
                            + (" ; " + _("interval: {kind}").format(kind=kind) if kind else ""))
             if value.unit == "%" and value.value is not None and value.weighted is not None:
-                chart_rows += [{"indicator": value.indicator.id, "kind": _("unweighted"),
+                name = f"{number}. {value.indicator.label}"
+                chart_rows += [{"indicator": name, "kind": _("unweighted"),
                                 "value": round(value.value, 1)},
-                               {"indicator": value.indicator.id, "kind": _("weighted"),
+                               {"indicator": name, "kind": _("weighted"),
                                 "value": round(value.weighted, 1)}]
         blocks.append(Table(
             _("Indicators of question {n}").format(n=number),
             [_("Indicator"), _("Base"), _("Unweighted"), _("95 % CI"), _("Weighted"),
-             _("95 % CI (weighted)"), _("Quartiles (Q1 – Q3)"), _("Target"), _("Verdict")],
+             _("95 % CI (weighted)"), _("Quartiles Q1 – Q3 (unweighted)"), _("Target"),
+             _("Verdict")],
             [_indicator_row(i) for i in j.indicators], sheet=_("Question {n}").format(n=number),
             note=_("Sources.") + " " + " — ".join(sources) + (
                 "" if _calibrated(evaluation) or evaluation.raking is None else " " + _(
@@ -194,7 +240,8 @@ def results(evaluation: Evaluation) -> list:
                     "margin, so they are given for information only."))))
         lines = [f"- {_statement(i)}" for i in j.indicators
                  if i.status not in ("no_target", "no_data")]
-        text = "**" + _("Judgement") + "** : " + _answer(j)
+        text = "**" + _("Statistical verdict") + "** : " + _answer(j) + (
+            "" if j.answer == "no_target" else f" ({_coverage(j)})")
         if j.strength:
             text += " — " + _("strength of the evidence: {strength}").format(
                 strength=_strength(j.strength))
@@ -210,7 +257,8 @@ def results(evaluation: Evaluation) -> list:
                 sheet=_("Findings {n}").format(n=number)))
     if chart_rows:
         chart = alt.Chart(alt.Data(values=chart_rows)).mark_bar().encode(
-            y=alt.Y("indicator:N", title=None, sort=None), yOffset="kind:N",
+            y=alt.Y("indicator:N", title=None, sort=None, axis=alt.Axis(labelLimit=300)),
+            yOffset="kind:N",
             x=alt.X("value:Q", title="%", scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("kind:N", title=None,
                             scale=alt.Scale(range=["#94d2bd", "#005f73"])),
@@ -247,11 +295,18 @@ def design(evaluation: Evaluation) -> list:
     recruitment = framework.recruitment.strip() or _(
         "*Not stated in the framework* (channels, dates, reminders): to be completed before "
         "the report is published.")
-    coverage = _("**Coverage**: {n} answers for {people} inhabitants {who}, i.e. {rate} per "
-                 "thousand.").format(
+    coverage = _("**Participation rate**: {n} answers for {people} inhabitants {who}, i.e. "
+                 "{rate} per thousand ({source}).").format(
         n=french_number(n), people=french_number(adults),
         who=_("aged 15 or more") if known else _("(all ages)"),
-        rate=french_number(round(1000 * n / adults, 1) if adults else 0.0))
+        rate=french_number(round(1000 * n / adults, 1) if adults else 0.0),
+        source=_("municipal populations of the communes; share aged 15 or more from {census}")
+        .format(census=evaluation.census.source) if known
+        else _("municipal populations of the communes"))
+    if framework.sampling == "self_selected":
+        coverage += " " + _("An open questionnaire cannot prevent one person from answering "
+                            "twice; the same answer sent twice from one browser is stored "
+                            "once.")
     meaning = _("**What this means for the figures.** Confidence intervals and tests measure "
                 "the sampling error only, as if respondents had been drawn at random. "
                 "With self-selected respondents they understate the real uncertainty: people "
@@ -276,6 +331,30 @@ def governance(evaluation: Evaluation) -> list:
             validation=framework.validation.strip() or missing))]
 
 
+def _grouped(evaluation: Evaluation, dimension, labels: dict) -> list[str]:
+    """Sentences on answers counted together in one census group, with their weight in it."""
+    from collections import Counter
+
+    answers = Counter(a.get(dimension.question) for a in evaluation.respondents.answers)
+    grouped: dict[str, list[str]] = {}
+    for option, category in dimension.map.items():
+        grouped.setdefault(category, []).append(option)
+    lines = []
+    for category, options in grouped.items():
+        if len(options) < 2:
+            continue
+        in_group = sum(answers[o] for o in options)
+        parts = [_("« {label} »: {n} respondents, {share} of the group").format(
+            label=labels.get(o, o), n=answers[o],
+            share=f"{french_number(round(100 * answers[o] / in_group))} %")
+            for o in options if in_group]
+        lines.append(_("Several answers are counted together in the census group "
+                       "« {category} », which the census does not split ({parts}): the "
+                       "weighting treats them alike.").format(category=category,
+                                                              parts="; ".join(parts)))
+    return lines
+
+
 def _mapping_limits(evaluation: Evaluation) -> list[str]:
     """Answers counted together in one census category, and census groups left out."""
     lines = []
@@ -284,22 +363,26 @@ def _mapping_limits(evaluation: Evaluation) -> list[str]:
         if not dimension.map:
             continue
         labels = getattr(spec.question(dimension.question), "option_labels", {}) or {}
-        grouped: dict[str, list[str]] = {}
-        for option, category in dimension.map.items():
-            grouped.setdefault(category, []).append(labels.get(option, option))
-        for category, options in grouped.items():
-            if len(options) > 1:
-                lines.append(_("Answers {options} are counted together in the census group "
-                               "« {category} »: the census cannot tell them apart.").format(
-                    options=", ".join(f"« {o} »" for o in options), category=category))
+        lines += _grouped(evaluation, dimension, labels)
         left_out = [c for c in evaluation.census.dimension(dimension.census)
                     if c not in set(dimension.map.values())]
         if left_out:
-            lines.append(_("The reference population by {dimension} leaves out {groups}: "
-                           "a respondent from these groups, if any, is counted in the group "
-                           "their answer is mapped to.").format(
+            lines.append(_("The reference population by {dimension} leaves out {groups}: a "
+                           "respondent from these groups would be counted in the group their "
+                           "answer is mapped to.").format(
                 dimension=dimension.label, groups=", ".join(f"« {c} »" for c in left_out)))
+    profiled = {d.census for d in evaluation.framework.profile}
+    missing = [name for name in ("sexe", "csp") if evaluation.census.dimension(name)
+               and name not in profiled]
+    if missing:
+        lines.append(_("The questionnaire does not ask {variables}: the respondents cannot be "
+                       "compared with the population, nor weighted, on these.").format(
+            variables=", ".join(_census_name(m) for m in missing)))
     return lines
+
+
+def _census_name(name: str) -> str:
+    return {"sexe": _("sex"), "csp": _("socio-professional category")}[name]
 
 
 def limits(evaluation: Evaluation) -> list:
@@ -355,7 +438,8 @@ def statistical_methods() -> list:
         _("**Weighted intervals** use Kish's effective sample size (the design effect of "
           "unequal weights)."),
         _("**Weighting**: calibration on the census margins by the raking ratio method with "
-          "bounds on the weights (Deville and Särndal, 1992; INSEE's CALMAR), solved by "
+          "bounds on the weights (Deville and Särndal, 1992; weights truncated to the bounds, "
+          "as R's survey::calibrate does), solved by "
           "Newton's method; a census group without respondents is merged with its "
           "neighbour, and margins the bounds do not allow to meet are listed."),
         _("**Judgement**: a figured target is met when the whole 95-percent interval of the "

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-__all__ = ["cover_labels", "french_date", "french_fixed", "french_number", "tidy"]
+__all__ = ["column_places", "cover_labels", "french_date", "french_fixed", "french_number",
+           "table_cell", "tidy"]
 
 NARROW_NBSP = "\u202f"
 
@@ -56,3 +57,17 @@ def french_fixed(value: float, places: int) -> str:
     """``value`` with exactly ``places`` decimals, in French (``53.0`` → ``53,0``): for figures
     read side by side, such as an estimate and its interval."""
     return f"{value:,.{places}f}".replace(",", NARROW_NBSP).replace(".", ",")
+
+
+def column_places(content: dict) -> list[int | None]:
+    """A table's decimals per column (``Table.decimals``), None where not set."""
+    width = len(content["columns"])
+    places = list(content.get("decimals") or [])[:width]
+    return places + [None] * (width - len(places))
+
+
+def table_cell(value: object, places: int | None = None) -> str:
+    """A table cell in French: numbers with the column's decimals when it sets them."""
+    if places is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        return french_fixed(value, places)
+    return french_number(value)

@@ -11,7 +11,12 @@ import html
 import mistune
 
 from workbench.reports.document import Document
-from workbench.reports.formatting import cover_labels, french_date, french_number
+from workbench.reports.formatting import (
+    column_places,
+    cover_labels,
+    french_date,
+    table_cell,
+)
 from workbench.reports.render_charts import chart_svg
 from workbench.settings import TERRITORY_NAME
 
@@ -50,15 +55,17 @@ figcaption { font-weight: bold; color: #1d2733; margin-bottom: 4pt; }
 """
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, places: int | None) -> str:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     css = ' class="wb-num"' if number else ""
-    return f"<td{css}>{html.escape(french_number(value))}</td>"
+    return f"<td{css}>{html.escape(table_cell(value, places))}</td>"
 
 
 def _table(content: dict) -> str:
     head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in content["columns"])
-    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in content["rows"])
+    places = column_places(content)
+    body = "".join("<tr>" + "".join(_cell(v, p) for v, p in zip(row, places, strict=True))
+                   + "</tr>" for row in content["rows"])
     note = (f"<p class='wb-note'>{html.escape(content['note'])}</p>"
             if content.get("note") else "")
     return (f"<table><caption>{html.escape(content['title'])}</caption>"

@@ -15,7 +15,12 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt
 
 from workbench.reports.document import Document
-from workbench.reports.formatting import cover_labels, french_date, french_number
+from workbench.reports.formatting import (
+    column_places,
+    cover_labels,
+    french_date,
+    table_cell,
+)
 from workbench.reports.render_charts import chart_png
 from workbench.settings import TERRITORY_NAME
 
@@ -66,10 +71,11 @@ def _table(word, content: dict) -> None:
     for cell, name in zip(table.rows[0].cells, content["columns"], strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(name).bold = True
+    places = column_places(content)
     for row in content["rows"]:
         cells = table.add_row().cells
-        for cell, value in zip(cells, row, strict=True):
-            cell.text = french_number(value)
+        for cell, value, place in zip(cells, row, places, strict=True):
+            cell.text = table_cell(value, place)
     if content.get("note"):
         word.add_paragraph(content["note"]).runs[0].font.size = Pt(8)
 

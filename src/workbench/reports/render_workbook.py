@@ -12,7 +12,7 @@ from pathlib import Path
 
 from workbench.i18n import _
 from workbench.reports.document import Document
-from workbench.reports.formatting import cover_labels
+from workbench.reports.formatting import column_places, cover_labels
 
 __all__ = ["write_workbook"]
 
@@ -68,11 +68,14 @@ def write_workbook(document: Document, path: Path) -> None:
         sheet.append(table["columns"])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
+        formats = ["0." + "0" * p if p else None for p in column_places(table)]
         for row in table["rows"]:
             sheet.append(row)
-            for cell in sheet[sheet.max_row]:
+            for cell, number_format in zip(sheet[sheet.max_row], formats, strict=False):
                 if cell.data_type == "f":
                     cell.data_type = "s"
+                elif number_format and cell.data_type == "n":
+                    cell.number_format = number_format
         if table.get("note"):
             sheet.append([])
             sheet.append([table["note"]])

@@ -35,7 +35,7 @@ def _likert(result: QuestionResult) -> alt.Chart:
     for i, bar in enumerate(bars):
         share = bar.percent or 0.0
         rows.append({"label": bar.label, "start": left, "end": left + share, "order": i,
-                     "text": "< 5" if bar.count is None else f"{share:.0f} %"})
+                     "text": "s" if bar.count is None else f"{share:.0f} %"})
         left += share
     scale = alt.Scale(domain=[b.label for b in bars], range=LIKERT_COLOURS[:len(bars)])
     base = alt.Chart(alt.Data(values=rows)).encode(

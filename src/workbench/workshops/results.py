@@ -1,8 +1,8 @@
 """Aggregating a session's answers, question by question, with small-cell suppression.
 
 Public outputs never show a count of fewer than ``threshold`` people (default 5,
-``WORKBENCH_SMALL_CELL``): such a cell is shown as "< 5". When a single cell of a question is
-suppressed, the next smallest is suppressed too, so the total cannot give it away.
+``WORKBENCH_SMALL_CELL``), nor let one be deduced from the published total: see ``_suppress``.
+Every hidden count is shown as secret ("s"), whether small or hidden to protect a small one.
 """
 
 from __future__ import annotations
@@ -53,14 +53,21 @@ class QuestionResult:
     notes: tuple[str, ...] = field(default=())
 
 
-def _suppress(counts: list[tuple[str, str, int]], total: int, threshold: int) -> list[Bar]:
-    small = {key for key, _label, n in counts if 0 < n < threshold}
-    if len(small) == 1:
-        others = sorted((n, key) for key, _label, n in counts if key not in small and n > 0)
-        if others:
-            small.add(others[0][1])
-    return [Bar(key, label, None if key in small else n,
-                None if key in small or not total else round(100 * n / total, 1))
+def _suppress(counts: list[tuple[str, str, int]], total: int, threshold: int,
+              additive: bool = True) -> list[Bar]:
+    """Bars with the small counts (1 to threshold − 1) hidden. When the counts add up to the
+    published total (``additive``), more are hidden until at least two are and the hidden
+    ones add up to ``threshold`` or more: a reader subtracting can then tell neither that a
+    hidden count is small nor its value (each may be 0 as well as ``threshold``). Smallest
+    non-zero counts first, zeros last. Multiple choices do not add up: small ones only."""
+    hidden = {key for key, _label, n in counts if 0 < n < threshold}
+    others = sorted((n == 0, n, position) for position, (key, _label, n) in enumerate(counts)
+                    if key not in hidden)
+    while additive and hidden and others and (
+            len(hidden) < 2 or sum(n for key, _l, n in counts if key in hidden) < threshold):
+        hidden.add(counts[others.pop(0)[2]][0])
+    return [Bar(key, label, None if key in hidden else n,
+                None if key in hidden or not total else round(100 * n / total, 1))
             for key, label, n in counts]
 
 
@@ -114,7 +121,7 @@ def aggregate(question, values: list, threshold: int | None = None) -> QuestionR
     if kind in ("likert", "single_choice", "multiple_choice", "commune", "date"):
         return QuestionResult(**base, hidden=False,
                               bars=tuple(_suppress(_categories(question, values), total,
-                                                   threshold)))
+                                                   threshold, kind != "multiple_choice")))
     if kind in ("scale", "number"):
         return QuestionResult(**base, hidden=False,
                               bars=tuple(_suppress(_histogram(question, values), total,

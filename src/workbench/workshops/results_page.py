@@ -41,7 +41,9 @@ def result_card(result: QuestionResult, threshold: int) -> str:
         suppressed = [b.label for b in result.bars if b.count is None]
         if suppressed:
             parts.append("<p class='wb-hint'>" + html.escape(
-                _("< {n} (hidden): {labels}").format(n=threshold, labels=", ".join(suppressed)))
+                _("Hidden (statistical secret: fewer than {n} people, or hidden so that a "
+                  "small count cannot be deduced): {labels}").format(
+                    n=threshold, labels=", ".join(suppressed)))
                 + "</p>")
         if result.latest:
             items = "".join(f"<li>{html.escape(text)}</li>" for text in result.latest)
