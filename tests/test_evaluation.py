@@ -281,6 +281,7 @@ def test_a_target_that_cannot_be_judged_is_refused_with_its_line(tmp_path, targe
     with pytest.raises(SpecError) as error:
         check_against_forms(load_framework(broken), broken, forms)
     assert f"{broken}:{line}:" in error.value.message() and message in error.value.message()
+    assert "texte" not in error.value.message()  # no second error from another reading
 
 
 def test_a_mean_target_outside_the_scale_is_refused(tmp_path) -> None:

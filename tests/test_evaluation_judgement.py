@@ -75,9 +75,14 @@ def test_a_target_is_met_only_when_the_whole_interval_says_so(target, interval, 
 
 
 def test_a_target_reads_in_french_with_its_unit() -> None:
-    assert target_text(Target(at_least=60), "%") == "au moins 60 %"
-    assert target_text(Target(more_than=6)) == "plus de 6"
-    assert target_text("comparable aux réseaux voisins") == "comparable aux réseaux voisins"
+    def indicator(**target) -> Indicator:
+        return Indicator(id="x", label="X", question="q", **target)
+
+    assert target_text(indicator(target=Target(at_least=60)), "%") == "au moins 60 %"
+    assert target_text(indicator(target=Target(more_than=6))) == "plus de 6"
+    assert target_text(indicator(target_words="comparable aux réseaux voisins")) == \
+        "comparable aux réseaux voisins"
+    assert target_text(indicator()) == "—"
 
 
 def _value(target: Target | None, plain: tuple, weighted: tuple, base: int = 300

@@ -85,7 +85,8 @@ class Indicator(_Model):
     # top2 (likert: share agreeing), share:<option> (choices), median / mean (numbers, scale)
     measure: Annotated[str, Field(pattern=r"^(top2|mean|median|share:[a-z0-9_-]+)$")] = "top2"
     external: External | None = None
-    target: Target | Text | None = None  # a figured target, or words (no automatic verdict)
+    target: Target | None = None  # a figured target, judged against the 95 % interval
+    target_words: Text | None = None  # or a target in words (shown, never judged)
 
     @model_validator(mode="after")
     def _one_source(self) -> Indicator:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from workbench.evaluation.analysis import IndicatorValue
-from workbench.evaluation.framework import EvaluativeQuestion, Target
+from workbench.evaluation.framework import EvaluativeQuestion, Indicator, Target
 from workbench.i18n import _
 from workbench.reports.formatting import french_fixed, french_number, tidy
 
@@ -79,12 +79,11 @@ def shown_figure(value: float | None, unit: str = "", places: int | None = None)
     return f"{text} %" if unit == "%" else f"{text} {unit}".rstrip()
 
 
-def target_text(target: Target | str | None, unit: str = "") -> str:
-    """A target in words: "au moins 60 %"; free-text targets as written."""
+def target_text(indicator: Indicator, unit: str = "") -> str:
+    """An indicator's target in words: "au moins 60 %"; targets in words as written."""
+    target = indicator.target
     if target is None:
-        return "—"
-    if isinstance(target, str):
-        return target
+        return indicator.target_words or "—"
     operator, value = target.bound
     words = {"at_least": _("at least {value}"), "more_than": _("more than {value}"),
              "at_most": _("at most {value}"), "less_than": _("less than {value}")}

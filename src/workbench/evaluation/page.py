@@ -120,7 +120,7 @@ class EvaluationPage:
                     f"<tr><td>{_e(question.text)}</td><td>{_e(', '.join(question.criteria))}"
                     f"</td><td>{_e(indicator.label)}</td><td class='wb-num'>"
                     f"{'—' if shown is None else _e(tidy(shown))} {_e(value.unit)}</td>"
-                    f"<td>{_e(target_text(indicator.target, value.unit))}</td></tr>")
+                    f"<td>{_e(target_text(indicator, value.unit))}</td></tr>")
         head = "".join(f"<th>{html.escape(h)}</th>" for h in (
             _("Evaluative question"), _("Criteria"), _("Indicator"), _("Value"), _("Target")))
         self.framework_table.value = (f"<table class='wb-table'><thead><tr>{head}</tr></thead>"

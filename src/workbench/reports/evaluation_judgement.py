@@ -102,7 +102,7 @@ def _statement(j: IndicatorJudgement) -> str:
     text = _("{label}: {estimate} ({details}); target {target}: **{status}**.").format(
         label=indicator.label, estimate=shown_figure(j.estimate, value.unit, decimals(value)),
         details=basis + (", " + _("95 % CI {range}").format(range=shown) if shown else ""),
-        target=target_text(indicator.target, value.unit), status=_status(j.status))
+        target=target_text(indicator, value.unit), status=_status(j.status))
     if j.strength:
         text += " " + _("Strength of the evidence: {strength}").format(
             strength=_strength(j.strength))
@@ -153,7 +153,7 @@ def synthesis(evaluation: Evaluation) -> list:
     rows = []
     for number, j in enumerate(judgements(evaluation), start=1):
         evidence = [f"{i.value.indicator.label} : {_estimate(i)} — "
-                    f"{target_text(i.value.indicator.target, i.value.unit)} : "
+                    f"{target_text(i.value.indicator, i.value.unit)} : "
                     f"{_status(i.status)}"
                     for i in j.indicators if i.status not in ("no_target", "no_data")]
         rows.append([f"{number}. {j.question.text}", ", ".join(j.question.criteria),
@@ -192,8 +192,8 @@ def _indicator_row(j: IndicatorJudgement) -> list:
     return [indicator.label + unit, value.base or None, _rounded(value.value, places),
             _range(value.low, value.high, places), _rounded(value.weighted, places),
             _range(value.weighted_low, value.weighted_high, places), spread,
-            target_text(indicator.target, value.unit) if indicator.target is not None
-            else None, _status(j.status)]
+            target_text(indicator, value.unit)
+            if indicator.target is not None or indicator.target_words else None, _status(j.status)]
 
 
 def _findings_of(evaluation: Evaluation, question_id: str) -> list[str]:
