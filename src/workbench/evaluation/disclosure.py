@@ -266,11 +266,14 @@ def protect(values: Sequence[int], relations: Sequence[Relation], rule: Rule,
 
 
 def protect_line(counts: Sequence[int], threshold: int) -> frozenset[int]:
-    """Positions to hide in a one-way table whose total is published (here or elsewhere)."""
-    tables = TableSet()
-    cells, _total = tables.line(list(counts), total_fixed=True)
-    hidden = tables.protect(threshold).hidden
-    return frozenset(k for k, cell in enumerate(cells) if cell in hidden)
+    """Positions to hide in a one-way table whose total is published (here or elsewhere).
+
+    One line needs no solver: hiding at least two counts that add up to ``threshold`` or more
+    gives each small one the range 0 to that sum (``workshops.results.hidden_in_line``, the
+    rule of the live results page too)."""
+    from workbench.workshops.results import hidden_in_line
+
+    return frozenset(hidden_in_line(counts, threshold))
 
 
 def audit_grid(grid: Sequence[Sequence[object]], threshold: int

@@ -7,6 +7,7 @@ Used by ``notebooks/reports/evaluation.ipynb``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import altair as alt
 
@@ -39,6 +40,13 @@ class Evaluation:
     comparisons: list[Comparison]
     weighted_comparisons: list[Comparison]
     weighting_refused: str = ""  # why no weights were computed (French), if refused
+
+    @cached_property
+    def disclosure(self) -> ReportDisclosure:
+        """What the report hides, decided once for the profile tables and cross-tabs
+        together."""
+        return protect_report(self.framework, self.respondents, self.comparisons,
+                              len(self.data.responses), small_cell_threshold())
 
 
 def load(slug: str, year: int) -> Evaluation:
@@ -101,18 +109,6 @@ def method(evaluation: Evaluation) -> list:
                          "municipal populations of the communes.").format(
         source=evaluation.census.source)
     return [Text(text)]
-
-
-_PROTECTED: list = []  # the last evaluation protected and its disclosure (one entry)
-
-
-def _disclosure(evaluation: Evaluation) -> ReportDisclosure:
-    """What the report hides, decided once for the profile tables and cross-tabs together."""
-    if not _PROTECTED or _PROTECTED[0][0] is not evaluation:
-        _PROTECTED[:] = [(evaluation, protect_report(
-            evaluation.framework, evaluation.respondents, evaluation.comparisons,
-            len(evaluation.data.responses), small_cell_threshold()))]
-    return _PROTECTED[0][1]
 
 
 def _secrecy_note() -> str:
@@ -224,7 +220,7 @@ def _comparison_chart(comparison: Comparison, hidden: frozenset[str] = frozenset
 def representativeness(evaluation: Evaluation) -> list:
     """Per profile dimension: verdict, table and chart; small counts protected jointly with
     the other tables of the report (communes within their size class, cross-tabs)."""
-    disclosure = _disclosure(evaluation)
+    disclosure = evaluation.disclosure
     blocks: list = []
     for dimension, plain, weighted in zip(evaluation.framework.profile, evaluation.comparisons,
                                           evaluation.weighted_comparisons, strict=True):
@@ -293,7 +289,7 @@ def weighting(evaluation: Evaluation) -> list:
         blocks.append(Text("\n".join(f"- {merge.sentence}" for merge in raking.merges)))
     if raking.unmet:
         labels = {d.census: d.label for d in evaluation.framework.profile}
-        secret = _disclosure(evaluation).categories  # a weighted share bounds a secret count
+        secret = evaluation.disclosure.categories  # a weighted share bounds a secret count
         blocks.append(Text(_("**The calibration failed**: within the bounds, no weights meet "
                              "every margin. The weighted results are flagged and the "
                              "judgement relies on them with caution.")))
@@ -373,7 +369,7 @@ def crosstabs(evaluation: Evaluation) -> list:
     the profile tables: see ``_disclosure``)."""
     agreement = _agreement()
     columns = [agreement[5], agreement[3], agreement[1], agreement["nsp"]]
-    tables = _disclosure(evaluation).crosstabs
+    tables = evaluation.disclosure.crosstabs
     blocks: list = []
     for dimension in evaluation.framework.profile:
         for qid in likert_questions(evaluation.framework):

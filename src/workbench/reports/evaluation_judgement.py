@@ -196,17 +196,21 @@ def _indicator_row(j: IndicatorJudgement) -> list:
             if indicator.target is not None or indicator.target_words else None, _status(j.status)]
 
 
-def _findings_of(evaluation: Evaluation, question_id: str) -> list[str]:
+def _findings_by_question(evaluation: Evaluation) -> dict[str, list[str]]:
+    """The evaluation body's findings, read once, per evaluative question."""
     from workbench.evaluation.records import list_findings
 
-    return [f.text for f in list_findings(evaluation.framework.slug)
-            if f.question_id == question_id]
+    found: dict[str, list[str]] = {}
+    for finding in list_findings(evaluation.framework.slug):
+        found.setdefault(finding.question_id, []).append(finding.text)
+    return found
 
 
 def results(evaluation: Evaluation) -> list:
     """Per evaluative question: criteria, indicators (95 % intervals), judgement, findings."""
     blocks: list = []
     chart_rows = []
+    findings = _findings_by_question(evaluation)
     for number, j in enumerate(judgements(evaluation), start=1):
         question = j.question
         criteria = "\n".join(f"- {c}" for c in question.judgement)
@@ -246,7 +250,7 @@ def results(evaluation: Evaluation) -> list:
             text += " — " + _("strength of the evidence: {strength}").format(
                 strength=_strength(j.strength))
         text += "." + ("\n\n" + "\n".join(lines) if lines else "")
-        found = _findings_of(evaluation, question.id)
+        found = findings.get(question.id, [])
         if not found:
             text += "\n\n" + _("No finding recorded by the evaluation body for this "
                                  "question yet.")

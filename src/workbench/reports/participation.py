@@ -23,8 +23,6 @@ from workbench.workshops.results import Bar, QuestionResult, aggregate, small_ce
 
 __all__ = ["by_commune", "over_time", "protected_result", "unknown", "year_on_year"]
 
-PARTITIONS = ("likert", "single_choice", "date", "scale", "number")
-
 WIDTH = 520
 
 
@@ -40,23 +38,14 @@ def _secret(counts: list[int], threshold: int) -> list[int | str]:
 
 
 def protected_result(question, values: list, threshold: int) -> QuestionResult:
-    """``aggregate``'s result with its counts protected. Bars adding up to the answers (a
-    published total): secondary suppression on that line (``protect_line``). Communes,
-    listed only when chosen: the small ones merged into one bar (``_merged``), so that
-    neither their names nor their counts are told. A multiple choice bounds each count by
-    the answers only: its small counts alone are hidden."""
+    """``aggregate``'s result, whose bars are protected already (``hidden_in_line``), except
+    communes: listed only when chosen, the small ones are merged into one bar (``_merged``),
+    so that neither their names nor their counts are told."""
     result = aggregate(question, values, threshold)
-    if result.hidden or result.kind not in (*PARTITIONS, "commune", "multiple_choice"):
+    if result.hidden or result.kind != "commune":
         return result
     full = aggregate(question, values, 1)
-    if result.kind == "commune":
-        return dataclasses.replace(full, bars=_merged(full.bars, full.total, threshold))
-    counts = [b.count or 0 for b in full.bars]
-    hidden = (protect_line(counts, threshold) if result.kind in PARTITIONS else
-              {k for k, n in enumerate(counts) if 0 < n < threshold})
-    return dataclasses.replace(full, bars=tuple(
-        Bar(b.key, b.label, None, None, b.value) if k in hidden else b
-        for k, b in enumerate(full.bars)))
+    return dataclasses.replace(full, bars=_merged(full.bars, full.total, threshold))
 
 
 def _merged(bars: tuple[Bar, ...], total: int, threshold: int) -> tuple[Bar, ...]:

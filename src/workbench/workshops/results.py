@@ -11,6 +11,7 @@ import math
 import os
 import statistics
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from workbench.forms.spec import DONT_KNOW, OTHER
@@ -18,7 +19,7 @@ from workbench.i18n import _
 from workbench.territory import commune_by_code
 from workbench.workshops.words import word_frequencies
 
-__all__ = ["Bar", "QuestionResult", "aggregate", "small_cell_threshold"]
+__all__ = ["Bar", "QuestionResult", "aggregate", "hidden_in_line", "small_cell_threshold"]
 
 
 def small_cell_threshold() -> int:
@@ -53,22 +54,28 @@ class QuestionResult:
     notes: tuple[str, ...] = field(default=())
 
 
+def hidden_in_line(counts: Sequence[int], threshold: int, additive: bool = True) -> set[int]:
+    """Positions to hide in one line of counts: the small ones (1 to threshold − 1) and, when
+    the counts add up to a published total (``additive``), more until at least two are hidden
+    and they add up to ``threshold`` or more. A reader subtracting can then tell neither that
+    a hidden count is small nor its value: each may be 0 as well as ``threshold`` (exact for
+    one line; linked tables need ``evaluation.disclosure``). Smallest non-zero counts first,
+    zeros last. Counts that do not add up (multiple choices): the small ones only."""
+    hidden = {k for k, n in enumerate(counts) if 0 < n < threshold}
+    others = sorted((n == 0, n, k) for k, n in enumerate(counts) if k not in hidden)
+    while additive and hidden and others and (
+            len(hidden) < 2 or sum(counts[k] for k in hidden) < threshold):
+        hidden.add(others.pop(0)[2])
+    return hidden
+
+
 def _suppress(counts: list[tuple[str, str, int]], total: int, threshold: int,
               additive: bool = True) -> list[Bar]:
-    """Bars with the small counts (1 to threshold − 1) hidden. When the counts add up to the
-    published total (``additive``), more are hidden until at least two are and the hidden
-    ones add up to ``threshold`` or more: a reader subtracting can then tell neither that a
-    hidden count is small nor its value (each may be 0 as well as ``threshold``). Smallest
-    non-zero counts first, zeros last. Multiple choices do not add up: small ones only."""
-    hidden = {key for key, _label, n in counts if 0 < n < threshold}
-    others = sorted((n == 0, n, position) for position, (key, _label, n) in enumerate(counts)
-                    if key not in hidden)
-    while additive and hidden and others and (
-            len(hidden) < 2 or sum(n for key, _l, n in counts if key in hidden) < threshold):
-        hidden.add(counts[others.pop(0)[2]][0])
-    return [Bar(key, label, None if key in hidden else n,
-                None if key in hidden or not total else round(100 * n / total, 1))
-            for key, label, n in counts]
+    """Bars with the counts ``hidden_in_line`` chooses hidden (count and share)."""
+    hidden = hidden_in_line([n for _key, _label, n in counts], threshold, additive)
+    return [Bar(key, label, None if k in hidden else n,
+                None if k in hidden or not total else round(100 * n / total, 1))
+            for k, (key, label, n) in enumerate(counts)]
 
 
 def _categories(question, values: list) -> list[tuple[str, str, int]]:
