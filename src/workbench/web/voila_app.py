@@ -24,6 +24,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench.web import room
 from workbench.web.release import HEADER, release_signature
+from workbench.web.templates import share_compiled_templates
 
 __all__ = ["WorkbenchVoila"]
 
@@ -75,6 +76,7 @@ class WorkbenchVoila(Voila):
     def initialize(self, argv=None):
         # Inherited by every kernel this server starts (forked ones get it through their env).
         os.environ.setdefault("WORKBENCH_RELEASE_KEY", secrets.token_hex(32))
+        share_compiled_templates()
         super().initialize(argv)
 
     def init_handlers(self):
