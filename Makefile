@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: install demo test lint chromium db seed serve clean i18n
+.PHONY: install demo test lint chromium system-packages db seed serve clean i18n
 
 install: $(STAMP)
 
@@ -27,12 +27,18 @@ seed: db
 demo: seed
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
 
-chromium:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-	  else echo "Chromium is missing: run 'sudo apt-get install -y chromium'" >&2; exit 1; fi; }
+# The tests' system parts, from Debian's packages: Chromium (browser tests) and HAProxy (the
+# deployment's proxy in front of two public instances).
+system-packages:
+	@missing=""; test -x /usr/bin/chromium || missing="chromium"; \
+	test -x /usr/sbin/haproxy || missing="$$missing haproxy"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Missing: run 'sudo apt-get install -y $$missing'" >&2; exit 1; fi; fi
 
-test: seed chromium
+chromium: system-packages
+
+test: seed system-packages
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 

@@ -83,3 +83,34 @@ def test_a_kernel_release_is_signed_and_only_inside_the_public_app(monkeypatch) 
     monkeypatch.setenv("WORKBENCH_RELEASE_KEY", "secret")
     assert release_signature("k-1") == release_signature("k-1") != release_signature("k-2")
     assert len(release_signature("k-1")) == 64
+
+
+def test_health_reports_an_unfit_instance_without_personal_data(tmp_path) -> None:
+    from sqlalchemy import create_engine
+
+    from workbench.storage import get_engine
+    from workbench.storage.migrate import head_revision, upgrade
+    from workbench.web.health import check
+
+    migrated = get_engine(f"sqlite:///{tmp_path / 'a.sqlite'}")
+    upgrade(migrated)
+    fresh = get_engine(f"sqlite:///{tmp_path / 'b.sqlite'}")
+    gone = create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    ok, behind, down = (check(e, head_revision(), "p1", 3, 4) for e in (migrated, fresh, gone))
+    assert ok.serving and ok.as_dict() == {"status": "ok", "instance": "p1", "database": "ok",
+                                           "schema": "current", "kernels": 3,
+                                           "max_kernels": 4, "full": False}
+    assert not behind.serving and behind.schema == "behind"
+    assert not down.serving and (down.database, down.schema) == ("unreachable", "unknown")
+    assert check(migrated, head_revision(), "p1", 4, 4).as_dict()["full"]
+
+
+def test_behind_a_proxy_links_use_its_address_and_kernels_call_their_own_server() -> None:
+    from workbench.web.serve import public_app_environment
+
+    env = public_app_environment(public_url="https://participation.example.fr",
+                                 bind_host="0.0.0.0")
+    assert env["WORKBENCH_PUBLIC_URL"] == "https://participation.example.fr"
+    assert env["VOILA_APP_IP"] == "127.0.0.1"
+    assert "--WorkbenchVoila.instance_name=p2" in public_app_command("0.0.0.0", 8872,
+                                                                     instance="p2")

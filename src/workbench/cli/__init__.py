@@ -22,6 +22,7 @@ def main() -> None:
 def _register() -> None:
     from workbench.cli import (
         associations,
+        backup,
         council,
         db,
         demo,
@@ -38,6 +39,8 @@ def _register() -> None:
                    report, responses):
         main.add_command(module.group)
     main.add_command(serve.serve)
+    main.add_command(backup.backup)
+    main.add_command(backup.restore)
 
 
 _register()

@@ -24,11 +24,18 @@ from workbench.settings import project_home
               help=_("Participants expected: keep that many pages ready (preheated kernels)."))
 @click.option("--fill-delay", default=2.0, show_default=True, type=click.FloatRange(0, 60),
               help=_("Seconds between two preheated kernels when the pool refills."))
+@click.option("--instance", default="", metavar="NAME",
+              help=_("Name of this public server among several behind a reverse proxy "
+                     "(reported by /healthz)."))
+@click.option("--public-url", envvar="WORKBENCH_PUBLIC_URL", default=None, metavar="URL",
+              help=_("Address participants use (behind a reverse proxy: the proxy's, e.g. "
+                     "https://participation.example.fr); used in links and QR codes."))
 @click.option("--max-kernels", type=click.IntRange(0, 5000), default=None,
               help=_("Participant pages open at once at most (0: no limit); beyond, a waiting "
                      "page. Default: what the machine's memory holds."))
 def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: bool,
-          expect: int, fill_delay: float, max_kernels: int | None) -> None:
+          expect: int, fill_delay: float, instance: str, public_url: str | None,
+          max_kernels: int | None) -> None:
     from workbench.storage import read_connection
     from workbench.storage.forms import published_slugs
     from workbench.web.room import max_kernels as default_max_kernels
@@ -42,8 +49,8 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
 
     if public_only and staff_only:
         raise fail(_("--public-only and --staff-only exclude each other."))
-    public_base = f"http://{host}:{port}"
-    env = public_app_environment(public_url=public_base)
+    public_base = (public_url or f"http://{host}:{port}").rstrip("/")
+    env = public_app_environment(public_url=public_base, bind_host=host)
     env["WORKBENCH_EXPECTED"] = str(expect)
     commands = []
     if not staff_only:
@@ -61,7 +68,7 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
             click.echo(_("No questionnaire published yet: 'workbench forms publish SLUG'."))
         cap = default_max_kernels() if max_kernels is None else max_kernels
         commands.append(public_app_command(host, port, expect=expect, fill_delay=fill_delay,
-                                           max_kernels=cap))
+                                           max_kernels=cap, instance=instance))
         if cap:
             click.echo(_("Participant pages open at once: {n} at most (then a waiting "
                          "page).").format(n=cap))

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from workbench.storage.engine import get_engine
 from workbench.storage.errors import DatabaseUnavailable
 
-__all__ = ["SchemaStatus", "schema_status", "upgrade"]
+__all__ = ["SchemaStatus", "head_revision", "schema_status", "upgrade"]
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -52,10 +52,15 @@ def upgrade(engine: Engine | None = None) -> SchemaStatus:
     return schema_status(engine)
 
 
+def head_revision() -> str:
+    """The revision this code expects (the last migration)."""
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
 def schema_status(engine: Engine | None = None) -> SchemaStatus:
     """The current and expected revisions."""
     engine = engine or get_engine()
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    head = head_revision()
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()

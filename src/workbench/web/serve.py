@@ -40,7 +40,8 @@ PREHEATED = "questionnaire.ipynb"  # the only page worth a warm pool (participan
 
 
 def public_app_command(host: str, port: int, root: Path | None = None, expect: int = 0,
-                       fill_delay: float = 2.0, max_kernels: int | None = None) -> list[str]:
+                       fill_delay: float = 2.0, max_kernels: int | None = None,
+                       instance: str = "") -> list[str]:
     """The Voilà command line for the public app (no authentication).
 
     Voilà with the room's additions (``workbench.web.voila_app``): beyond ``max_kernels``
@@ -51,6 +52,7 @@ def public_app_command(host: str, port: int, root: Path | None = None, expect: i
     (no other page is preheated); ``fill_delay`` paces the refill so that
     starting kernels never starves the cores during the rush. Idle kernels whose page is gone
     are culled after 30 minutes; a kernel whose page is still connected never is.
+    ``instance`` names this server among several behind a proxy (``/healthz`` reports it).
     """
     cap = room.max_kernels() if max_kernels is None else max_kernels
     command = [
@@ -60,6 +62,7 @@ def public_app_command(host: str, port: int, root: Path | None = None, expect: i
         f"--MappingKernelManager.cull_idle_timeout={room.cull_idle_seconds()}",
         f"--MappingKernelManager.cull_interval={min(60, room.cull_idle_seconds())}",
         "--MappingKernelManager.cull_connected=False",
+        *([f"--WorkbenchVoila.instance_name={instance}"] if instance else []),
     ]
     if expect > 0:
         command += ["--preheat_kernel=True", f"--pool_size={expect}",
@@ -84,9 +87,14 @@ def staff_token() -> tuple[str, bool]:
     return (token, False) if token else (secrets.token_urlsafe(24), True)
 
 
-def public_app_environment(root: Path | None = None,
-                           public_url: str | None = None) -> dict[str, str]:
-    """The environment for Voilà and its kernels: our template, the absolute database URL."""
+def public_app_environment(root: Path | None = None, public_url: str | None = None,
+                           bind_host: str | None = None) -> dict[str, str]:
+    """The environment for Voilà and its kernels: our template, the absolute database URL.
+
+    ``public_url`` is the address people use (behind a proxy: the proxy's); ``bind_host`` the
+    address the server listens on, which its own kernels call back (default: the public
+    URL's host).
+    """
     env = dict(os.environ)
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(SHARE_DIR), env.get("JUPYTER_PATH", "")) if p)
@@ -96,7 +104,9 @@ def public_app_environment(root: Path | None = None,
     env.setdefault("JUPYTER_DEFAULT_PROVISIONER_NAME", "workbench-fork")
     if public_url:
         env["WORKBENCH_PUBLIC_URL"] = public_url
-        host = public_url.split("://", 1)[1].rsplit(":", 1)[0]
-        # Preheated kernels call back the server that started them (voila/query).
-        env["VOILA_APP_IP"] = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    host = bind_host or (public_url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
+                         if public_url else None)
+    if host:
+        # Kernels call back the server that started them (voila/query, kernel release).
+        env["VOILA_APP_IP"] = "127.0.0.1" if host in ("0.0.0.0", "::", "[::]") else host
     return env

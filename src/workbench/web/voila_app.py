@@ -2,6 +2,8 @@
 
 - Past ``max_kernels`` live kernels, a page request gets the French waiting page (503) unless
   a preheated kernel is ready for it.
+- ``GET /healthz`` tells a reverse proxy whether this instance can serve
+  (``workbench.web.health``).
 - ``POST /workbench/release/<kernel id>`` lets a participant kernel that has nothing more to
   do (answer confirmed, session over) ask to be shut down a few seconds later, so that the
   room's memory follows the people still answering. The request must carry an HMAC of the
@@ -14,15 +16,16 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import os
 import secrets
 
 import tornado.web
-from traitlets import Float, Int
+from traitlets import Float, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from workbench.web import room
+from workbench.web import health, room
 from workbench.web.release import HEADER, release_signature
 from workbench.web.templates import share_compiled_templates
 
@@ -67,11 +70,35 @@ class ReleaseHandler(tornado.web.RequestHandler):
             await manager.shutdown_kernel(kernel_id)
 
 
+class HealthHandler(tornado.web.RequestHandler):
+    """``GET /healthz`` for the reverse proxy's checks (see ``workbench.web.health``)."""
+
+    _head: str | None = None
+
+    async def get(self) -> None:
+        from workbench.storage import get_engine
+        from workbench.storage.migrate import head_revision
+
+        engine = get_engine()
+        if HealthHandler._head is None:  # read once: the code does not change under a server
+            HealthHandler._head = head_revision()
+        manager = self.settings["kernel_manager"]
+        state = await asyncio.get_running_loop().run_in_executor(
+            None, health.check, engine, HealthHandler._head,
+            self.settings.get("workbench_instance", ""), len(manager.list_kernel_ids()),
+            self.settings.get("workbench_max_kernels", 0))
+        self.set_status(200 if state.serving else 503)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(state.as_dict()))
+
+
 class WorkbenchVoila(Voila):
     """Voilà with a kernel cap (``max_kernels``, 0 = none) and kernel release."""
 
     max_kernels = Int(0, config=True, help="Live kernels at most; beyond, a waiting page.")
     release_delay = Float(5.0, config=True, help="Seconds between a release and the shutdown.")
+    instance_name = Unicode("", config=True, help="This instance's name (health checks, logs).")
 
     def initialize(self, argv=None):
         # Inherited by every kernel this server starts (forked ones get it through their env).
@@ -82,11 +109,12 @@ class WorkbenchVoila(Voila):
     def init_handlers(self):
         self.app.settings["workbench_max_kernels"] = self.max_kernels
         self.app.settings["workbench_release_delay"] = self.release_delay
+        self.app.settings["workbench_instance"] = self.instance_name
         handlers = [(pattern, RoomHandler, *rest) if handler is TornadoVoilaHandler
                     else (pattern, handler, *rest)
                     for pattern, handler, *rest in super().init_handlers()]
         release = (rf"{self.server_url.rstrip('/')}/workbench/release/([-\w]+)", ReleaseHandler)
-        return [release, *handlers]
+        return [release, (rf"{self.server_url.rstrip('/')}/healthz", HealthHandler), *handlers]
 
 
 main = WorkbenchVoila.launch_instance
