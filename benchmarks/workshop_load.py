@@ -4,9 +4,14 @@ Each simulated participant GETs the session page, opens the kernel websocket, as
 widget states, answers the two questions of ``specs/atelier-charge.yaml``, presses
 "Envoyer" and waits for "Reçu". Protocol-level, like the reference instrument
 (``shared/tools/voila_load.py``), but for this project's form. Prints page-ready and submit
-p50/p95, errors and the peak memory of Voilà and its kernels.
+p50/p95, errors, the peak memory of Voilà and its kernels, the machine's load and this
+client's own CPU share (it runs on the same cores as the servers), and the commit measured.
 
     .venv/bin/python benchmarks/workshop_load.py -n 100 --ramp 30 [--expect 100]
+
+Several public instances behind ``deploy/haproxy/haproxy.cfg`` (HTTPS, cookie routing), on
+PostgreSQL: ``--instances 2 --proxy --database postgresql+psycopg://postgres@127.0.0.1/test``
+(a schema of its own is created in that database, and dropped after the run).
 """
 
 from __future__ import annotations
@@ -14,7 +19,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
+import resource
 import subprocess
 import tempfile
 import threading
@@ -40,20 +47,27 @@ def message(session: str, kind: str, content: dict) -> str:
 async def participant(base: str, path: str, index: int, timeout: float,
                       hold: float) -> tuple:
     started = time.perf_counter()
+    cookie: dict[str, str] = {}  # the proxy's routing cookie, kept as a browser keeps it
     try:
         while True:  # a full room answers 503 and a waiting page: wait as a browser would
-            page = await AsyncHTTPClient().fetch(HTTPRequest(base + path, request_timeout=timeout),
-                                                 raise_error=False)
+            page = await AsyncHTTPClient().fetch(HTTPRequest(
+                base + path, request_timeout=timeout, headers=cookie, validate_cert=False),
+                raise_error=False)
             if page.code != 503:
                 page.rethrow()
                 break
             waited[0] += 1
             await asyncio.sleep(float(page.headers.get("Retry-After", "5")))
+        routed = re.search(r"WBSRV=(\w+)", page.headers.get("Set-Cookie", ""))
+        if routed:
+            cookie = {"Cookie": f"WBSRV={routed.group(1)}"}
+            landed[routed.group(1)] = landed.get(routed.group(1), 0) + 1
         kernel = re.search(r'"kernelId": "([^"]+)"', page.body.decode()).group(1)
         session = uuid.uuid4().hex
         socket = await websocket_connect(HTTPRequest(
-            base.replace("http", "ws") + f"/api/kernels/{kernel}/channels?session_id={session}"),
-            max_message_size=64 * 1024 * 1024)
+            base.replace("http", "ws", 1)
+            + f"/api/kernels/{kernel}/channels?session_id={session}", headers=cookie,
+            validate_cert=False), max_message_size=64 * 1024 * 1024)
         control = uuid.uuid4().hex
         await socket.write_message(message(session, "comm_open", {
             "comm_id": control, "target_name": "jupyter.widget.control", "data": {}}))
@@ -103,6 +117,7 @@ async def participant(base: str, path: str, index: int, timeout: float,
 
 
 waited = [0]  # waiting pages received (room full)
+landed: dict[str, int] = {}  # pages per instance (the proxy's cookie)
 
 
 def tree_memory_mib(pid: int, proportional: bool = False) -> float:
@@ -148,6 +163,41 @@ async def run(base: str, path: str, n: int, ramp: float, timeout: float,
     return await asyncio.gather(*tasks)
 
 
+def wait_until_served(bases: list[str], limit: float = 90) -> None:
+    """Wait until every address lets a page through (instances first, then the proxy)."""
+    import ssl
+    import urllib.request
+
+    context, deadline = ssl._create_unverified_context(), time.monotonic() + limit
+    for base in bases:
+        while True:
+            try:
+                with urllib.request.urlopen(base, timeout=5, context=context):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"{base} did not answer within {limit} s") from None
+                time.sleep(0.5)
+
+
+def database(folder: Path, server_url: str | None) -> tuple[str, object]:
+    """SQLite in the run's folder, or a schema of its own in ``server_url`` (and its drop)."""
+    if not server_url:
+        return f"sqlite:///{folder / 'load.sqlite'}", lambda: None
+    from sqlalchemy import create_engine, text
+
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url)
+    with admin.begin() as conn:
+        conn.execute(text(f"create schema {schema}"))
+
+    def drop() -> None:
+        with admin.begin() as conn:
+            conn.execute(text(f"drop schema {schema} cascade"))
+
+    return f"{server_url}?options=-csearch_path%3D{schema}", drop
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=50)
@@ -158,55 +208,81 @@ def main() -> None:
     parser.add_argument("--hold", type=float, default=0.0,
                         help="seconds each page stays open before answering")
     parser.add_argument("--max-kernels", type=int, default=None,
-                        help="cap on live kernels (default: the machine's)")
+                        help="cap on live kernels per instance (default: the machine's)")
     parser.add_argument("--no-fork", action="store_true",
                         help="start kernels as ordinary processes (Voilà's default)")
+    parser.add_argument("--instances", type=int, default=1, choices=(1, 2),
+                        help="public server processes")
+    parser.add_argument("--proxy", action="store_true",
+                        help="go through deploy/haproxy/haproxy.cfg (HTTPS, cookie routing)")
+    parser.add_argument("--database", default=None,
+                        help="a PostgreSQL server URL (default: SQLite)")
     args = parser.parse_args()
+    if args.instances > 1 and not args.proxy:
+        parser.error("--instances 2 needs --proxy")
 
-    import os
+    from sqlalchemy import func, select
 
     from workbench.forms.publish import publish_spec_file
-    from workbench.storage import get_engine
+    from workbench.storage import get_engine, read_connection
     from workbench.storage.migrate import upgrade
+    from workbench.storage.schema import response
     from workbench.web import pool
+    from workbench.web.proxy import LocalProxy, self_signed_pem
     from workbench.web.serve import public_app_command, public_app_environment
     from workbench.workshops import sessions
 
     folder = Path(tempfile.mkdtemp(prefix="workshop-load-"))
-    url = f"sqlite:///{folder / 'load.sqlite'}"
+    url, drop = database(folder, args.database)
     engine = get_engine(url)
     upgrade(engine)
     publish_spec_file(HERE / "specs" / "atelier-charge.yaml", engine)
     code = sessions.open_session(sessions.create_session("atelier-charge", "Charge", False,
                                                          engine).code, engine).code
-    port = 18866
-    base = f"http://127.0.0.1:{port}"
-    env = public_app_environment(public_url=base)
-    env.update({"WORKBENCH_DATABASE_URL": url, "WORKBENCH_RUNTIME_DIR": str(folder / "pool")})
+    ports = [18866 + i for i in range(args.instances)]
+    proxy = LocalProxy(https_port=18443, http_port=18080,
+                       public=tuple(f"127.0.0.1:{p}" for p in (ports * 2)[:2]),
+                       staff="127.0.0.1:18867", pem=self_signed_pem(folder)) if args.proxy else None
+    base = proxy.url if proxy else f"http://127.0.0.1:{ports[0]}"
     log = (folder / "voila.log").open("w")  # kept for reading after a bad run
-    if args.no_fork:
-        env["JUPYTER_DEFAULT_PROVISIONER_NAME"] = "local-provisioner"
-    server = subprocess.Popen(public_app_command("127.0.0.1", port, expect=args.expect,
-                                                 fill_delay=args.fill_delay,
-                                                 max_kernels=args.max_kernels),
-                              env=env, stdout=subprocess.DEVNULL, stderr=log)
+    servers = []
+    for index, port in enumerate(ports, start=1):
+        env = public_app_environment(public_url=base, bind_host="127.0.0.1")
+        env.update({"WORKBENCH_DATABASE_URL": url,
+                    "WORKBENCH_RUNTIME_DIR": str(folder / "pool")})
+        if args.no_fork:
+            env["JUPYTER_DEFAULT_PROVISIONER_NAME"] = "local-provisioner"
+        servers.append(subprocess.Popen(
+            public_app_command("127.0.0.1", port, expect=args.expect,
+                               fill_delay=args.fill_delay, max_kernels=args.max_kernels,
+                               instance=f"p{index}"),
+            env=env, stdout=subprocess.DEVNULL, stderr=log))
+    haproxy = subprocess.Popen(proxy.command(), env={**os.environ, **proxy.environment()},
+                               stdout=log, stderr=log) if proxy else None
     peak = [0.0, 0.0]
     available = [available_mib(), available_mib()]
     sampled = [time.monotonic()]
     ready_before = 0
     stop = threading.Event()
 
+    def memory(proportional: bool = False) -> float:
+        return sum(tree_memory_mib(server.pid, proportional) for server in servers)
+
     def sample() -> None:
         while not stop.is_set():
-            peak[0] = max(peak[0], tree_memory_mib(server.pid))
+            peak[0] = max(peak[0], memory())
             available[1] = min(available[1], available_mib())
             if time.monotonic() - sampled[0] > 10:
-                peak[1] = max(peak[1], tree_memory_mib(server.pid, proportional=True))
+                peak[1] = max(peak[1], memory(proportional=True))
                 sampled[0] = time.monotonic()
             time.sleep(1)
 
+    load_before = os.getloadavg()
     try:
-        time.sleep(3)
+        wait_until_served([f"http://127.0.0.1:{port}/healthz" for port in ports])
+        if proxy:
+            time.sleep(7)  # the proxy's checks see every instance up (rise 2 × inter 3 s)
+            wait_until_served([base + "/"])
         os.environ["WORKBENCH_RUNTIME_DIR"] = str(folder / "pool")
         warm = time.perf_counter()
         last, still = -1, 0
@@ -219,33 +295,51 @@ def main() -> None:
         warm = time.perf_counter() - warm
         ready_before = pool.ready_count()
         threading.Thread(target=sample, daemon=True).start()
+        cpu, wall = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter()
         results = asyncio.run(run(base, f"/voila/render/questionnaire.ipynb?session={code}",
                                   args.n, args.ramp, args.timeout, args.hold))
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        client_cpu = ((after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime)
+                      / (time.perf_counter() - wall))
         stop.set()
         # Kernels outlive the pages: the room's memory is highest now.
-        peak[1] = max(peak[1], tree_memory_mib(server.pid, proportional=True))
+        peak[1] = max(peak[1], memory(proportional=True))
+        with read_connection(engine) as conn:
+            stored = conn.scalar(select(func.count()).select_from(response))
     finally:
         stop.set()
-        server.terminate()
-        server.wait(timeout=60)
+        for process in filter(None, (haproxy, *servers)):
+            process.terminate()
+        for process in filter(None, (haproxy, *servers)):
+            process.wait(timeout=60)
+        engine.dispose()
+        drop()
     ok = [r for r in results if r[2] is None]
     errors = [r[2] for r in results if r[2] is not None]
     ready = [r[0] for r in ok]
     submit = [r[1] for r in ok]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=HERE).stdout.strip()
     print(json.dumps({
-        "participants": args.n, "ramp_s": args.ramp, "expect": args.expect,
+        "commit": commit, "participants": args.n, "ramp_s": args.ramp, "expect": args.expect,
         "hold_s": args.hold, "fork": not args.no_fork, "max_kernels": args.max_kernels,
+        "instances": args.instances, "proxy": args.proxy,
+        "database": "postgresql" if args.database else "sqlite",
         "fill_delay_s": args.fill_delay, "pool_warm_up_s": round(warm, 1),
         "pool_ready": ready_before if args.expect else None, "ok": len(ok),
         "errors": len(errors), "first_error": errors[0] if errors else None,
+        "stored": stored, "lost": len(ok) - stored,
         "ready_p50_s": round(percentile(ready, .5), 2),
         "ready_p95_s": round(percentile(ready, .95), 2),
         "submit_p50_s": round(percentile(submit, .5), 3),
         "submit_p95_s": round(percentile(submit, .95), 3),
-        "waiting_pages": waited[0],
+        "waiting_pages": waited[0], "landed": landed,
         "peak_rss_sum_gib": round(peak[0] / 1024, 2),
         "peak_pss_gib": round(peak[1] / 1024, 2),
-        "machine_memory_used_gib": round((available[0] - available[1]) / 1024, 2)}))
+        "machine_memory_used_gib": round((available[0] - available[1]) / 1024, 2),
+        "load_before": [round(x, 2) for x in load_before],
+        "load_after": [round(x, 2) for x in os.getloadavg()],
+        "client_cpu_share_of_one_core": round(client_cpu, 2)}))
 
 
 if __name__ == "__main__":
