@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
 import resource
+import signal
 import subprocess
 import tempfile
 import threading
@@ -245,21 +247,9 @@ def main() -> None:
                        staff="127.0.0.1:18867", pem=self_signed_pem(folder)) if args.proxy else None
     base = proxy.url if proxy else f"http://127.0.0.1:{ports[0]}"
     log = (folder / "voila.log").open("w")  # kept for reading after a bad run
-    servers = []
-    for index, port in enumerate(ports, start=1):
-        env = public_app_environment(public_url=base, bind_host="127.0.0.1")
-        env.update({"WORKBENCH_DATABASE_URL": url,
-                    "WORKBENCH_RUNTIME_DIR": str(folder / "pool")})
-        if args.no_fork:
-            env["JUPYTER_DEFAULT_PROVISIONER_NAME"] = "local-provisioner"
-        servers.append(subprocess.Popen(
-            public_app_command("127.0.0.1", port, expect=args.expect,
-                               fill_delay=args.fill_delay, max_kernels=args.max_kernels,
-                               instance=f"p{index}"),
-            env=env, stdout=subprocess.DEVNULL, stderr=log))
-    haproxy = subprocess.Popen(proxy.command(), env={**os.environ, **proxy.environment()},
-                               stdout=log, stderr=log) if proxy else None
-    peak = [0.0, 0.0]
+    servers: list[subprocess.Popen] = []
+    haproxy = None
+    peak = [0.0, 0.0, 0]  # summed RSS, PSS (MiB), PostgreSQL connections
     available = [available_mib(), available_mib()]
     sampled = [time.monotonic()]
     ready_before = 0
@@ -268,9 +258,19 @@ def main() -> None:
     def memory(proportional: bool = False) -> float:
         return sum(tree_memory_mib(server.pid, proportional) for server in servers)
 
+    def connections() -> int:
+        if not args.database:
+            return 0
+        from sqlalchemy import text
+
+        with read_connection(engine) as conn:
+            return conn.scalar(text("select count(*) from pg_stat_activity "
+                                    "where backend_type = 'client backend'"))
+
     def sample() -> None:
         while not stop.is_set():
             peak[0] = max(peak[0], memory())
+            peak[2] = max(peak[2], connections())
             available[1] = min(available[1], available_mib())
             if time.monotonic() - sampled[0] > 10:
                 peak[1] = max(peak[1], memory(proportional=True))
@@ -279,6 +279,21 @@ def main() -> None:
 
     load_before = os.getloadavg()
     try:
+        for index, port in enumerate(ports, start=1):
+            env = public_app_environment(public_url=base, bind_host="127.0.0.1")
+            env.update({"WORKBENCH_DATABASE_URL": url,
+                        "WORKBENCH_RUNTIME_DIR": str(folder / "pool")})
+            if args.no_fork:
+                env["JUPYTER_DEFAULT_PROVISIONER_NAME"] = "local-provisioner"
+            servers.append(subprocess.Popen(
+                public_app_command("127.0.0.1", port, expect=args.expect,
+                                   fill_delay=args.fill_delay, max_kernels=args.max_kernels,
+                                   instance=f"p{index}"),
+                env=env, stdout=subprocess.DEVNULL, stderr=log, start_new_session=True))
+        if proxy:
+            haproxy = subprocess.Popen(proxy.command(),
+                                       env={**os.environ, **proxy.environment()},
+                                       stdout=log, stderr=log, start_new_session=True)
         wait_until_served([f"http://127.0.0.1:{port}/healthz" for port in ports])
         if proxy:
             time.sleep(7)  # the proxy's checks see every instance up (rise 2 × inter 3 s)
@@ -308,10 +323,10 @@ def main() -> None:
             stored = conn.scalar(select(func.count()).select_from(response))
     finally:
         stop.set()
-        for process in filter(None, (haproxy, *servers)):
-            process.terminate()
-        for process in filter(None, (haproxy, *servers)):
-            process.wait(timeout=60)
+        for process in filter(None, (haproxy, *servers)):  # servers, kernels and all
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         engine.dispose()
         drop()
     ok = [r for r in results if r[2] is None]
@@ -336,6 +351,7 @@ def main() -> None:
         "waiting_pages": waited[0], "landed": landed,
         "peak_rss_sum_gib": round(peak[0] / 1024, 2),
         "peak_pss_gib": round(peak[1] / 1024, 2),
+        "peak_postgresql_connections": peak[2] if args.database else None,
         "machine_memory_used_gib": round((available[0] - available[1]) / 1024, 2),
         "load_before": [round(x, 2) for x in load_before],
         "load_after": [round(x, 2) for x in os.getloadavg()],

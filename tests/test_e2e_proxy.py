@@ -16,6 +16,7 @@ import signal
 import socket
 import ssl
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -32,11 +33,10 @@ from workbench.storage import get_engine, read_connection
 from workbench.storage.migrate import upgrade
 from workbench.storage.schema import response
 from workbench.web.proxy import LocalProxy, haproxy_binary, self_signed_pem
-from workbench.web.serve import public_app_command, public_app_environment
 from workbench.web.urls import participant_session_url, results_url
 from workbench.workshops import sessions
 
-from .apps import PHONE, TIMEOUT_MS, free_port
+from .apps import PHONE, STAFF_TOKEN, TIMEOUT_MS, free_port
 from .conftest import POSTGRES_URL, ROOT, postgres_or_fail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -46,23 +46,33 @@ errors: list[str] = []
 
 
 class Deployment:
-    """Two public instances (own process groups, so a crash takes their kernels) + HAProxy."""
+    """What deploy/ sets up: two public servers and the staff server started as the systemd
+    units start them (each in its own process group, so a crash takes its kernels), HAProxy
+    with deploy/haproxy/haproxy.cfg in front."""
 
     def __init__(self, folder: Path, url: str) -> None:
         self.folder, self.url = folder, url
         self.ports = [free_port(), free_port()]
+        self.staff_port = free_port()
         self.instances: dict[str, subprocess.Popen] = {}
         self.log = (folder / "servers.log").open("w")
         self.proxy = LocalProxy(https_port=free_port(), http_port=free_port(),
                                 public=tuple(f"127.0.0.1:{p}" for p in self.ports),
-                                staff=f"127.0.0.1:{free_port()}", pem=self_signed_pem(folder))
-        for name, port in zip(("p1", "p2"), self.ports, strict=True):
-            env = public_app_environment(public_url=self.proxy.url, bind_host="127.0.0.1")
-            env.update({"WORKBENCH_DATABASE_URL": url,
-                        "WORKBENCH_RUNTIME_DIR": str(folder / "pool")})
-            self.instances[name] = subprocess.Popen(
-                public_app_command("127.0.0.1", port, instance=name, max_kernels=0), env=env,
-                stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+                                staff=f"127.0.0.1:{self.staff_port}",
+                                pem=self_signed_pem(folder))
+        env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_HOME": str(ROOT),
+               "WORKBENCH_PUBLIC_URL": self.proxy.url, "WORKBENCH_STAFF_TOKEN": STAFF_TOKEN,
+               "WORKBENCH_RUNTIME_DIR": str(folder / "pool"), "WORKBENCH_MAX_KERNELS": "0"}
+        workbench = str(Path(sys.executable).parent / "workbench")
+        commands = {name: [workbench, "serve", "--public-only", "--host", "127.0.0.1",
+                           "--port", str(port), "--instance", name]
+                    for name, port in zip(("p1", "p2"), self.ports, strict=True)}
+        commands["staff"] = [workbench, "serve", "--staff-only", "--host", "127.0.0.1",
+                             "--staff-port", str(self.staff_port)]
+        for name, command in commands.items():
+            self.instances[name] = subprocess.Popen(command, env=env, stdout=self.log,
+                                                    stderr=subprocess.STDOUT,
+                                                    start_new_session=True)
         for port in self.ports:
             assert self.health(port)["status"] == "ok"
         self.haproxy = subprocess.Popen(self.proxy.command(),
@@ -157,6 +167,23 @@ def test_health_says_what_the_proxy_needs_and_nothing_personal(deployment) -> No
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, context=context, timeout=10)
     assert refused.value.code == 404
+
+
+def test_the_staff_app_is_served_on_its_own_host_with_its_token(browser: Browser,
+                                                                deployment) -> None:
+    staff = phone(browser)
+    host = f"https://localhost:{deployment.proxy.https_port}"
+    staff.goto(f"{host}/voila/render/console.ipynb")
+    assert "/login" in staff.url and staff.locator(".wb-console").count() == 0
+    staff.goto(f"{host}/voila/render/console.ipynb?token={STAFF_TOKEN}")
+    staff.wait_for_selector(".wb-console")
+    staff.get_by_label("Titre de la séance").fill("Console par le proxy")
+    staff.get_by_role("button", name="Créer la séance").click()  # the kernel socket works
+    status = staff.get_by_text(re.compile(r"^Séance [A-Z0-9]{6} : pas encore ouverte$"))
+    expect(status).to_be_visible()
+    # The QR codes and links point at the proxy's public address.
+    expect(staff.locator(".wb-console")).to_contain_text(deployment.proxy.url)
+    assert errors == []
 
 
 def test_a_room_across_two_instances_survives_losing_one(browser: Browser,

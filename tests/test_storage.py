@@ -7,13 +7,13 @@ from datetime import datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import create_engine, func, inspect, select, text
 
 from workbench.forms.access import AccessDenied
 from workbench.forms.answers import AnswerErrors
 from workbench.forms.invitations import create_invitations
 from workbench.forms.submission import submit_response
-from workbench.storage import read_connection
+from workbench.storage import read_connection, write_transaction
 from workbench.storage.migrate import schema_status, upgrade
 from workbench.storage.responses import iter_responses
 from workbench.storage.schema import invitation, metadata, response, response_identity
@@ -180,3 +180,29 @@ def test_publishing_an_unchanged_spec_keeps_its_version(engine, demo_form) -> No
 
     again, created = publish_spec_file(DEMO_SPEC, engine)
     assert not created and again.version == demo_form.version
+
+
+def test_participant_kernels_hold_no_postgresql_connection_between_requests(
+        monkeypatch) -> None:
+    """One process per page: pooled connections in each exhausted PostgreSQL at ~100 pages."""
+    import uuid
+
+    from workbench.storage.engine import get_engine as engine_for
+    from workbench.web.serve import public_app_environment
+
+    from .conftest import POSTGRES_URL, postgres_or_fail
+
+    postgres_or_fail()
+    name = f"wb-kernel-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("WORKBENCH_DB_POOL",
+                       public_app_environment(public_url="http://127.0.0.1:1")
+                       .get("WORKBENCH_DB_POOL", ""))
+    engine = engine_for(f"{POSTGRES_URL}?application_name={name}")
+    with read_connection(engine) as conn:
+        assert conn.execute(text("select 1")).scalar() == 1
+    with write_transaction(engine) as conn:
+        conn.execute(text("select 1"))
+    with create_engine(POSTGRES_URL).connect() as admin:
+        held = admin.scalar(text("select count(*) from pg_stat_activity "
+                                 "where application_name = :name"), {"name": name})
+    assert held == 0

@@ -8,6 +8,7 @@ locked" under contention.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from workbench.settings import database_url
 
@@ -32,6 +34,10 @@ def get_engine(url: str | None = None) -> Engine:
 def _engine_for(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        if os.environ.get("WORKBENCH_DB_POOL") == "none":
+            # One process per participant page: a pool in each would hold hundreds of idle
+            # server connections (PostgreSQL refuses past max_connections, 100 by default).
+            return create_engine(url, poolclass=NullPool)
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

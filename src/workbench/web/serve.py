@@ -100,6 +100,8 @@ def public_app_environment(root: Path | None = None, public_url: str | None = No
         p for p in (str(SHARE_DIR), env.get("JUPYTER_PATH", "")) if p)
     env["WORKBENCH_HOME"] = str(root or project_home())
     env["WORKBENCH_DATABASE_URL"] = database_url()
+    # Each kernel connects to PostgreSQL for each transaction instead of keeping a pool.
+    env.setdefault("WORKBENCH_DB_POOL", "none")
     # Participant kernels are forked from a pre-imported server (workbench.web.forkserver).
     env.setdefault("JUPYTER_DEFAULT_PROVISIONER_NAME", "workbench-fork")
     if public_url:
