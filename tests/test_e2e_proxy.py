@@ -235,5 +235,11 @@ def test_a_room_across_two_instances_survives_losing_one(browser: Browser,
     card = results.locator(".wb-card").filter(has_text="Le projet vous paraît-il utile ?")
     expect(card).to_contain_text(f"{PHONES} réponses")
     assert deployment.health(deployment.ports[1])["status"] == "ok"
+    # The answered pages gave their kernels back (the kernels call their own server, not the
+    # proxy's address their page came through): only the results page's may remain.
+    deadline = time.monotonic() + 30
+    while deployment.health(deployment.ports[1])["kernels"] > 1:
+        assert time.monotonic() < deadline, deployment.health(deployment.ports[1])
+        time.sleep(0.5)
     assert re.fullmatch(r"p[12]", instance_of(results))
     assert errors == []

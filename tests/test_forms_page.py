@@ -160,3 +160,21 @@ def test_a_session_page_is_released_when_the_session_closes(page_db) -> None:
     sessions.close_session(session.code, page_db)
     page._follow_session()
     assert calls == [1]
+
+
+def test_only_a_paced_session_page_polls_every_two_seconds(page_db, monkeypatch) -> None:
+    """Hundreds of open pages polling every 2 s were most of a room's load."""
+    from workbench.forms import page as page_module
+    from workbench.workshops import sessions
+
+    polls: list[float] = []
+    monkeypatch.setattr(page_module, "every", lambda seconds, _callback: polls.append(seconds))
+    pages = []
+    for paced in (True, False):
+        session = sessions.create_session("evaluation-transport", "Atelier", paced=paced,
+                                          engine=page_db)
+        sessions.open_session(session.code, page_db)
+        pages.append(QuestionnairePage(None, session=session.code))
+    assert polls == [page_module.SESSION_POLL_S, page_module.OPEN_SESSION_POLL_S] == [2.0, 10.0]
+    # Either way a page marks its presence every 10 s: every 5th fast poll, each slow one.
+    assert [page._presence_every for page in pages] == [5, 1]

@@ -114,3 +114,13 @@ def test_behind_a_proxy_links_use_its_address_and_kernels_call_their_own_server(
     assert env["VOILA_APP_IP"] == "127.0.0.1"
     assert "--WorkbenchVoila.instance_name=p2" in public_app_command("0.0.0.0", 8872,
                                                                      instance="p2")
+
+
+def test_behind_a_proxy_a_kernel_calls_its_own_server_back(monkeypatch) -> None:
+    """Voilà gives kernels the port of the page's Host header: the proxy's, or none."""
+    from workbench.web.release import SERVER_ADDRESS, _release_url
+
+    monkeypatch.setenv("VOILA_APP_IP", "participation.example.fr")
+    monkeypatch.setenv("VOILA_APP_PORT", "")
+    monkeypatch.setenv(SERVER_ADDRESS, "http://127.0.0.1:8872")
+    assert _release_url("k-1") == "http://127.0.0.1:8872/workbench/release/k-1"

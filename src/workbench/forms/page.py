@@ -29,8 +29,9 @@ from workbench.web.live import every
 
 __all__ = ["QuestionnairePage"]
 
-SESSION_POLL_S = 2.0
-PRESENCE_EVERY = 5  # polls: a presence mark every 10 s
+SESSION_POLL_S = 2.0  # a paced session: released questions appear within 2 s
+OPEN_SESSION_POLL_S = 10.0  # all questions shown: only the closing and the presence to follow
+PRESENCE_S = 10.0  # a presence mark every 10 s ("participants connectés", 45-s window)
 
 
 class QuestionnairePage:
@@ -54,6 +55,7 @@ class QuestionnairePage:
         self.last_receipt = ""
         self.presence_id = uuid.uuid4().hex
         self._polls = 0
+        self._presence_every = round(PRESENCE_S / SESSION_POLL_S)
         self.fallback_id = uuid.uuid4().hex
         self.on_finished = on_finished
         self.finished = self.released = False
@@ -118,7 +120,11 @@ class QuestionnairePage:
         self.root.children = [self.browser_id, self.view.widget]
         if self.session_code:
             self._waiting_note()
-            every(SESSION_POLL_S, self._follow_session)
+            # Every open page of a room polls: at 2 s for hundreds of pages, these reads were
+            # most of the room's database and CPU load, so only a paced page polls that often.
+            poll = SESSION_POLL_S if allowed is not None else OPEN_SESSION_POLL_S
+            self._presence_every = max(1, round(PRESENCE_S / poll))
+            every(poll, self._follow_session)
 
     def _browser_id_known(self, change) -> None:
         self._check_answered(change["new"])
@@ -160,7 +166,7 @@ class QuestionnairePage:
                                     _("The session is over. Thank you for taking part!"))
             self._finish()
             return
-        if self._polls % PRESENCE_EVERY == 1:
+        if (self._polls - 1) % self._presence_every == 0:
             with write_transaction(self.engine) as conn:
                 touch_presence(conn, session.id, self.presence_id,
                                datetime.now(UTC).replace(tzinfo=None))

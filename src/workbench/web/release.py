@@ -15,9 +15,10 @@ import os
 import threading
 import urllib.request
 
-__all__ = ["HEADER", "release_kernel", "release_signature"]
+__all__ = ["HEADER", "SERVER_ADDRESS", "release_kernel", "release_signature"]
 
 HEADER = "X-Workbench-Release"
+SERVER_ADDRESS = "WORKBENCH_SERVER_ADDRESS"  # http://host:port of the server that started us
 
 
 def release_signature(kernel_id: str) -> str:
@@ -29,10 +30,11 @@ def release_signature(kernel_id: str) -> str:
 
 
 def _release_url(kernel_id: str) -> str:
-    host = os.environ.get("VOILA_APP_IP", "127.0.0.1")
-    port = os.environ.get("VOILA_APP_PORT", "8866")
+    """The starting server's own address: not the page's Host (a proxy's, behind one)."""
+    server = os.environ.get(SERVER_ADDRESS) or "http://{}:{}".format(
+        os.environ.get("VOILA_APP_IP", "127.0.0.1"), os.environ.get("VOILA_APP_PORT", "8866"))
     base = os.environ.get("VOILA_SERVER_URL", "/")
-    return f"http://{host}:{port}{base.rstrip('/')}/workbench/release/{kernel_id}"
+    return f"{server}{base.rstrip('/')}/workbench/release/{kernel_id}"
 
 
 def release_kernel() -> bool:

@@ -26,7 +26,7 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench.web import health, room
-from workbench.web.release import HEADER, release_signature
+from workbench.web.release import HEADER, SERVER_ADDRESS, release_signature
 from workbench.web.templates import share_compiled_templates
 
 __all__ = ["WorkbenchVoila"]
@@ -105,6 +105,10 @@ class WorkbenchVoila(Voila):
         os.environ.setdefault("WORKBENCH_RELEASE_KEY", secrets.token_hex(32))
         share_compiled_templates()
         super().initialize(argv)
+        # Kernels call this server back (release) at its own address: Voilà gives them the
+        # port of the page's Host header, which behind a proxy is the proxy's (or none).
+        host = "127.0.0.1" if self.ip in ("", "0.0.0.0", "::", "[::]") else self.ip
+        os.environ[SERVER_ADDRESS] = f"http://{host}:{self.port}"
 
     def init_handlers(self):
         self.app.settings["workbench_max_kernels"] = self.max_kernels
