@@ -27,8 +27,6 @@ __all__ = ["PRELOAD", "kernel_arguments", "serve"]
 PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.comm",
     "IPython.core.interactiveshell", "ipywidgets", "anywidget", "sqlalchemy.dialects.sqlite",
-    # PostgreSQL's driver too (several servers share PostgreSQL): imported once, not per page.
-    "sqlalchemy.dialects.postgresql.psycopg", "psycopg",
     "workbench.forms.page", "workbench.workshops.sessions", "workbench.web.release",
     "workbench.web.params",
 )
