@@ -167,6 +167,11 @@ def test_health_says_what_the_proxy_needs_and_nothing_personal(deployment) -> No
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, context=context, timeout=10)
     assert refused.value.code == 404
+    release = urllib.request.Request(f"{deployment.proxy.url}/workbench/release/x", data=b"",
+                                     method="POST")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(release, context=context, timeout=10)
+    assert refused.value.code == 404
 
 
 def test_the_staff_app_is_served_on_its_own_host_with_its_token(browser: Browser,
