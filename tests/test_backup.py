@@ -139,7 +139,7 @@ def test_a_failed_backup_leaves_no_file(sqlite_engine, tmp_path: Path, monkeypat
         raise OSError("disk full")
 
     monkeypatch.setattr(module.os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(module.BackupError, match="disk full"):
         backup(target, sqlite_engine)
     assert target.read_bytes() == b"previous backup"
     assert [p.name for p in tmp_path.iterdir() if not p.name.startswith("workbench.sqlite")] \
@@ -388,3 +388,13 @@ def test_the_commands_report_errors_in_french(cli, tmp_path: Path) -> None:
     assert "n'est pas une sauvegarde du workbench" in cli("restore", str(junk), "--yes", code=1)
     assert "Erreur : --keep" in cli("backup", str(tmp_path / "x.tar"), "--keep", "2", code=1)
     assert "Erreur : Le dossier" in cli("backup", str(tmp_path / "absent" / "x.tar"), code=1)
+
+
+def test_an_unwritable_or_missing_destination_is_told_in_french(cli, tmp_path: Path) -> None:
+    """A folder that cannot be written used to end in a traceback; a missing 'folder/'
+    used to become a file of that name."""
+    cli("db", "upgrade")
+    assert "/proc" in cli("backup", "/proc/sauvegarde.tar", code=1)
+    missing = tmp_path / "absent"
+    assert "n'existe pas" in cli("backup", f"{missing}/", code=1)
+    assert not missing.exists()

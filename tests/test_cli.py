@@ -126,3 +126,19 @@ def test_the_associations_commands_on_the_examples_and_the_demo(cli, tmp_path) -
                    "X-1;Club;2026;piscine;projet;Saison;100\n", encoding="utf-8")
     out = cli("associations", "import-requests", str(bad), code=1)
     assert "ligne 2, colonne 4 (service)" in out
+
+
+def test_serve_fails_when_a_server_dies_so_that_systemd_restarts_it() -> None:
+    """A dead Voilà used to leave ``workbench serve`` exiting 0: no restart on failure."""
+    import subprocess
+    import sys
+
+    from workbench.cli.serve import supervise
+
+    dies = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"])
+    lives = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    assert supervise([dies, lives]) == 3
+    assert lives.poll() is not None  # the other server was stopped too
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    killed.kill()
+    assert supervise([killed]) != 0

@@ -42,7 +42,9 @@ def test_the_proxy_configuration_is_valid_haproxy(tmp_path) -> None:
     assert used <= set(proxy.environment()), used - set(proxy.environment())
     documented = (ROOT / "docs" / "deploy.md").read_text()
     assert all(name in documented for name in used)
-    assert (DEPLOY / "haproxy" / "errors" / "503.http").read_bytes().startswith(b"HTTP/1.0 503")
+    for code in (502, 503, 504):
+        page = (DEPLOY / "haproxy" / "errors" / f"{code}.http").read_bytes()
+        assert page.startswith(f"HTTP/1.0 {code}".encode()) and b'lang="fr"' in page
 
 
 def test_the_systemd_units_are_valid(tmp_path) -> None:

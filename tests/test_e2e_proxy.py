@@ -167,6 +167,9 @@ def test_health_says_what_the_proxy_needs_and_nothing_personal(deployment) -> No
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, context=context, timeout=10)
     assert refused.value.code == 404
+    # The proxy's own answers carry the security headers too.
+    assert refused.value.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert "frame-ancestors 'none'" in refused.value.headers["Content-Security-Policy"]
     release = urllib.request.Request(f"{deployment.proxy.url}/workbench/release/x", data=b"",
                                      method="POST")
     with pytest.raises(urllib.error.HTTPError) as refused:

@@ -23,12 +23,15 @@ def _summary(manifest) -> str:
                                 "manifest: revision, rows and checksum of every table). With "
                                 "a folder, the file is named workbench-YYYYMMDD-HHMMSS.tar."))
 @click.argument("destination", metavar=_("FILE_OR_DIRECTORY"),
-                type=click.Path(path_type=Path, dir_okay=True, file_okay=True))
+                type=click.Path(dir_okay=True, file_okay=True))
 @click.option("--keep", type=click.IntRange(1, 100_000), default=None, metavar="N",
               help=_("With a folder: keep only the newest N backups of that folder."))
-def backup(destination: Path, keep: int | None) -> None:
+def backup(destination: str, keep: int | None) -> None:
     from workbench.storage.backup import backup as do_backup
 
+    if destination.endswith(("/", "\\")) and not Path(destination).is_dir():
+        raise fail(_("The folder {folder} does not exist.").format(folder=destination))
+    destination = Path(destination)
     if keep is not None and not destination.is_dir():
         raise fail(_("--keep applies to a folder only: {path} is not one.").format(
             path=destination))

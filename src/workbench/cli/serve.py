@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
+import time
 
 import click
 
@@ -93,12 +95,42 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
                          "choose it): {token}").format(token=token))
         commands.append(staff_app_command(host, staff_port, token))
     click.echo(_("Stop with Ctrl+C."))
-    processes = [subprocess.Popen(command, env=env) for command in commands]
-    try:
-        for process in processes:
-            process.wait()
-    except KeyboardInterrupt:
-        click.echo(_("Stopped."))
-    finally:
+    code = supervise([subprocess.Popen(command, env=env) for command in commands])
+    if code:
+        raise fail(_("A server stopped unexpectedly (exit status {code}): the others were "
+                     "stopped too.").format(code=code))
+
+
+def supervise(processes: list[subprocess.Popen]) -> int:
+    """Wait for the servers; when one ends, stop the others. 0 on Ctrl+C or SIGTERM.
+
+    A server that dies must make ``workbench serve`` fail, so that systemd (``Restart=
+    on-failure``) or the container runtime starts it again; SIGTERM stops every server.
+    """
+    stopping = False
+
+    def stop(_signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
         for process in processes:
             process.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        while all(process.poll() is None for process in processes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        stopping = True
+        click.echo(_("Stopped."))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    if stopping:
+        return 0
+    return next((p.returncode for p in processes if p.returncode), 1)

@@ -220,13 +220,17 @@ def backup(destination: Path, engine: Engine | None = None, *,
     if not folder.is_dir():
         raise BackupError(_("The folder {folder} does not exist.").format(folder=folder))
     target = _dated_name(destination) if destination.is_dir() else destination
-    with tempfile.TemporaryDirectory(dir=folder, prefix=".workbench-backup-") as work:
-        member = Path(work) / MEMBERS[_dialect(engine)]
-        if _dialect(engine) == "sqlite":
-            manifest = _copy_sqlite(engine, member)
-        else:
-            manifest = _dump_postgresql(engine, member)
-        _write_tar(target, manifest, member)
+    try:
+        with tempfile.TemporaryDirectory(dir=folder, prefix=".workbench-backup-") as work:
+            member = Path(work) / MEMBERS[_dialect(engine)]
+            if _dialect(engine) == "sqlite":
+                manifest = _copy_sqlite(engine, member)
+            else:
+                manifest = _dump_postgresql(engine, member)
+            _write_tar(target, manifest, member)
+    except OSError as error:  # not writable, disk full…: nothing half written is left
+        raise BackupError(_("The backup cannot be written in {folder}: {reason}").format(
+            folder=folder, reason=error.strerror or error)) from error
     if keep is not None and destination.is_dir():
         prune(destination, keep)
     return dataclasses.replace(manifest, path=target)
