@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from workbench.web.proxy import LocalProxy, haproxy_binary
+from workbench.web.proxy import LocalProxy, haproxy_binary, self_signed_pem
 
 from .conftest import ROOT
 
@@ -28,10 +28,7 @@ def variables(config: str) -> set[str]:
 def test_the_proxy_configuration_is_valid_haproxy(tmp_path) -> None:
     proxy = LocalProxy(https_port=8443, http_port=8080, public=("127.0.0.1:8871", "127.0.0.1:8872"),
                        staff="127.0.0.1:8867", pem=tmp_path / "workbench.pem")
-    # A certificate is read at check time: any PEM pair will do.
-    from workbench.web.proxy import self_signed_pem
-
-    self_signed_pem(tmp_path)
+    self_signed_pem(tmp_path)  # a certificate is read at check time: any PEM pair will do
     checked = subprocess.run([haproxy_binary(), "-c", "-f", str(proxy.config)],
                              env={**os.environ, **proxy.environment()}, capture_output=True,
                              text=True)
