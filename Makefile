@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8866
 
-.PHONY: install demo test lint chromium system-packages db seed serve clean i18n
+.PHONY: install demo test lint chromium system-packages db seed serve clean i18n axe
 
 install: $(STAMP)
 
@@ -38,7 +38,17 @@ system-packages:
 
 chromium: system-packages
 
-test: seed system-packages
+# axe-core (accessibility rules run by the browser tests), from the npm registry, pinned.
+AXE_VERSION := 4.11.4
+AXE := build/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE)
+
+$(AXE):
+	mkdir -p build/axe
+	npm install --prefix build/axe --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION)
+	test -f $(AXE)
+
+test: seed system-packages axe
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 

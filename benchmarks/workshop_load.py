@@ -92,8 +92,12 @@ async def participant(base: str, path: str, index: int, timeout: float,
         by_model: dict[str, list[str]] = {}
         for comm_id, state in states.items():
             by_model.setdefault(state["model_name"], []).append(comm_id)
-        radio, = by_model["RadioButtonsModel"]
-        toggles, = by_model["ToggleButtonsModel"]
+        # The questions are accessible fields (workbench.web.field.Field, an anywidget):
+        # one radio group and one 0-10 scale; their value is the chosen option's value.
+        fields = {states[c]["state"].get("kind"): c for c in by_model.get("AnyModel", [])
+                  if "kind" in states[c]["state"]}
+        radio, scale = fields["radio"], fields["scale"]
+        radio_values = [v for _label, v in states[radio]["state"]["options"]]
         button = next(c for c in by_model["ButtonModel"]
                       if states[c]["state"].get("description") == "Envoyer")
         # What the browser does on drawing the page: report its stored submission id
@@ -103,9 +107,10 @@ async def participant(base: str, path: str, index: int, timeout: float,
             "comm_id": browser_id, "data": {"method": "update", "buffer_paths": [],
                                             "state": {"submission_id": uuid.uuid4().hex}}}))
         await asyncio.sleep(hold)  # reading, discussing: the page stays open meanwhile
-        for comm_id, value in ((radio, index % 4), (toggles, index % 11)):
+        for comm_id, value in ((radio, radio_values[index % len(radio_values)]),
+                               (scale, index % 11)):
             await socket.write_message(message(session, "comm_msg", {
-                "comm_id": comm_id, "data": {"method": "update", "state": {"index": value},
+                "comm_id": comm_id, "data": {"method": "update", "state": {"value": value},
                                              "buffer_paths": []}}))
         clicked = time.perf_counter()
         await socket.write_message(message(session, "comm_msg", {

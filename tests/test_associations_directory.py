@@ -5,20 +5,29 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import uuid
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
 
-from workbench.associations.directory import search
+from workbench.associations.directory import fold, search
 from workbench.associations.nomenclature import theme_of, themes
 from workbench.associations.observatory import observatory
 from workbench.associations.rna import import_rna
 from workbench.errors import WorkbenchError
+from workbench.storage import get_engine, write_transaction
+from workbench.storage.migrate import MIGRATIONS, upgrade
+from workbench.storage.schema import association
 
-from .conftest import sqlite_url
+from .conftest import POSTGRES_URL, postgres_or_fail, sqlite_url
 from .rna_files import HEADER, rna_row, write_rna
 
-GUINGAMP, PAIMPOL, RENNES = "22070", "22162", "35238"
+GUINGAMP, PAIMPOL, RENNES, BEGARD, KERMOROCH = "22070", "22162", "35238", "22004", "22091"
+NOW = datetime(2026, 12, 1, 10, 0)
 
 
 def test_waldec_themes_group_codes_by_their_first_three_digits() -> None:
@@ -118,3 +127,122 @@ def test_the_observatory_counts_per_commune_theme_year_and_age(engine, tmp_path)
     assert dict((y, (c, d)) for y, c, d in found.by_year)[2024] == (1, 1)
     assert dict(found.by_age) == {"moins de 5 ans": 2, "5 à 9 ans": 0, "10 à 19 ans": 0,
                                   "20 à 49 ans": 1, "50 ans et plus": 0}
+
+
+def test_fold_drops_accents_case_ligatures_and_punctuation_differences() -> None:
+    assert fold("École") == fold("ecole") == fold("ECOLE") == "ecole"
+    assert fold("L’École") == fold("l'ecole") == fold("lʼÉcole") == "l ecole"
+    assert fold("Saint-Brieuc") == fold("saint  brieuc") == fold("SAINT–BRIEUC") == \
+        "saint brieuc"
+    assert fold("Œuvres, Æsculape") == "oeuvres aesculape"
+    assert fold("Straße « Kermoroc'h »") == "strasse kermoroc h"
+    assert fold("100 % bio_x") == "100 % bio_x"  # LIKE's wildcards are kept: they are escaped
+    assert fold(None) == fold("") == fold(" - ") == ""
+
+
+def _add(conn, title: str, commune: str = GUINGAMP, **values) -> None:
+    """A row written as the staff page and the demo do (the key comes from the schema)."""
+    conn.execute(sa.insert(association).values(title=title, commune=commune, position="A",
+                                               source="saisie", imported_at=NOW, **values))
+
+
+def titles(text: str, engine) -> set[str]:
+    return {e.title for e in search(text, engine=engine)[0]}
+
+
+def test_search_ignores_accents_case_ligatures_apostrophes_and_hyphens(engine,
+                                                                      tmp_path) -> None:
+    with write_transaction(engine) as conn:
+        _add(conn, "École de musique")
+        _add(conn, "Amis de l’École publique", PAIMPOL)
+        _add(conn, "Tennis club", BEGARD)
+        _add(conn, "Cercle celtique de Saint-Brieuc", object="Danses bretonnes")
+        _add(conn, "Œuvres laïques", short_title="OL")
+        _add(conn, "Bio 100% local")
+        _add(conn, "Bio 1000 pousses")
+        _add(conn, "Club a_b")
+        _add(conn, "Club axb")
+        _add(conn, "Comité des fêtes", KERMOROCH)
+    import_rna(write_rna(tmp_path / "rna.csv", [
+        rna_row("W221000001", "Bagad de Bégard", BEGARD, waldec="006045")]), engine)
+    both_schools = {"École de musique", "Amis de l’École publique"}
+    assert titles("École", engine) == titles("ecole", engine) == titles("ECOLE", engine) == \
+        both_schools
+    assert titles("Begard", engine) == titles("bégard", engine) == titles("BÉGARD", engine) \
+        == {"Tennis club", "Bagad de Bégard"}  # the commune's name, folded, is searched too
+    assert titles("tennis begard", engine) == {"Tennis club"}  # every word must occur
+    assert titles("saint brieuc", engine) == titles("Saint-Brieuc", engine) == \
+        titles("saint-BRIEUC", engine) == {"Cercle celtique de Saint-Brieuc"}
+    assert titles("bretonnes", engine) == {"Cercle celtique de Saint-Brieuc"}  # the object
+    assert titles("l’école", engine) == titles("l'ecole", engine) == \
+        titles("L'ÉCOLE", engine) == both_schools  # "l" and "ecole"
+    assert titles("lecole", engine) == {"Amis de l’École publique"}  # also stored joined
+    assert titles("kermoroch", engine) == titles("Kermoroc’h", engine) == \
+        titles("KERMOROC'H", engine) == {"Comité des fêtes"}
+    assert titles("oeuvres laiques", engine) == titles("Œuvres", engine) == {"Œuvres laïques"}
+    assert titles("100%", engine) == {"Bio 100% local"}  # % matches itself, not anything
+    assert titles("%", engine) == {"Bio 100% local"}
+    assert titles("a_b", engine) == {"Club a_b"}
+    assert titles("zzz", engine) == set()
+    assert len(titles("", engine)) == 11
+    found, _total = search("", engine=engine)
+    assert found[0].title == "Amis de l’École publique"  # sorted on the folded name
+    assert [e.title for e in found].index("École de musique") < \
+        [e.title for e in found].index("Œuvres laïques")
+
+
+def test_an_rna_update_computes_the_search_key_again(engine, tmp_path) -> None:
+    import_rna(write_rna(tmp_path / "a.csv", [rna_row("W221000002", "Bagad", PAIMPOL)]),
+               engine)
+    assert titles("sonerien", engine) == set()
+    again = import_rna(write_rna(tmp_path / "b.csv", [
+        rna_row("W221000002", "Bagad Sonérien", BEGARD, updated="2025-06-01 09:00:00")]),
+        engine)
+    assert again.updated == 1
+    assert titles("sonerien begard", engine) == {"Bagad Sonérien"}
+    assert titles("paimpol", engine) == set()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_at_0013(request, tmp_path):
+    """An empty database migrated up to 0013 only (before the search key)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    if request.param == "sqlite":
+        engine = get_engine(sqlite_url(tmp_path))
+        cleanup = None
+    else:
+        postgres_or_fail()
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = sa.create_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f"create schema {schema}"))
+        engine = get_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+
+        def cleanup() -> None:
+            with admin.begin() as conn:
+                conn.execute(sa.text(f"drop schema {schema} cascade"))
+            admin.dispose()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0013")
+    yield engine
+    engine.dispose()
+    if cleanup:
+        cleanup()
+
+
+def test_migration_0014_gives_existing_rows_their_search_key(engine_at_0013) -> None:
+    old = sa.table("association", *(sa.column(c) for c in (
+        "title", "short_title", "object", "commune", "position", "source", "imported_at")))
+    with engine_at_0013.begin() as conn:
+        conn.execute(sa.insert(old), [
+            {"title": "École de musique", "short_title": None, "object": None,
+             "commune": BEGARD, "position": "A", "source": "rna", "imported_at": NOW},
+            {"title": "Cercle de Saint-Brieuc", "short_title": "CSB", "object": "Danse",
+             "commune": GUINGAMP, "position": "A", "source": "rna", "imported_at": NOW}])
+    status = upgrade(engine_at_0013)
+    assert status.up_to_date
+    assert titles("ecole begard", engine_at_0013) == {"École de musique"}
+    assert titles("saint brieuc", engine_at_0013) == titles("csb", engine_at_0013) == \
+        {"Cercle de Saint-Brieuc"}

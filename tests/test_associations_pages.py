@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -50,12 +50,65 @@ def test_an_assessor_scores_a_file_and_the_page_resumes(demo) -> None:
     assert "introuvable" in CommitteePage("nexiste-pas", None).root.children[0].value
 
 
+def _boxes(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _boxes(child)
+
+
+def test_the_public_directory_searches_with_a_button_and_announces_the_count(demo) -> None:
+    import ipywidgets as w
+    from sqlalchemy import insert
+
+    from workbench.associations.directory_page import DirectoryView
+    from workbench.storage import write_transaction
+    from workbench.storage.schema import association
+
+    page = DirectoryView()
+    heading = page.root.children[0].value
+    assert heading == "<h1>Annuaire des associations</h1>"
+    assert page.text.description == "Rechercher une association"  # the input's <label>
+    assert page.text.style.description_width == "initial"  # shown whole
+    assert page.go.description == "Rechercher"
+    assert "role='status' aria-live='polite'" in page.status.value
+    assert "associations trouvées." in page.status.value
+    page.text.value = "ECOLE  de musique"  # Enter (continuous_update=False)
+    assert "associations trouvées." in page.status.value
+    assert "École de musique" in page.results.value
+    assert "<h3>" in page.results.value and "<h1>" not in page.results.value
+    page.text.value = "zz 100% <b>"
+    assert "Aucune association ne correspond à « zz 100% &lt;b&gt; »." in page.status.value
+    assert page.results.value == ""
+    page.text.value = "zz <b>"
+    with write_transaction(demo) as conn:
+        conn.execute(insert(association).values(
+            title="Zz <b>club</b>", commune="22004", position="A", source="saisie",
+            imported_at=datetime(2026, 12, 1)))
+    page.go.click()  # the button searches again, without a change in the box
+    assert "1 association trouvée." in page.status.value
+    assert "Zz &lt;b&gt;club&lt;/b&gt;" in page.results.value and "<b>club" not in \
+        page.results.value
+    page.text.value = "begard zz"  # the commune's name, accents aside
+    assert "1 association trouvée." in page.status.value
+    page.text.value = ""
+    page.commune.value = "22004"
+    page.text.value = "nothing-like-this"
+    assert "Aucune association ne correspond à « nothing-like-this »." in page.status.value
+    boxes = [b for b in _boxes(page.root) if isinstance(b, w.Box)]
+    assert len(boxes) >= 2
+    assert all(b.layout.overflow == "visible" for b in boxes)  # nothing scrolls unreachable
+    assert all("overflow" not in b.value for b in _boxes(page.root) if isinstance(b, w.HTML))
+
+
 def test_staff_enter_a_request_and_record_the_committee_vote(demo) -> None:
     from workbench.associations.staff_page import AssociationsPage
 
     page = AssociationsPage()
-    assert "associations trouvées" in page.directory.results.value
+    assert "associations trouvées" in page.directory.status.value
     assert "Siège" in page.directory.results.value  # the staff variant
+    assert "<table class='wb-table' tabindex='0' aria-label='Associations trouvées'>" in \
+        page.directory.results.value  # it scrolls sideways on a phone: keyboard reachable
+    assert "<th scope='col'>Association</th>" in page.directory.results.value
     requests = page.requests
     requests.inputs["reference"].value = "SUB-2026-900"
     requests.inputs["association"].value = "Nouvelle association <i>test</i>"

@@ -248,3 +248,31 @@ def test_the_real_scdl_example_file_against_our_columns_and_checks() -> None:
                         for p in check_rows([normalise_legacy(r) for r in rows]))
     assert remaining == {"datesPeriodeVersement": 29, "conditionsVersement": 10,
                          "nomBeneficiaire": 1, "idBeneficiaire": 1}
+
+
+@pytest.mark.parametrize("slug", ["nope", "../../etc/passwd", "/etc/hosts.yaml",
+                                  "../comites/comite-2026"])
+def test_an_edition_id_is_a_plain_name_never_a_path(slug) -> None:
+    with pytest.raises(WorkbenchError) as error:
+        load_edition(slug)
+    assert str(error.value) == f"La commission « {slug} » n'existe pas."
+    assert str(ROOT) not in str(error.value)
+
+
+def test_the_disagreement_sentence_agrees_with_the_number_of_files() -> None:
+    from types import SimpleNamespace
+
+    from workbench.reports.associations import agreement
+
+    edition = load_edition(EDITION_FILE)
+
+    def sentence(n: int) -> str:
+        flagged = [SimpleNamespace(flagged=True, reference=f"SUB-{i}", association=f"Club {i}")
+                   for i in range(n)]
+        blocks = agreement(SimpleNamespace(edition=edition, requests=flagged, alpha={}))
+        return next(b.markdown for b in blocks if hasattr(b, "markdown"))
+
+    assert sentence(1) == ("**1 dossier** présente un fort désaccord entre assesseurs (écart "
+                           "d'au moins 1,5 point) : SUB-0 (Club 0). Il est à examiner en séance.")
+    assert sentence(2).startswith("**2 dossiers** présentent un fort désaccord")
+    assert sentence(2).endswith("Ils sont à examiner en séance.")

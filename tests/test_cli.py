@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from workbench.cli import main
 
-from .conftest import sqlite_url
+from .conftest import ROOT, sqlite_url
 
 
 @pytest.fixture
@@ -29,8 +29,8 @@ def cli(tmp_path: Path, monkeypatch):
 
 
 def test_db_upgrade_then_check(cli, tmp_path) -> None:
-    assert "Base de données à jour (révision 0013)" in cli("db", "upgrade")
-    assert "Schéma à la révision 0013 (la dernière)" in cli("db", "check")
+    assert "Base de données à jour (révision 0014)" in cli("db", "upgrade")
+    assert "Schéma à la révision 0014 (la dernière)" in cli("db", "check")
 
 
 def test_db_check_on_an_empty_database_says_what_to_do(cli) -> None:
@@ -53,7 +53,11 @@ def test_forms_publish_versions_only_changes(cli) -> None:
         "forms", "publish", "evaluation-transport")
     assert "inchangé : la version 1 reste en vigueur" in cli(
         "forms", "publish", "evaluation-transport")
-    assert "Pas de fichier de questionnaire" in cli("forms", "publish", "inconnu", code=1)
+    assert "Pas de fichier de questionnaire « inconnu »." in cli("forms", "publish", "inconnu",
+                                                                code=1)
+    refused = cli("forms", "publish", "../widgets/evaluation-transport", code=1)
+    assert "Pas de fichier de questionnaire « ../widgets/evaluation-transport »." in refused
+    assert str(ROOT) not in refused
 
 
 def test_invitations_print_single_use_links(cli, tmp_path) -> None:
@@ -102,8 +106,6 @@ def test_commands_on_an_uninitialised_database_say_what_to_do(cli) -> None:
 
 
 def test_the_associations_commands_on_the_examples_and_the_demo(cli, tmp_path) -> None:
-    from .conftest import ROOT
-
     cli("db", "upgrade")
     assert "fictives" in cli("demo", "associations")
     out = cli("associations", "import-rna", str(ROOT / "data/examples/rna-extrait.csv"))

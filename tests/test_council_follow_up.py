@@ -8,7 +8,7 @@ from datetime import date
 from click.testing import CliRunner
 
 from workbench.council.avis import add_milestone, import_avis, load_ledger, record_answer
-from workbench.council.follow_up import LedgerEntry, indicators
+from workbench.council.follow_up import LedgerEntry, indicators, summary
 
 from .conftest import ROOT
 
@@ -31,6 +31,23 @@ def test_indicators_on_a_known_ledger() -> None:
     assert result.implemented == 1 and result.implemented_share == 25.0
     assert [e.id for e in result.overdue] == [3]
     assert ledger[0].status == "réalisée" and ledger[2].status == "sans réponse"
+
+
+def test_the_summary_agrees_with_each_count() -> None:
+    d = date
+    done = LedgerEntry(1, "a", "r1", "x", d(2026, 1, 10), answered_on=d(2026, 1, 11),
+                       position="retenue", milestones=((d(2026, 6, 1), "réalisée"),))
+    one = indicators([done], 2026, today=d(2026, 11, 29))
+    assert summary(one) == ("1 recommandation, 1 avec réponse (100.0 %), délai médian 1 jour, "
+                            "1 réalisée.")
+    other = LedgerEntry(2, "a", "r2", "x", d(2026, 1, 10), answered_on=d(2026, 1, 13),
+                        position="retenue", milestones=((d(2026, 6, 1), "réalisée"),))
+    two = indicators([done, other], 2026, today=d(2026, 11, 29))
+    assert summary(two) == ("2 recommandations, 2 avec réponse (100.0 %), délai médian 2.0 jours, "
+                            "2 réalisées.")
+    none = indicators([LedgerEntry(3, "a", "r3", "x", d(2026, 11, 1))], 2026,
+                      today=d(2026, 11, 29))
+    assert summary(none) == "1 recommandation, 0 avec réponse (0.0 %), délai médian —, 0 réalisée."
 
 
 def test_an_avis_is_followed_up_and_reported(engine, monkeypatch, tmp_path) -> None:

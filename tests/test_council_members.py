@@ -34,6 +34,38 @@ def test_parity_allows_a_gap_of_one(women, men, ok) -> None:
     assert f"{women} femmes et {men} hommes" in parity.verdict
 
 
+@pytest.mark.parametrize(("women", "men", "counts", "missing"), [
+    (1, 1, "1 femme et 1 homme", None),
+    (3, 1, "3 femmes et 1 homme", "1 homme de plus"),
+    (1, 4, "1 femme et 4 hommes", "2 femmes de plus"),
+])
+def test_parity_verdict_agrees_with_each_count(women, men, counts, missing) -> None:
+    verdict = check_composition(members(women, men), CENSUS)[0].verdict
+    assert counts in verdict and "(s)" not in verdict
+    if missing:
+        assert f"il faudrait {missing} ou" in verdict
+
+
+def test_members_without_a_commune_and_councillors_are_counted_in_french() -> None:
+    def rules(without: int, councillors: int):
+        group = members(5, 5)
+        for i in range(without):
+            group[i] = Member(i, f"M{i}", None, group[i].sex, group[i].age_band, "habitants",
+                              False)
+        for i in range(councillors):
+            group[-1 - i] = Member(9 - i, f"Élu {i}", "22070", group[-1 - i].sex,
+                                   group[-1 - i].age_band, "habitants", True)
+        found = check_composition(group, CENSUS)
+        return found[2].details, found[-1].verdict
+
+    details, verdict = rules(1, 1)
+    assert "1 membre sans commune renseignée." in details
+    assert verdict == "1 conseiller communautaire parmi les membres, ce que la loi exclut."
+    details, verdict = rules(2, 2)
+    assert "2 membres sans commune renseignée." in details
+    assert verdict == "2 conseillers communautaires parmi les membres, ce que la loi exclut."
+
+
 def test_a_missing_age_band_is_named() -> None:
     rule = check_composition(members(10, 10, ["30-44 ans", "45-59 ans", "60-74 ans"]),
                              CENSUS)[1]

@@ -15,6 +15,7 @@ from workbench.associations.scoring import assignments
 from workbench.storage import write_transaction
 from workbench.storage.schema import association
 
+from .a11y import assert_accessible
 from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -47,9 +48,12 @@ def test_an_assessor_scores_a_file_in_the_browser(browser: Browser, apps: Apps) 
     page.goto(f"{url}&token={STAFF_TOKEN}")
     page.wait_for_selector(".wb-committee .wb-file")
     expect(page.locator(".wb-file h3")).to_contain_text(before[0].reference)
-    groups = page.locator(".wb-committee .widget-toggle-buttons")
+    groups = page.locator(".wb-committee").get_by_role("radiogroup")
+    assert groups.count() >= 2
+    assert_accessible(page, "committee scoring page")
     for index in range(groups.count()):
-        groups.nth(index).get_by_role("button", name="3", exact=True).click()
+        groups.nth(index).get_by_role("radio", name="3", exact=True).check()
+        expect(groups.nth(index).get_by_role("radio", name="3", exact=True)).to_be_checked()
     expect(page.get_by_text("Bon").first).to_be_visible()  # the descriptor of 3
     page.get_by_role("button", name="Enregistrer et passer au dossier suivant").click()
     expect(page.get_by_text("Enregistré.")).to_be_visible()
@@ -64,10 +68,16 @@ def test_the_public_directory_searches_and_escapes(browser: Browser, apps: Apps)
     phone = new_page(browser, PHONE)
     phone.goto(apps.public + "/voila/render/associations.ipynb")
     phone.wait_for_selector(".wb-directory .wb-card")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Annuaire des associations")
+    assert_accessible(phone, "public directory")
     search = phone.get_by_placeholder("Nom ou objet (par ex. bagad, tennis)")
     search.fill("gwengamp")
     search.press("Enter")
     expect(phone.get_by_text("1 association trouvée.")).to_be_visible()
+    assert_accessible(phone, "public directory, one result")
     expect(phone.get_by_text("Bagad <script>alert(1)</script> Gwengamp")).to_be_visible()
     content = phone.content()
     assert "rue privée" not in content and "W229999999" not in content  # public variant
+    search.fill("ecole")  # accent- and case-insensitive, with the button
+    phone.get_by_role("button", name="Rechercher").click()
+    expect(phone.get_by_role("status").filter(has_text="trouvée")).to_be_visible()

@@ -80,7 +80,7 @@ def test_a_finished_page_stays_quiet_when_its_kernel_goes(browser: Browser, apps
     page.locator(".wb-question").filter(has_text="Votre collège").get_by_label(
         "Habitants").check()
     page.locator(".wb-question").filter(has_text="Votre satisfaction").get_by_role(
-        "button", name="7", exact=True).click()
+        "radio", name="7", exact=True).check()
     page.get_by_role("button", name="Envoyer").click()
     expect(page.locator(".wb-panel")).to_contain_text("Reçu n°")
     network.cut()  # and the kernel is released a few seconds later anyway

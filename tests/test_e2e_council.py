@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 
@@ -15,6 +16,7 @@ from workbench.storage.schema import avis_recommendation, council_avis
 from workbench.territory.clock import local_today
 from workbench.web.urls import signin_url
 
+from .a11y import assert_accessible
 from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -48,12 +50,21 @@ def test_a_member_signs_in_on_a_phone(browser: Browser, apps: Apps) -> None:
     phone = new_page(browser, PHONE)
     phone.goto(signin_url(apps.public, meeting.id, meeting.signin_code))
     expect(phone.get_by_role("heading", name="Émargement")).to_be_visible()
+    expect(phone).to_have_title("Émargement de la réunion — Guingamp-Paimpol Agglomération")
+    assert_accessible(phone, "sign-in page")
+    email = phone.get_by_role("textbox", name="Votre courriel")
+    expect(email).to_have_attribute("type", "email")
+    expect(email).to_have_attribute("autocomplete", "email")
     phone.get_by_placeholder("prenom.nom@exemple.fr").fill("inconnu@exemple.invalid")
     phone.get_by_role("button", name="Je suis présent·e").click()
     expect(phone.get_by_role("alert")).to_contain_text("ne figure pas parmi les membres")
+    expect(phone.locator(":focus")).to_have_accessible_description(
+        re.compile("ne figure pas parmi les membres"))
+    assert_accessible(phone, "sign-in page, address refused")
     phone.get_by_placeholder("prenom.nom@exemple.fr").fill("Membre-Fictif-07@exemple.invalid")
     phone.get_by_role("button", name="Je suis présent·e").click()
     expect(phone.get_by_text("Votre présence est enregistrée.")).to_be_visible()
+    assert_accessible(phone, "sign-in page, attendance recorded")
     assert "Membre fictif" not in phone.content()  # nothing personal shown back
     marks = {name: present for _id, name, present in attendance_sheet(meeting.id, apps.engine)}
     assert marks["Membre fictif 07"] is True and marks["Membre fictif 08"] is None
@@ -80,8 +91,10 @@ def test_the_staff_page_needs_the_token_and_shows_the_room_qr_code(browser: Brow
     expect(staff.locator(".wb-signin-code svg")).to_be_visible()
     expect(staff.locator(".wb-signin-code a")).to_have_attribute(
         "href", signin_url(apps.public, meeting.id, meeting.signin_code))
+    assert_accessible(staff, "council staff page, meetings tab")
     staff.get_by_role("tab", name="Avis").click()
     expect(staff.get_by_text("Indicateurs du droit de suite")).to_be_visible()
+    assert_accessible(staff, "council staff page, avis tab")
 
 
 def test_the_public_avis_page_escapes_and_shows_no_personal_data(browser: Browser,
@@ -94,3 +107,6 @@ def test_the_public_avis_page_escapes_and_shows_no_personal_data(browser: Browse
     expect(page.get_by_role("heading", name="Avis sur les mobilités du quotidien")).to_be_visible()
     content = page.content()
     assert "Membre fictif" not in content and "exemple.invalid" not in content
+    assert_accessible(page, "public avis page")
+    page.set_viewport_size(PHONE)
+    assert_accessible(page, "public avis page on a phone")

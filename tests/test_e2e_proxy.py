@@ -147,7 +147,7 @@ def instance_of(page: Page) -> str:
 def answer(page: Page, index: int) -> None:
     page.get_by_role("radio", name=["Oui", "Plutôt oui", "Plutôt non", "Non"][index % 4],
                        exact=True).check()
-    page.locator(".wb-scale").get_by_role("button", name=str(index % 11), exact=True).click()
+    page.locator(".wb-scale-options").get_by_role("radio", name=str(index % 11), exact=True).check()
     page.get_by_role("button", name="Envoyer").click()
     expect(page.get_by_role("status")).to_contain_text("Reçu n°")
 

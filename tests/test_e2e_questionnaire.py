@@ -72,13 +72,13 @@ def fill_demo(page: Page) -> None:
     question(page, "Les horaires des bus").get_by_label("Plutôt d'accord").check()
     question(page, "transport à la demande est une bonne").get_by_label(
         "Ne se prononce pas").check()
-    question(page, "quelle note donnez-vous").get_by_role("button", name="7",
-                                                          exact=True).click()
+    question(page, "quelle note donnez-vous").get_by_role("radio", name="7",
+                                                          exact=True).check()
     duration = page.get_by_label("Combien de temps dure votre trajet")
     duration.fill("35")
     duration.press("Tab")
     ranking = question(page, "Classez ces améliorations")
-    ranking.get_by_role("button", name="↓").first.click()
+    ranking.get_by_role("button", name="Descendre « Des bus plus fréquents »").click()
     expect(ranking.get_by_label("Cet ordre me convient")).to_be_checked()
     budget = question(page, "Répartissez 100 points")
     for label, points in [("Lignes régulières", "40"), ("Transport à la demande", "30"),
@@ -157,7 +157,7 @@ def test_a_double_click_stores_one_answer(phone: Page, server) -> None:
     before = server.responses()
     open_form(phone, server, "consultation-conseil", server.tokens[1])
     question(phone, "Votre collège").get_by_label("Habitants").check()
-    question(phone, "Votre satisfaction").get_by_role("button", name="9", exact=True).click()
+    question(phone, "Votre satisfaction").get_by_role("radio", name="9", exact=True).check()
     phone.get_by_role("button", name="Envoyer").dblclick()
     expect(phone.locator(".wb-panel")).to_contain_text("Reçu n°")
     phone.wait_for_timeout(1000)
@@ -167,7 +167,7 @@ def test_a_double_click_stores_one_answer(phone: Page, server) -> None:
 def test_a_used_invitation_is_refused_politely(phone: Page, browser: Browser, server) -> None:
     open_form(phone, server, "consultation-conseil", server.tokens[0])
     question(phone, "Votre collège").get_by_label("Associations").check()
-    question(phone, "Votre satisfaction").get_by_role("button", name="6", exact=True).click()
+    question(phone, "Votre satisfaction").get_by_role("radio", name="6", exact=True).check()
     phone.get_by_role("button", name="Envoyer").click()
     expect(phone.locator(".wb-panel")).to_contain_text("Reçu n°")
     before = server.responses()

@@ -39,7 +39,7 @@ def answer(page: Page) -> None:
     page.locator(".wb-question").filter(has_text="Votre collège").get_by_label(
         "Habitants").check()
     page.locator(".wb-question").filter(has_text="Votre satisfaction").get_by_role(
-        "button", name="8", exact=True).click()
+        "radio", name="8", exact=True).check()
     page.get_by_role("button", name="Envoyer").click()
 
 

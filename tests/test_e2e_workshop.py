@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from workbench.forms.submission import submit_response
 from workbench.web.urls import participant_session_url, results_url
 
+from .a11y import assert_accessible
 from .apps import PHONE, STAFF_TOKEN, TIMEOUT_MS, Apps, demo_apps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -63,6 +64,12 @@ def test_a_facilitator_runs_a_live_session(browser: Browser, apps: Apps) -> None
     staff.get_by_role("button", name="Ouvrir la séance").click()
     staff.get_by_text(f"Séance {code} : ouverte", exact=True).wait_for()
     expect(staff.locator(".wb-qr svg")).to_be_visible()
+    assert_accessible(staff, "console, session open")
+    projection = new_page(browser, {"width": 1280, "height": 800})
+    projection.goto(f"{apps.staff}/voila/render/projection.ipynb?session={code}"
+                    f"&token={STAFF_TOKEN}")
+    expect(projection.locator(".wb-code")).to_contain_text(code)
+    assert_accessible(projection, "projected QR page")
     staff.get_by_label("1. Dans quelle commune habitez-vous ?").check()
     wait_released(apps, code, "commune")
     submit_in_session(apps, code, {"commune": "22070"}, 4, "seed")
@@ -71,20 +78,29 @@ def test_a_facilitator_runs_a_live_session(browser: Browser, apps: Apps) -> None
     results.goto(results_url(apps.public, code))
     commune_card = card(results, "Dans quelle commune habitez-vous ?")
     expect(commune_card).to_contain_text("moins de 5 réponses")
+    expect(results.get_by_role("status").filter(has_text="Résultats en direct")).to_be_visible()
+    assert "Pabu" not in commune_card.inner_text()  # hidden categories are never named
+    assert_accessible(results, "projected results, fewer than 5 answers")
 
     phones = [new_page(browser, PHONE) for _ in range(3)]
     for phone in phones:
         phone.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         phone.goto(participant_session_url(apps.public, code))
         phone.wait_for_selector(".wb-form")
-    for n, (phone, commune) in enumerate(zip(phones, ["Pabu", "Paimpol", "Bégard"],
+    assert_accessible(phones[0], "participant page in a live session")
+    for n, (phone, commune) in enumerate(zip(phones, ["Guingamp", "Guingamp", "Guingamp"],
                                              strict=True), start=5):
         phone.get_by_label("Dans quelle commune habitez-vous").select_option(label=commune)
         phone.get_by_role("button", name="Envoyer").click()
         expect(phone.locator(".wb-status")).to_contain_text("Reçu n°")
         expect(commune_card).to_contain_text(f"{n} réponses", timeout=LIVE_MS)
         expect(phone.locator(".wb-status")).to_contain_text("prochaine question")
+    # Guingamp 7, no small cell: a chart (one Pabu would hide both, see the unit tests).
     expect(commune_card.locator("svg")).to_be_visible()
+    expect(commune_card.get_by_role("img")).to_have_accessible_name(re.compile("commune"))
+    expect(commune_card.get_by_role("table")).to_have_count(1)  # the chart's figures, as text
+    assert_accessible(results, "projected results with a chart")
+    expect(projection.locator(".wb-count")).to_contain_text("participants ont répondu")
     expect(staff.locator(".wb-console")).to_contain_text(
         "Dans quelle commune habitez-vous ? : 7")
     expect(staff.locator(".wb-console")).to_contain_text("3 participants connectés",
@@ -125,4 +141,8 @@ def test_a_facilitator_runs_a_live_session(browser: Browser, apps: Apps) -> None
     staff.get_by_role("button", name="Clore la séance").click()
     expect(phones[2].locator(".wb-panel")).to_contain_text("La séance est terminée",
                                                            timeout=5000)
+    expect(results.get_by_role("status").filter(has_text="Séance close")).to_be_visible(
+        timeout=5000)
+    assert_accessible(results, "projected results, session closed")
+    assert_accessible(phones[2], "participant page, session over")
     assert dialogs == []

@@ -409,3 +409,16 @@ def test_an_insee_workbook_with_title_lines_is_imported(tmp_path, monkeypatch) -
     path = tmp_path / "base-cc-evol-struct-pop-2019.xlsx"
     book.save(path)
     assert import_insee_structure(path) == ("2019", 3)
+
+
+@pytest.mark.parametrize("slug", ["nope", "../../etc/passwd",
+                                  "../evaluations/evaluation-transport"])
+def test_an_unknown_evaluation_is_named_without_a_server_path(slug) -> None:
+    from workbench.evaluation.framework import framework_path
+    from workbench.evaluation.page import EvaluationPage
+
+    with pytest.raises(WorkbenchError) as error:
+        framework_path(slug)
+    assert str(error.value) == f"L'évaluation « {slug} » n'existe pas."
+    text = EvaluationPage(slug).message.value
+    assert "n&#x27;existe pas" in text and str(ROOT) not in text and ".yaml" not in text

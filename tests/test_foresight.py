@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import re
@@ -17,7 +18,7 @@ from workbench.errors import WorkbenchError
 from workbench.foresight import mactor, micmac
 from workbench.foresight.morpho import parse_morphology
 
-from .conftest import ROOT
+from .conftest import ROOT, sqlite_url
 
 EXAMPLES = ROOT / "data" / "examples"
 
@@ -201,8 +202,42 @@ def test_the_prospective_report_has_its_charts(tmp_path, monkeypatch, sqlite_eng
 def test_an_unknown_study_is_named() -> None:
     from workbench.foresight.study import load_study
 
-    with pytest.raises(WorkbenchError, match="Pas d'étude prospective « inconnue »"):
+    with pytest.raises(WorkbenchError) as error:
         load_study("inconnue")
+    assert str(error.value) == "L'étude prospective « inconnue » n'existe pas."
+
+
+@pytest.mark.parametrize("slug", ["../../etc/passwd", "..", "mobilite-2040/../mobilite-2040",
+                                  "/etc", "mobilite-2040\\..", ""])
+def test_a_study_id_never_leads_to_a_path(slug) -> None:
+    from workbench.foresight.delphi import load_delphi
+    from workbench.foresight.study import load_study
+
+    for load, what in ((load_study, "L'étude prospective"), (load_delphi, "L'étude Delphi")):
+        with pytest.raises(WorkbenchError) as error:
+            load(slug)
+        assert str(error.value) == f"{what} « {slug} » n'existe pas."
+        assert str(ROOT) not in str(error.value) and ".yaml" not in str(error.value)
+
+
+def test_unknown_ids_are_named_without_a_server_path_on_pages_and_in_the_cli(
+        tmp_path, monkeypatch) -> None:
+    from workbench.foresight.scenario_page import ScenarioPage
+
+    page = ScenarioPage("nope")
+    text = html.unescape(page.root.children[0].value)
+    assert "L'étude prospective « nope » n'existe pas." in text
+    assert str(ROOT) not in text and ".yaml" not in text
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
+    for args, message in (
+            (["foresight", "delphi", "nope", "--round", "1"], "L'étude Delphi « nope »"),
+            (["foresight", "delphi-panel", "../../etc/passwd", "--count", "1"],
+             "L'étude Delphi « ../../etc/passwd » n'existe pas."),
+            (["evaluation", "check", "nope"], "L'évaluation « nope » n'existe pas."),
+            (["associations", "committee-check", "nope"], "La commission « nope » n'existe pas.")):
+        done = CliRunner().invoke(main, args)
+        assert done.exit_code == 1 and message in done.output, done.output
+        assert str(ROOT) not in done.output and "Traceback" not in done.output
 
 
 def test_a_group_names_a_feasible_scenario_and_an_infeasible_one_is_refused(

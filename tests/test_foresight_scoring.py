@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, expect
 from workbench.errors import WorkbenchError
 from workbench.foresight import micmac, scoring
 
+from .a11y import assert_accessible
 from .apps import PHONE, TIMEOUT_MS, Apps
 
 
@@ -68,20 +69,23 @@ def test_a_table_scores_pairs_on_a_phone_and_resumes_after_a_reload(browser: Bro
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(scoring_url(apps.public, apps.code))
     expect(page.locator(".wb-progress")).to_contain_text("Paires notées : 0 sur 4")
+    expect(page.get_by_role("radiogroup", name=re.compile(
+        "Quelle influence « Démographie » exerce-t-elle sur « Emploi »"))).to_be_visible()
+    assert_accessible(page, "MICMAC scoring, first pair")
     expect(page.locator("h2")).to_contain_text(
         "Quelle influence « Démographie » exerce-t-elle sur « Emploi » ?")
-    page.get_by_role("button", name="3 · forte").click()
+    page.get_by_role("radio", name="3 · forte").click()
     expect(page.locator(".wb-progress")).to_contain_text("Paires notées : 1 sur 4")
     expect(page.locator("h2")).to_contain_text("« Démographie » exerce-t-elle sur « Voiture »")
-    page.get_by_role("button", name="P · potentielle").click()
+    page.get_by_role("radio", name="P · potentielle").click()
     expect(page.locator(".wb-progress")).to_contain_text("Paires notées : 2 sur 4")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.reload()
     expect(page.locator(".wb-progress")).to_contain_text("Paires notées : 2 sur 4")
     expect(page.locator("h2")).to_contain_text("« Emploi » exerce-t-elle sur « Démographie »")
     page.get_by_role("button", name="Paire précédente").click()
-    expect(page.get_by_role("button", name="P · potentielle")).to_have_class(
-        re.compile("mod-active"))
+    expect(page.get_by_role("radio", name="P · potentielle")).to_be_checked()
+    assert_accessible(page, "MICMAC scoring, a pair already scored")
     group = scoring.find_group(apps.code, apps.engine)
     assert scoring.scores(group, apps.engine) == {("Démographie", "Emploi"): "3",
                                                   ("Démographie", "Voiture"): "P"}
@@ -96,4 +100,5 @@ def test_an_unknown_group_code_is_refused_politely(browser: Browser, apps) -> No
     page = browser.new_context(viewport=PHONE).new_page()
     page.goto(scoring_url(apps.public, "ZZZZZZ"))
     expect(page.locator(".wb-panel")).to_contain_text("Groupe introuvable", timeout=TIMEOUT_MS)
+    assert_accessible(page, "MICMAC scoring, unknown group")
     page.context.close()

@@ -41,12 +41,12 @@ def test_conditional_questions_appear_and_are_renumbered(page_db) -> None:
     view = QuestionnairePage("evaluation-transport").view
     fields = {f.question.id: f for f in view.fields}
     assert fields["frein"].box.layout.display == "none"
-    assert fields["tad_rural"].caption_widget.description.startswith("5. ")
+    assert fields["tad_rural"].caption_widget.label.startswith("5. ")
     frequence = fields["frequence"].caption_widget
     frequence.value = "jamais"
     assert fields["frein"].box.layout.display is None
-    assert fields["frein"].caption_widget.description.startswith("5. ")
-    assert fields["tad_rural"].caption_widget.description.startswith("6. ")
+    assert fields["frein"].caption_widget.label.startswith("5. ")
+    assert fields["tad_rural"].caption_widget.label.startswith("6. ")
 
 
 def test_submitting_shows_errors_then_a_receipt(page_db) -> None:

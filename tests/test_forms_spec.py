@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from workbench.cli import main
-from workbench.forms.issues import SpecError
+from workbench.forms.issues import SpecError, describe
 from workbench.forms.loader import load_spec_file, load_spec_text
 
 from .conftest import DEMO_SPEC, FIXTURES
@@ -181,7 +181,19 @@ def test_too_few_options_is_refused() -> None:
         label: "Q1"
         options: ["Seul"]
     """)
-    assert "il faut au moins 2 élément(s)" in line
+    assert line.endswith("il faut au moins 2 éléments")
+
+
+@pytest.mark.parametrize(("code", "ctx", "one", "two"), [
+    ("too_short", "min_length", "il faut au moins 1 élément", "il faut au moins 2 éléments"),
+    ("too_long", "max_length", "au plus 1 élément", "au plus 2 éléments"),
+    ("string_too_long", "max_length", "trop long (1 caractère au maximum)",
+     "trop long (2 caractères au maximum)"),
+])
+def test_counted_messages_agree_with_their_count(code, ctx, one, two) -> None:
+    assert describe(code, {ctx: 1}) == one
+    assert describe(code, {ctx: 2}) == two
+    assert "(s)" not in describe(code, {ctx: 0})
 
 
 def test_impossible_selection_bounds_are_refused() -> None:

@@ -291,3 +291,21 @@ def test_the_console_runs_the_session_report_and_offers_its_documents(
     assert f"rapport-seance-{session.code}.docx" in console.download.value
     html = next(tmp_path.rglob("questionnaire.html")).read_text()
     assert f"atelier {session.code}" in html and "6 réponses" in html
+
+
+def test_the_bilan_summary_agrees_with_each_count() -> None:
+    from workbench.reports.bilan import Year, summary
+    from workbench.reports.data import Participation
+
+    def answer(slug: str, in_session: bool) -> Participation:
+        return Participation(slug, slug, datetime(2026, 3, 1), "22070", in_session)
+
+    population = {"22070": ("Lannion", 1000), "22162": ("Paimpol", 1000)}
+    one = summary(Year(2026, [answer("a", True)], [], [{}], population)).markdown
+    assert one == ("En 2026, **1 réponse** a été recueillie par **1 questionnaire**, dont 1 en "
+                   "atelier (1 séance). Des habitants de **1 commune sur 2** ont répondu, soit "
+                   "0,5 réponse pour 1 000 habitants du territoire.")
+    many = [answer(slug, False) for slug in ("a", "b") for _ in range(2)]
+    two = summary(Year(2026, many, [], [{}, {}], population)).markdown
+    assert "**4 réponses** ont été recueillies par **2 questionnaires**" in two
+    assert "(2 séances)" in two and "soit 2,0 réponses pour 1 000" in two

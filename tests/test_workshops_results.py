@@ -143,3 +143,145 @@ def test_every_question_type_draws_an_svg_chart(question_id: str) -> None:
     if chart is not None:
         svg = chart_svg(chart)
         assert svg.startswith("<svg") and "<script" not in svg
+
+
+# Projected results (issue 15): what the room reads on the projected page.
+
+def svg_texts(svg: str) -> list[str]:
+    import html
+    import re
+
+    return [html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+COMMUNES = ["22070"] * 6 + ["22162"] * 5 + ["22004"] * 3 + ["22161"] * 2 + ["22067"] * 1
+
+
+def test_hidden_communes_are_counted_together_never_named() -> None:
+    """Bégard (3), Pabu (2), Grâces (1): naming them would tell the room where the few
+    people come from. They are one nameless group, in the line, the chart and the table."""
+    from workbench.territory import commune_by_code
+
+    result = aggregate(q("commune"), COMMUNES)
+    card = result_card(result, 5)
+    for code in ("22004", "22161", "22067"):
+        name = getattr(commune_by_code(code), "nom", code)
+        assert name not in card, name
+    assert "Guingamp" in card and "Paimpol" in card
+    assert "Autres réponses, regroupées (secret statistique) : 6" in card
+    assert result.others == 6
+
+
+def test_the_others_total_is_shown_only_when_it_cannot_reveal_a_small_cell() -> None:
+    """Additive line: the hidden cells add up to 5 or more (``hidden_in_line``), shown as one
+    number. Multiple choices (one person may tick several, 2 ticks here) are never summed:
+    the card says that some answers are hidden, with no number."""
+    values = [1] * 2 + [2] * 6 + [4] * 10 + [5] * 7
+    assert aggregate(q("horaires"), values).others == 8
+    assert "ensemble : 8" in result_card(aggregate(q("horaires"), values), 5)
+    ticks = ([{"choices": ["voiture"], "other": None}] * 8
+             + [{"choices": ["voiture", "velo"], "other": None}] * 2)
+    result = aggregate(q("modes"), ticks)
+    assert bars(result)["velo"] == (None, None) and result.others is None
+    card = result_card(result, 5)
+    assert "Certaines réponses sont masquées (s : secret statistique)." in card
+    assert " : 2<" not in card and "ensemble" not in card
+
+
+def test_an_others_sum_under_the_threshold_is_never_published(monkeypatch) -> None:
+    """Even if a rule let an additive line hide cells adding up to fewer than the threshold,
+    their sum would not be published."""
+    from workbench.workshops import results
+
+    monkeypatch.setattr(results, "hidden_in_line", lambda counts, threshold, additive: {0})
+    result = aggregate(q("atelier"), ["oui"] * 3 + ["non"] * 9)
+    assert bars(result)["oui"] == (None, None) and result.others is None
+
+
+def test_fewer_answers_than_the_threshold_say_so_in_a_sentence() -> None:
+    card = result_card(aggregate(q("satisfaction"), [3, 4, 5]), 5)
+    assert "<svg" not in card
+    assert ("Pour l'instant, moins de 5 réponses : les résultats s'afficheront à partir de "
+            "5 réponses.") in card.replace("&#x27;", "'")
+
+
+def test_a_fully_secret_chart_is_a_sentence_not_an_empty_axis() -> None:
+    """2 + 2 + 9: every cell is secret. The old page drew axes with no bar."""
+    result = aggregate(q("atelier"), ["oui"] * 2 + ["non"] * 2 + ["peut_etre"] * 9)
+    assert chart_for(result) is None
+    card = result_card(result, 5)
+    assert "<svg" not in card and "13 réponses" in card
+    assert "Trop peu de réponses par option" in card
+    communes = aggregate(q("commune"), ["22070"] * 3 + ["22162"] * 3)
+    assert communes.others == 6 and chart_for(communes) is None  # a lone "others" bar: no
+
+
+def test_the_scale_axis_reads_0_to_10_in_order() -> None:
+    """Secret cells (2 and 4 here) and zeros keep their place: not « 0, 1, 3, 5, … »."""
+    result = aggregate(q("satisfaction"), [2] * 2 + [4] * 3 + [7] * 6 + [9] * 5)
+    assert bars(result)["2"] == (None, None)
+    texts = svg_texts(chart_svg(chart_for(result)))
+    assert texts[:11] == [str(i) for i in range(11)]
+    labels = texts[texts.index("réponses") + 1:]
+    assert labels[:11] == ["0", "0", "s", "0", "s", "0", "0", "6", "0", "5", "0"]
+
+
+def test_likert_and_choices_keep_every_label_in_order() -> None:
+    likert = aggregate(q("horaires"), [1] * 2 + [2] * 6 + [4] * 10 + [5] * 7)
+    texts = svg_texts(chart_svg(chart_for(likert)))
+    labels = list(q("horaires").labels)
+    assert [t for t in texts if t in labels] == labels
+    choice = aggregate(q("frequence"), ["jamais"] * 3 + ["quotidien"] * 9 + ["mensuel"] * 6)
+    texts = svg_texts(chart_svg(chart_for(choice)))
+    options = [o.label for o in q("frequence").options]
+    assert [t for t in texts if t in options] == options
+    assert "s" in texts and "0 (0 %)" in texts
+
+
+def test_the_chart_is_a_named_image_with_its_figures_in_a_table() -> None:
+    """axe svg-img-alt: role="img" and a name; no unnamed Vega roles inside; a table with a
+    caption gives the same numbers."""
+    import re
+
+    result = aggregate(q("satisfaction"), [2] * 5 + [7] * 6 + [9] * 5)
+    card = result_card(result, 5)
+    svg = re.search(r"<svg[^>]*>", card).group(0)
+    assert 'role="img"' in svg and 'aria-label="Graphique des réponses à' in svg
+    assert card.count("role=") == 1 and "<title>Graphique" in card
+    table = re.search(r"<div class='wb-sr-only'><table[^>]*>.*</table>", card).group(0)
+    assert "<caption>Réponses à « " in table
+    assert "<th scope='row'>7</th><td>6</td><td>37,5</td>" in table
+    assert "<th scope='row'>0</th><td>0</td><td>0</td>" in table
+    communes = result_card(aggregate(q("commune"), COMMUNES), 5)
+    assert "<th scope='row'>Autres réponses (regroupées)</th><td>6</td>" in communes
+
+
+def test_labels_in_the_svg_and_the_table_are_escaped() -> None:
+    import dataclasses
+
+    result = aggregate(q("atelier"), ["oui"] * 5 + ["non"] * 6)
+    result = dataclasses.replace(result, label="<b>x</b> & \"y\"")
+    card = result_card(result, 5)
+    assert "<b>" not in card and "&lt;b&gt;x&lt;/b&gt; &amp;" in card
+
+
+def test_the_projection_styles_are_large_and_fit_a_phone() -> None:
+    """28 px text from 768 px wide, code and address 32 px or more at every width, images
+    scaled to their box (nothing wider than a 320 px screen), and the page carries them."""
+    import re
+
+    from workbench.workshops.styles import PROJECTION_CSS
+
+    wide = PROJECTION_CSS.split("@media (min-width: 768px)")[1].split("@media")[0]
+    assert ".wb-results .widget-html-content" in wide and "font-size: 28px" in wide
+    rules = dict(re.findall(r"\.wb-projection \.(wb-code|wb-address) \{([^}]*)\}",
+                            PROJECTION_CSS))
+    assert "font-size: max(40px" in rules["wb-code"]
+    assert "font-size: max(32px" in rules["wb-address"]
+    assert "overflow-wrap: anywhere" in rules["wb-address"]
+    assert ".wb-chart svg { display: block; width: 100%; max-width: 100%; height: auto; }" \
+        in PROJECTION_CSS
+    assert not re.search(r"overflow(-[xy])?: (auto|scroll)", PROJECTION_CSS)
+    # ipywidgets' boxes scroll (overflow: auto) unless told otherwise: axe's
+    # scrollable-region-focusable would flag the page's own box.
+    assert "overflow: visible !important" in PROJECTION_CSS.split("}")[1]

@@ -17,12 +17,13 @@ from workbench.associations.requests import DOCUMENTS, required_documents
 from workbench.associations.scoring import Assignment, assignments, own_scores, record_scores
 from workbench.errors import WorkbenchError
 from workbench.forms.issues import SpecError
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.reports.formatting import french_date, french_number, tidy
 from workbench.storage import read_connection
 from workbench.storage.schema import association, subsidy_request
 from workbench.territory import commune_by_code
 from workbench.web.choices import set_options
+from workbench.web.field import Field
 from workbench.web.markup import status
 
 __all__ = ["CommitteePage", "file_summary"]
@@ -107,7 +108,7 @@ class CommitteePage:
             w.HTML(f"<h1>{html.escape(self.edition.title)}</h1>"), self.who, self.progress,
             self.request, w.HBox([self.summary, self.grid]), self.comment,
             w.HBox([save, save_next]), self.message]
-        self.choices: dict[str, w.ToggleButtons] = {}
+        self.choices: dict[str, Field] = {}
         self._load()
 
     def _load(self, keep: int | None = None) -> None:
@@ -138,25 +139,22 @@ class CommitteePage:
         scale = [str(v) for v in range(self.edition.scale.min, self.edition.scale.max + 1)]
         self.choices, blocks = {}, []
         for criterion in self.edition.criteria_for(item.service):
-            choice = w.ToggleButtons(
-                options=scale, value=str(given[criterion.id]) if criterion.id in given
-                else None, tooltips=[self.edition.descriptor(criterion, int(v)) for v in scale],
-                style={"button_width": "3em"})
+            weight = _("weight {w}").format(w=french_number(tidy(criterion.weight)))
+            # Radios named by the criterion: a screen reader says which score is chosen.
+            choice = Field("scale", f"{criterion.label} ({weight})", heading_level=3,
+                           options=[(v, v) for v in scale], help=criterion.help or "",
+                           value=str(given[criterion.id]) if criterion.id in given else None)
             meaning = w.HTML()
 
             def describe(_c=None, criterion=criterion, choice=choice, meaning=meaning) -> None:
                 text = self.edition.descriptor(criterion, int(choice.value)) \
                     if choice.value is not None else ""
-                meaning.value = f"<p class='wb-help'>{html.escape(text)}</p>"
+                meaning.value = f"<p class='wb-help' aria-live='polite'>{html.escape(text)}</p>"
 
             choice.observe(describe, "value")
             describe()
             self.choices[criterion.id] = choice
-            weight = _("weight {w}").format(w=french_number(tidy(criterion.weight)))
-            blocks.append(w.VBox([w.HTML(
-                f"<p><strong>{html.escape(criterion.label)}</strong> ({html.escape(weight)})"
-                + (f"<br><span class='wb-help'>{html.escape(criterion.help)}</span>"
-                   if criterion.help else "") + "</p>"), choice, meaning]))
+            blocks.append(w.VBox([choice, meaning]))
         legend = " · ".join(f"{v} : {self.edition.scale.labels[v]}"
                             for v in sorted(self.edition.scale.labels))
         self.grid.children = ([w.HTML(f"<p class='wb-help'>{html.escape(legend)}</p>")]
@@ -180,5 +178,6 @@ class CommitteePage:
         self._load(keep=None if advance and not missing else current)
         self.message.value = status(
             _("Saved.") if not missing else
-            _("Saved; {n} criteria still to score before this file counts as scored.").format(
-                n=missing))
+            ngettext("Saved; {n} criterion still to score before this file counts as scored.",
+                     "Saved; {n} criteria still to score before this file counts as scored.",
+                     missing).format(n=missing))

@@ -2,6 +2,11 @@
 
 ``DirectoryView(staff=False)`` is the public page (no address, no identifiers); the staff
 page shows the registered office and the RNA and SIRET numbers. Light imports (public app).
+
+The search runs on Enter in the box or with the "Search" button; the number of results is
+announced in a polite live region. No box on the page scrolls on its own (ipywidgets' boxes
+do by default): what does not fit wraps; the staff table, which scrolls on a phone, can be
+reached with the keyboard.
 """
 
 from __future__ import annotations
@@ -18,13 +23,22 @@ from workbench.web.markup import table
 
 __all__ = ["DirectoryView"]
 
+STILL = {"overflow": "visible"}  # a box that scrolls must be focusable: these do not scroll
+
 
 class DirectoryView:
     def __init__(self, staff: bool = False) -> None:
         self.staff = staff
-        fit = {"layout": {"width": "100%", "max_width": "36em"}}
+        # full width on a phone (no side margin: 100% + 2 px would make the page scroll)
+        fit = {"layout": {"width": "100%", "max_width": "36em", "margin": "2px 0"},
+               "style": {"description_width": "initial"}}  # labels shown whole
+        # the description is the input's <label>; ipywidgets has no type=search input
         self.text = w.Text(placeholder=_("Name or object (e.g. bagad, tennis)"),
-                           description=_("Search"), continuous_update=False, **fit)
+                           description=_("Search for an association"), continuous_update=False,
+                           layout={"width": "100%", "max_width": "30em", "margin": "2px 0"},
+                           style={"description_width": "initial"})
+        self.go = w.Button(description=_("Search"), icon="search", button_style="primary")
+        self.go.on_click(lambda _b: self.refresh())
         self.theme = w.Dropdown(description=_("Theme"), options=[(_("All themes"), "")] + [
             (t.label, t.code) for t in themes()], **fit)
         self.commune = w.Dropdown(description=_("Commune"), options=[(_("All communes"), "")]
@@ -32,25 +46,38 @@ class DirectoryView:
         self.dissolved = w.Checkbox(description=_("Include dissolved associations"),
                                     value=False, indent=False)
         for control in (self.text, self.theme, self.commune, self.dissolved):
-            control.observe(lambda _c: self.refresh(), "value")
+            control.observe(lambda _c: self.refresh(), "value")  # Enter, for the text
+        self.status = w.HTML()  # the live region: how many were found
         self.results = w.HTML()
         title = _("Directory of associations") if not staff else _("Directory (staff)")
-        self.root = w.VBox([w.HTML(f"<h2>{html.escape(title)}</h2>"), self.text, self.theme,
-                            self.commune, self.dissolved, self.results])
+        level = "h2" if staff else "h1"  # the staff page has its own h1
+        parts = [w.HTML(f"<{level}>{html.escape(title)}</{level}>"),
+                 w.HBox([self.text, self.go], layout={**STILL, "flex_flow": "row wrap",
+                                                      "align_items": "center"}),
+                 self.theme, self.commune, self.dissolved]
+        if not staff:  # h1, h2, then one h3 per association
+            parts.append(w.HTML("<h2>" + html.escape(_("Results")) + "</h2>"))
+        self.root = w.VBox([*parts, self.status, self.results], layout=STILL)
         self.root.add_class("wb-directory")
         self.refresh()
 
     def refresh(self) -> None:
-        found, total = search(self.text.value, self.theme.value or None,
-                              self.commune.value or None, staff=self.staff,
-                              include_dissolved=self.dissolved.value)
-        count = ngettext("{n} association found.", "{n} associations found.", total).format(
-            n=total)
+        query = self.text.value.strip()
+        found, total = search(query, self.theme.value or None, self.commune.value or None,
+                              staff=self.staff, include_dissolved=self.dissolved.value)
+        if total:
+            count = ngettext("{n} association found.", "{n} associations found.",
+                             total).format(n=total)
+        elif query:
+            count = _("No association matches “{query}”.").format(query=query)
+        else:
+            count = _("No association matches these criteria.")
         if total > LIMIT:
             count += " " + _("The first {limit} are shown: refine the search.").format(
                 limit=LIMIT)
-        listing = self._table(found) if self.staff else self._cards(found)
-        self.results.value = f"<p role='status'>{html.escape(count)}</p>" + listing
+        self.status.value = (f"<p role='status' aria-live='polite' aria-atomic='true'>"
+                             f"{html.escape(count)}</p>")
+        self.results.value = self._table(found) if self.staff else self._cards(found)
 
     @staticmethod
     def _name(entry: Entry) -> str:
@@ -68,9 +95,15 @@ class DirectoryView:
         return "".join(out)
 
     def _table(self, found: list[Entry]) -> str:
-        return table(
+        if not found:
+            return ""
+        listing = table(
             (_("Association"), _("Theme"), _("Commune"), _("Created"), _("Object"), _("RNA"),
              _("SIRET"), _("Registered office")),
             [(self._name(e), e.theme, e.commune, e.created or "—", e.object[:160],
               e.rna or "—", e.siret or "—",
               " ".join(filter(None, (e.address, e.postcode))) or "—") for e in found])
+        # named, and focusable: on a phone the table scrolls sideways within itself
+        name = html.escape(_("Associations found"), quote=True)
+        return listing.replace("<table class='wb-table'>",
+                               f"<table class='wb-table' tabindex='0' aria-label='{name}'>", 1)

@@ -16,7 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from workbench.associations.requests import SERVICES
 from workbench.forms.issues import SpecIssue
 from workbench.forms.loader import load_yaml_model
+from workbench.i18n import _
 from workbench.settings import project_home
+from workbench.slugs import data_file, shown
 
 __all__ = ["Allocation", "Assessor", "Criterion", "Edition", "edition_path", "load_edition"]
 
@@ -117,8 +119,11 @@ def edition_path(slug: str) -> Path:
 
 
 def load_edition(slug_or_path: str | Path) -> Edition:
-    """The validated edition (a slug of ``data/associations/comites`` or a path)."""
-    path = Path(slug_or_path)
-    if path.suffix not in (".yaml", ".yml"):
-        path = edition_path(str(slug_or_path))
-    return load_yaml_model(path, Edition, _checks)
+    """The validated edition: a slug of ``data/associations/comites`` (text, e.g. from an
+    address: a plain identifier, never a path), or a file (a ``Path``)."""
+    if isinstance(slug_or_path, Path):
+        path = slug_or_path
+    else:
+        path = data_file(edition_path("x").parent, slug_or_path, "{slug}.yaml",
+                         _("The committee '{slug}' does not exist."))
+    return load_yaml_model(path, Edition, _checks, source=shown(path))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
+from workbench.associations.directory import row_search_key
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.storage import write_transaction
@@ -106,6 +107,7 @@ def _record(row: dict[str, str]) -> dict:
                 value=row[column])) from None
     if out["dissolved_on"] and position == "A":
         out["position"] = "D"
+    out["search_key"] = row_search_key(out)
     return out
 
 
@@ -122,6 +124,9 @@ def _flush(conn, batch: list[dict], report: RnaReport, now: datetime) -> None:
                          .values(**record, imported_at=now))
             report.updated += 1
         else:
+            if old.search_key != record["search_key"]:  # folded differently since: not a change
+                conn.execute(update(association).where(association.c.id == old.id)
+                             .values(search_key=record["search_key"]))
             report.unchanged += 1
     if new:
         conn.execute(insert(association), new)

@@ -20,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from workbench.errors import WorkbenchError
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.settings import project_home
 from workbench.storage import read_connection
 from workbench.storage.schema import association, subsidy_request
@@ -169,8 +169,9 @@ def export_scdl(year: int, path: Path, engine=None) -> int:
                                  for r in rows])
     if problems:
         shown = "\n".join(problems[:20])
-        raise WorkbenchError(_("The SCDL file was not written, {n} problems:\n{problems}")
-                             .format(n=len(problems), problems=shown))
+        raise WorkbenchError(ngettext("The SCDL file was not written, {n} problem:\n{problems}",
+                                      "The SCDL file was not written, {n} problems:\n{problems}",
+                                      len(problems)).format(n=len(problems), problems=shown))
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
     writer.writeheader()

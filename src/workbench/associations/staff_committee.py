@@ -82,7 +82,7 @@ class CommitteeTab:
         try:
             edition = load_edition(self.edition.value)
             found = results(edition)
-        except SpecError as error:
+        except (WorkbenchError, SpecError) as error:
             self.totals.value = status(str(error), error=True)
             return
         set_options(self.request, [(f"{r.reference} · {r.association} · {r.service}",

@@ -8,9 +8,15 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import WorkbenchGroup, echo_ok
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 
 FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _edition(edition: str) -> str | Path:
+    """A committee edition as typed: a YAML file's path, else a slug of
+    ``data/associations/comites``."""
+    return Path(edition) if edition.endswith((".yaml", ".yml")) else edition
 
 
 @click.group("associations", cls=WorkbenchGroup,
@@ -57,7 +63,7 @@ def alerts() -> None:
     found = find(date.today())
     for alert in found:
         click.echo(f"{alert.reference} · {alert.association} : {alert.message}")
-    click.echo(_("{n} alerts.").format(n=len(found)))
+    click.echo(ngettext("{n} alert.", "{n} alerts.", len(found)).format(n=len(found)))
 
 
 @group.command("committee-check", help=_("Check a committee edition (criteria grid, "
@@ -66,7 +72,7 @@ def alerts() -> None:
 def committee_check(edition: str) -> None:
     from workbench.associations.grid import load_edition
 
-    found = load_edition(edition)
+    found = load_edition(_edition(edition))
     echo_ok(_("'{slug}': {criteria} common criteria, {assessors} assessors, {services} "
               "envelopes.").format(slug=found.slug, criteria=len(found.criteria),
                                    assessors=len(found.assessors),
@@ -83,7 +89,7 @@ def committee_results(edition: str, store: bool, as_json: bool) -> None:
     from workbench.associations.scoring import results, store_proposals
     from workbench.reports.formatting import french_number, tidy
 
-    found = load_edition(edition)
+    found = load_edition(_edition(edition))
     if store:
         store_proposals(found)
     outcome = results(found)
@@ -123,5 +129,6 @@ def export_scdl(year: int, output: Path | None) -> None:
 
     path = output or project_home() / "reports" / str(year) / f"subventions-{year}.csv"
     count = run(year, path)
-    echo_ok(_("{count} subsidies written to {file} (SCDL formats checked).").format(
-        count=count, file=path))
+    echo_ok(ngettext("{count} subsidy written to {file} (SCDL formats checked).",
+                     "{count} subsidies written to {file} (SCDL formats checked).",
+                     count).format(count=count, file=path))

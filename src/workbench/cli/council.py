@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import WorkbenchGroup, echo_ok
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -128,7 +128,8 @@ def export_file(file: Path) -> None:
     from workbench.council.registry import export_members
 
     count = export_members(file)
-    echo_ok(_("{count} members written to {file}.").format(count=count, file=file))
+    echo_ok(ngettext("{count} member written to {file}.", "{count} members written to {file}.",
+                     count).format(count=count, file=file))
 
 
 @members.command("purge", help=_("Anonymise members who have left and whose retention date "
@@ -136,7 +137,9 @@ def export_file(file: Path) -> None:
 def purge() -> None:
     from workbench.council.registry import purge_expired
 
-    echo_ok(_("{count} members anonymised.").format(count=purge_expired()))
+    count = purge_expired()
+    echo_ok(ngettext("{count} member anonymised.", "{count} members anonymised.", count).format(
+        count=count))
 
 
 @group.command("composition", help=_("Check the council's lawful composition."))
@@ -164,7 +167,9 @@ def avis_import(file: Path) -> None:
     from workbench.council.avis import import_avis
 
     slug, count = import_avis(file)
-    echo_ok(_("Avis '{slug}' recorded with {n} recommendations.").format(slug=slug, n=count))
+    echo_ok(ngettext("Avis '{slug}' recorded with {n} recommendation.",
+                     "Avis '{slug}' recorded with {n} recommendations.", count).format(
+        slug=slug, n=count))
 
 
 @group.command("answer", help=_("Record the official answer to a recommendation."))
@@ -204,7 +209,7 @@ def follow_up(year: int, as_json: bool, reminders: Path | None) -> None:
     from datetime import date
 
     from workbench.council.avis import load_ledger
-    from workbench.council.follow_up import indicators, reminders_csv
+    from workbench.council.follow_up import indicators, reminders_csv, summary
 
     today = date.today()
     result = indicators(load_ledger(), year, today)
@@ -219,12 +224,7 @@ def follow_up(year: int, as_json: bool, reminders: Path | None) -> None:
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(_("{year}: {n} recommendations, {answered} answered ({share} %), median delay "
-                 "{delay} days, {implemented} implemented.").format(
-        year=year, n=result.recommendations, answered=result.answered,
-        share=result.answered_share if result.answered_share is not None else "—",
-        delay=result.median_delay_days if result.median_delay_days is not None else "—",
-        implemented=result.implemented))
+    click.echo(_("{year}: {summary}").format(year=year, summary=summary(result)))
     for e in result.overdue:
         click.echo(_("Overdue: no. {id} ({avis}) — {addressee}, due {due}").format(
             id=e.id, avis=e.avis, addressee=e.addressee, due=e.due.isoformat()))

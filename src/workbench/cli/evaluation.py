@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import WorkbenchGroup, echo_ok, fail, slug_argument
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 
 
 @click.group("evaluation", cls=WorkbenchGroup, help=_("Evaluations: frameworks and census."))
@@ -26,6 +26,7 @@ def check(slug: str) -> None:
     )
     from workbench.forms.issues import SpecError
     from workbench.forms.loader import spec_from_dict
+    from workbench.slugs import shown
     from workbench.storage import read_connection
     from workbench.storage.forms import latest_version, published_slugs
 
@@ -41,8 +42,11 @@ def check(slug: str) -> None:
             click.echo(line, err=True)
         raise fail(_("The evaluation framework has errors.")) from None
     indicators = sum(len(q.indicators) for q in framework.questions)
-    echo_ok(_("{file}: valid ({questions} evaluative questions, {indicators} indicators).")
-            .format(file=path, questions=len(framework.questions), indicators=indicators))
+    questions = ngettext("{n} evaluative question", "{n} evaluative questions",
+                         len(framework.questions)).format(n=len(framework.questions))
+    counted = ngettext("{n} indicator", "{n} indicators", indicators).format(n=indicators)
+    echo_ok(_("{file}: valid ({questions}, {indicators}).").format(
+        file=shown(path), questions=questions, indicators=counted))
 
 
 @group.command("import-census", help=_("Import INSEE's base-cc-evol-struct-pop file (CSV or "

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import WorkbenchGroup, echo_ok, fail
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 
 FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -121,9 +121,10 @@ def scoring_group(slug: str, name: str, rows: str) -> None:
     from workbench.web.urls import public_base, scoring_url
 
     code = create_group(slug, name, [r.strip() for r in rows.split(",") if r.strip()])
-    echo_ok(_("Group '{name}' ({n} pairs), code {code}: {url}").format(
-        name=name, n=len(pairs(find_group(code))), code=code,
-        url=scoring_url(public_base(), code)))
+    n = len(pairs(find_group(code)))
+    echo_ok(ngettext("Group '{name}' ({n} pair), code {code}: {url}",
+                     "Group '{name}' ({n} pairs), code {code}: {url}", n).format(
+        name=name, n=n, code=code, url=scoring_url(public_base(), code)))
 
 
 @group.command("scoring-assemble", help=_("Assemble the matrix from every group's scores."))
@@ -159,8 +160,9 @@ def delphi_panel(study: str, count: int) -> None:
     load_delphi(study)
     for token in create_panel(study, count):
         click.echo(delphi_url(public_base(), study, token))
-    echo_ok(_("{n} personal links created (keep them: they are not stored in clear).").format(
-        n=count))
+    echo_ok(ngettext("{n} personal link created (keep it: it is not stored in clear).",
+                     "{n} personal links created (keep them: they are not stored in clear).",
+                     count).format(n=count))
 
 
 @group.command("delphi-open", help=_("Open a round of a Delphi study (closes the others)."))

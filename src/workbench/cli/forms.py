@@ -49,10 +49,10 @@ def check(files: tuple[Path, ...]) -> None:
 @slug_argument()
 def publish(slug: str) -> None:
     from workbench.forms.publish import publish_spec_file
+    from workbench.slugs import data_file
 
-    path = project_home() / "widgets" / f"{slug}.yaml"
-    if not path.is_file():
-        raise fail(_("No spec file {file}.").format(file=path))
+    path = data_file(project_home() / "widgets", slug, "{slug}.yaml",
+                     _("No spec file for the questionnaire '{slug}'."))
     version, created = publish_spec_file(path)
     if created:
         echo_ok(_("Published '{slug}', version {n}.").format(slug=slug, n=version.version))

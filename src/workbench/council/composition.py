@@ -14,7 +14,7 @@ from workbench.council.members import AGE_BANDS, COLLEGES, Member
 from workbench.evaluation.analysis import size_class, size_class_population
 from workbench.evaluation.census import Census
 from workbench.evaluation.representativeness import compare
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 
 __all__ = ["Rule", "check_composition"]
 
@@ -31,15 +31,17 @@ def _parity(members: list[Member]) -> Rule:
     women = sum(m.sex == "F" for m in members)
     men = sum(m.sex == "H" for m in members)
     gap = abs(women - men)
-    counts = {"women": women, "men": men, "gap": gap}
+    counts = {"women": ngettext("{n} woman", "{n} women", women).format(n=women),
+              "men": ngettext("{n} man", "{n} men", men).format(n=men), "gap": gap}
     if gap <= 1:
-        return Rule(_("parity"), True, _("Parity respected: {women} women and {men} men (gap "
-                                         "{gap}, 1 at most).").format(**counts))
-    missing = (_("{n} more woman/women") if women < men else _("{n} more man/men")).format(
-        n=gap - 1)
-    return Rule(_("parity"), False, _("Parity not respected: {women} women and {men} men (gap "
-                                      "{gap}, 1 at most: it takes {missing}, or as many fewer "
-                                      "of the other sex).").format(**counts, missing=missing))
+        return Rule(_("parity"), True, _("Parity respected: {women} and {men} (gap {gap}, 1 at "
+                                         "most).").format(**counts))
+    more = gap - 1
+    missing = (ngettext("{n} more woman", "{n} more women", more) if women < men else
+               ngettext("{n} more man", "{n} more men", more)).format(n=more)
+    return Rule(_("parity"), False, _("Parity not respected: {women} and {men} (gap {gap}, 1 at "
+                                      "most: it takes {missing}, or as many fewer of the other "
+                                      "sex).").format(**counts, missing=missing))
 
 
 def _ages(members: list[Member], census: Census) -> Rule:
@@ -62,7 +64,8 @@ def _territory(members: list[Member]) -> Rule:
                          who=lambda c: _("The inhabitants of communes of {size}").format(size=c),
                          sample_name=_("members"))
     without = sum(1 for m in members if not m.commune)
-    details = tuple(comparison.verdict) + ((_("{n} member(s) without a commune.").format(
+    details = tuple(comparison.verdict) + ((ngettext(
+        "{n} member without a commune.", "{n} members without a commune.", without).format(
         n=without),) if without else ())
     return Rule(_("territory"), not comparison.called_out,
                 _("The communes, by size, are represented in proportion to their population.")
@@ -83,8 +86,10 @@ def _councillors(members: list[Member]) -> Rule:
         return Rule(_("community councillors"), True,
                     _("No community councillor is a member."))
     return Rule(_("community councillors"), False,
-                _("{n} community councillor(s) among the members, which the law "
-                  "excludes.").format(n=len(names)), tuple(names))
+                ngettext("{n} community councillor among the members, which the law "
+                         "excludes.",
+                         "{n} community councillors among the members, which the law "
+                         "excludes.", len(names)).format(n=len(names)), tuple(names))
 
 
 def check_composition(members: list[Member], census: Census) -> list[Rule]:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from workbench.i18n import _, ngettext
+
 __all__ = ["ANSWER_DELAY_DAYS", "POSITIONS", "STATUSES", "Indicators", "LedgerEntry",
-           "indicators", "reminders_csv"]
+           "indicators", "reminders_csv", "summary"]
 
 POSITIONS = ("retenue", "partiellement retenue", "non retenue", "à l'étude")
 STATUSES = ("engagée", "réalisée", "abandonnée")
@@ -71,6 +74,27 @@ def indicators(ledger: list[LedgerEntry], year: int, today: date) -> Indicators:
     return Indicators(year, n, len(answered), round(100 * len(answered) / n, 1) if n else None,
                       statistics.median(delays) if delays else None, len(implemented),
                       round(100 * len(implemented) / n, 1) if n else None, overdue)
+
+
+def summary(result: Indicators, number: Callable[[object], str] = str) -> str:
+    """The indicators in one sentence, each count with its own plural (``number`` formats the
+    figures, e.g. ``french_number``; a missing share or delay shows as an em dash)."""
+    def figure(value: object) -> str:
+        return "—" if value is None else number(value)
+
+    n, answered, implemented = result.recommendations, result.answered, result.implemented
+    delay = result.median_delay_days
+    parts = [
+        ngettext("{n} recommendation", "{n} recommendations", n).format(n=figure(n)),
+        ngettext("{n} answered ({share} %)", "{n} answered ({share} %)", answered).format(
+            n=figure(answered), share=figure(result.answered_share)),
+        _("median delay —") if delay is None else ngettext(
+            "median delay {delay} day", "median delay {delay} days", int(delay)).format(
+            delay=figure(delay)),
+        ngettext("{n} implemented", "{n} implemented", implemented).format(
+            n=figure(implemented)),
+    ]
+    return ", ".join(parts) + "."
 
 
 def reminders_csv(overdue: tuple[LedgerEntry, ...], today: date) -> bytes:

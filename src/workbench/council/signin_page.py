@@ -14,6 +14,7 @@ from workbench.council.meetings import SignIn, sign_in, signin_meeting
 from workbench.forms.render import message_panel
 from workbench.i18n import _
 from workbench.territory.clock import local_today
+from workbench.web.field import Field
 
 __all__ = ["SignInPage"]
 
@@ -47,9 +48,8 @@ class SignInPage:
                 _("Sign-in closed"), _("Sign-in is open on the day of the meeting only."),
                 "info")]
             return
-        self.email = w.Text(placeholder="prenom.nom@exemple.fr", description=_("Your e-mail"),
-                            continuous_update=False, style={"description_width": "initial"},
-                            layout={"width": "100%", "max_width": "30em"})
+        self.email = Field("email", _("Your e-mail"), heading_level=2, props={
+            "autocomplete": "email", "placeholder": "prenom.nom@exemple.fr", "maxlength": 254})
         self.email.add_class("wb-email")
         button = w.Button(description=_("I am present"), button_style="primary")
         button.on_click(lambda _b: self._sign())
@@ -59,7 +59,7 @@ class SignInPage:
               "the entrance.")) + "</p>"), self.email, button, self.status]
 
     def _sign(self) -> None:
-        outcome = sign_in(self.meeting, self.code, self.email.value, local_today())
+        outcome = sign_in(self.meeting, self.code, self.email.value or "", local_today())
         if outcome in (SignIn.SIGNED, SignIn.ALREADY):
             self.root.children = [self.root.children[0], message_panel(
                 _("Thank you"), _("Your attendance is recorded.") if outcome == SignIn.SIGNED
@@ -70,3 +70,5 @@ class SignInPage:
                 SignIn.CLOSED: _("Sign-in is open on the day of the meeting only."),
                 }.get(outcome, _("Scan the QR code shown in the meeting room."))
         self.status.value = f"<p class='wb-error' role='alert'>{html.escape(text)}</p>"
+        self.email.error = text
+        self.email.request_focus()

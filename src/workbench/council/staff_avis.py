@@ -9,7 +9,14 @@ from datetime import date
 import ipywidgets as w
 
 from workbench.council.avis import add_milestone, load_ledger, record_answer
-from workbench.council.follow_up import POSITIONS, STATUSES, LedgerEntry, indicators, reminders_csv
+from workbench.council.follow_up import (
+    POSITIONS,
+    STATUSES,
+    LedgerEntry,
+    indicators,
+    reminders_csv,
+)
+from workbench.council.follow_up import summary as indicators_summary
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.reports.formatting import french_date, french_number
@@ -120,11 +127,7 @@ class AvisTab:
             self.indicators.value = "<p>" + html.escape(
                 _("No recommendation issued this year.")) + "</p>"
             return
-        summary = _("{n} recommendations, {answered} answered ({share} %), median delay "
-                    "{delay} days, {implemented} implemented.").format(
-            n=result.recommendations, answered=result.answered,
-            share=french_number(result.answered_share),
-            delay=french_number(result.median_delay_days), implemented=result.implemented)
+        summary = indicators_summary(result, french_number)
         overdue = ""
         if result.overdue:
             overdue = table(

@@ -17,8 +17,10 @@ from pydantic_core import PydanticCustomError
 from workbench.forms.issues import SpecError, SpecIssue
 from workbench.forms.loader import load_yaml_model, located, parse_yaml
 from workbench.forms.spec import FormSpec
+from workbench.i18n import _
 from workbench.reports.formatting import french_number, tidy
 from workbench.settings import project_home
+from workbench.slugs import data_file, shown
 
 __all__ = ["CRITERIA", "SAMPLING", "EvaluationFramework", "Target", "check_against_forms",
            "framework_path", "load_framework"]
@@ -131,7 +133,10 @@ class EvaluationFramework(_Model):
 
 
 def framework_path(slug: str) -> Path:
-    return project_home() / "data" / "evaluations" / f"{slug}.yaml"
+    """The file of the evaluation ``slug`` (``data/evaluations/<slug>.yaml``); an unknown or
+    malformed identifier is a ``WorkbenchError`` naming the identifier only."""
+    return data_file(project_home() / "data" / "evaluations", slug, "{slug}.yaml",
+                     _("The evaluation '{slug}' does not exist."))
 
 
 def _duplicate_indicators(framework: EvaluationFramework) -> list[SpecIssue]:
@@ -160,13 +165,14 @@ def _target_range(measure: str, question: object) -> tuple[float, float]:
 
 def load_framework(path: str | Path) -> EvaluationFramework:
     """The validated framework in ``path``; French ``file:line`` errors otherwise."""
-    return load_yaml_model(path, EvaluationFramework, _duplicate_indicators)
+    return load_yaml_model(path, EvaluationFramework, _duplicate_indicators,
+                           source=shown(Path(path)))
 
 
 def check_against_forms(framework: EvaluationFramework, path: str | Path,
                         forms: dict[str, FormSpec]) -> None:
     """Every questionnaire and question the framework names must be published and fit."""
-    _data, root = parse_yaml(Path(path).read_text(encoding="utf-8"), str(path))
+    _data, root = parse_yaml(Path(path).read_text(encoding="utf-8"), shown(Path(path)))
     issues: list[SpecIssue] = []
 
     def question_of(slug: str, qid: str, loc: tuple) -> object | None:
@@ -217,4 +223,4 @@ def check_against_forms(framework: EvaluationFramework, path: str | Path,
                                             {"min": french_number(tidy(low)),
                                              "max": french_number(tidy(high))}))
     if issues:
-        raise SpecError(str(path), located(issues, root))
+        raise SpecError(shown(Path(path)), located(issues, root))

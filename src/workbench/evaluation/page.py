@@ -15,7 +15,6 @@ from workbench.evaluation import analysis, records
 from workbench.evaluation.census import load_census
 from workbench.evaluation.framework import framework_path, load_framework
 from workbench.evaluation.judgement import target_text
-from workbench.forms.issues import SpecError
 from workbench.i18n import _
 from workbench.reports.data import form_answers
 from workbench.reports.formatting import french_number, tidy
@@ -37,9 +36,8 @@ class EvaluationPage:
         self.root.add_class("wb-evaluation")
         try:
             self.framework = load_framework(framework_path(slug))
-        except SpecError as error:
-            self.message.value = "<pre class='wb-error'>" + html.escape(error.message()) + \
-                "</pre>"
+        except WorkbenchError as error:  # an unknown evaluation, or a framework with errors
+            self.message.value = "<pre class='wb-error'>" + html.escape(str(error)) + "</pre>"
             return
         data = form_answers(self.framework.form, record=False)
         if data is None:

@@ -20,6 +20,7 @@ from workbench.errors import WorkbenchError
 from workbench.evaluation.stats import quantiles
 from workbench.i18n import _
 from workbench.settings import project_home
+from workbench.slugs import data_file, shown
 
 __all__ = ["DelphiStudy", "ItemStats", "Rules", "item_stats", "load_delphi", "verdict"]
 
@@ -79,10 +80,8 @@ def verdict(current: ItemStats, previous: ItemStats | None, rules: Rules) -> dic
 def load_delphi(slug: str, root: Path | None = None) -> DelphiStudy:
     import yaml
 
-    path = (root or project_home() / "data" / "delphi") / f"{slug}.yaml"
-    if "/" in slug or not path.is_file():
-        raise WorkbenchError(_("No Delphi study '{slug}' ({file} not found).").format(
-            slug=slug, file=path))
+    path = data_file(root or project_home() / "data" / "delphi", slug, "{slug}.yaml",
+                     _("The Delphi study '{slug}' does not exist."))
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     try:
         low, high = (int(x) for x in data.get("scale", [1, 5]))
@@ -94,10 +93,10 @@ def load_delphi(slug: str, root: Path | None = None) -> DelphiStudy:
                       float(raw.get("median_change_max", 0.5)), int(raw.get("max_rounds", 3)))
     except (KeyError, TypeError, ValueError) as error:
         raise WorkbenchError(_("{file}: invalid Delphi study ({error}).").format(
-            file=path, error=error)) from None
+            file=shown(path), error=error)) from None
     if low >= high or not items or len({i for i, _s in items}) != len(items):
         raise WorkbenchError(_("{file}: the scale must go up and items need unique ids.")
-                             .format(file=path))
+                             .format(file=shown(path)))
     bottom, top = [*(str(x) for x in data.get("scale_labels") or []), "", ""][:2]
     return DelphiStudy(slug, str(data.get("title", slug)), (low, high), items, rules,
                        (bottom, top))

@@ -14,6 +14,7 @@ from workbench.foresight import delphi_rounds
 from workbench.foresight.delphi import DelphiStudy, ItemStats, load_delphi
 from workbench.forms.render import message_panel
 from workbench.i18n import _
+from workbench.web.field import Field
 
 __all__ = ["DelphiPage"]
 
@@ -62,35 +63,33 @@ class DelphiPage:
                       if self.round > 1 else {})
         mine = delphi_rounds.own_answers(self.study.slug, self.round, self.panelist)
         low, high = self.study.scale
-        self.fields: dict[str, tuple[w.ToggleButtons, w.Textarea, w.HTML]] = {}
+        self.fields: dict[str, tuple[Field, Field]] = {}
         bottom, top = self.study.scale_labels
-        scale = ("<p class='wb-help'>" + html.escape(
-            _("{low} = {low_label} · {high} = {high_label}").format(
-                low=low, low_label=bottom, high=high, high_label=top)) + "</p>"
-                 if bottom or top else "")
+        scale = (_("{low} = {low_label} · {high} = {high_label}").format(
+            low=low, low_label=bottom, high=high, high_label=top) if bottom or top else "")
         blocks: list[w.Widget] = [w.HTML(
             f"<h1>{html.escape(self.study.title)}</h1><p class='wb-progress'>" + html.escape(
                 _("Round {n} of {max}").format(n=self.round, max=self.study.rules.max_rounds))
             + "</p>")]
         for number, (item, statement) in enumerate(self.study.items, start=1):
-            choice = w.ToggleButtons(options=[str(v) for v in range(low, high + 1)],
-                                     value=str(mine[item]) if item in mine else None,
-                                     style={"button_width": "2.6em"})
-            why = w.Textarea(placeholder=_("Justification (required if your answer is outside "
-                                           "the previous quartiles)"),
-                             layout={"width": "100%",
-                                     # nothing to justify against in the first round
-                                     "display": None if self.round > 1 else "none"})
-            error = w.HTML()
+            # Radios named by the statement (state read out), errors tied to the group.
+            choice = Field("scale", f"{number}. {statement}", hint=scale, required=True,
+                           options=[(str(v), str(v)) for v in range(low, high + 1)],
+                           value=str(mine[item]) if item in mine else None)
+            why = Field("textarea", _("Justification (required if your answer is outside "
+                                      "the previous quartiles)"), heading_level=3,
+                        props={"maxlength": 2000},
+                        # nothing to justify against in the first round
+                        layout={"display": None if self.round > 1 else "none"})
             stats = previous.get(item)
-            parts = [w.HTML(f"<h2>{number}. {html.escape(statement)}</h2>")]
+            parts: list[w.Widget] = [choice]
             if stats is not None:
                 parts.append(w.HTML(feedback_html(stats, own_before.get(item))))
-            parts += [choice, *([w.HTML(scale)] if scale else []), why, error]
+            parts.append(why)
             box = w.VBox(parts)
             box.add_class("wb-question")
             blocks.append(box)
-            self.fields[item] = (choice, why, error)
+            self.fields[item] = (choice, why)
         self.send = w.Button(description=_("Send my answers"), button_style="primary")
         self.send.add_class("wb-submit")
         self.send.on_click(lambda _b: self._submit())
@@ -101,16 +100,19 @@ class DelphiPage:
         self.root.children = [message_panel(title, text, "stop")]
 
     def _submit(self) -> None:
-        answers = {item: (int(choice.value) if choice.value is not None else None, why.value)
-                   for item, (choice, why, _e) in self.fields.items()}
+        answers = {item: (int(choice.value) if choice.value is not None else None,
+                          why.value or "")
+                   for item, (choice, why) in self.fields.items()}
         errors = delphi_rounds.submit_round(self.study, self.round, self.panelist, answers)
-        for item, (_c, _w, box) in self.fields.items():
-            box.value = (f"<p class='wb-error'>{html.escape(errors[item])}</p>"
-                         if item in errors else "")
+        for item, (choice, _why) in self.fields.items():
+            choice.error = errors.get(item, "")
         if errors:
-            self.status.value = "<p class='wb-error'>" + html.escape(
+            self.status.value = "<p class='wb-error' role='alert'>" + html.escape(
                 errors.get("_", _("Some answers need attention; nothing was recorded yet."))) + \
                 "</p>"
+            first = next((c for item, (c, _w) in self.fields.items() if item in errors), None)
+            if first is not None:
+                first.request_focus()
             return
         self.status.value = "<p role='status'>" + html.escape(_(
             "Your answers to round {n} are recorded. You can change them until the round "

@@ -13,6 +13,7 @@ from workbench.errors import WorkbenchError
 from workbench.foresight import scoring
 from workbench.forms.render import message_panel
 from workbench.i18n import _
+from workbench.web.field import Field
 
 __all__ = ["ScoringPage"]
 
@@ -39,8 +40,8 @@ class ScoringPage:
         self.title = w.HTML()
         self.progress = w.HTML()
         self.question = w.HTML()
-        self.choice = w.ToggleButtons(options=[(label, value) for value, label in LABELS],
-                                      value=None, style={"button_width": "8.5em"})
+        # Radios (state read out: "3 · forte, cochée"), named by the pair's question.
+        self.choice = Field("scale", "", options=[(label, value) for value, label in LABELS])
         self.choice.add_class("wb-scores")
         self.choice.observe(self._scored, names="value")
         self.back = w.Button(description=_("Previous pair"), icon="arrow-left")
@@ -77,9 +78,9 @@ class ScoringPage:
         source, target = self.pairs[self.index]
         self.question.value = (
             "<p class='wb-label'>" + html.escape(_("Pair {n} of {total}").format(
-                n=self.index + 1, total=len(self.pairs))) + "</p><h2>" + html.escape(
-                _("How strongly does \u201c{source}\u201d influence \u201c{target}\u201d?")
-                .format(source=source, target=target)) + "</h2>")
+                n=self.index + 1, total=len(self.pairs))) + "</p>")
+        self.choice.label = (_("How strongly does \u201c{source}\u201d influence "
+                               "\u201c{target}\u201d?").format(source=source, target=target))
         self.choice.layout.display = None
         self.choice.unobserve(self._scored, names="value")
         self.choice.value = self.given.get((source, target))

@@ -8,6 +8,7 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.settings import project_home
+from workbench.slugs import data_file, shown
 
 __all__ = ["Study", "load_study"]
 
@@ -28,11 +29,9 @@ class Study:
 def load_study(slug: str, root: Path | None = None) -> Study:
     import yaml
 
-    folder = (root or project_home() / "data" / "foresight") / slug
-    path = folder / "study.yaml"
-    if "/" in slug or not path.is_file():
-        raise WorkbenchError(_("No foresight study '{slug}' ({file} not found).").format(
-            slug=slug, file=path))
+    path = data_file(root or project_home() / "data" / "foresight", slug, "{slug}/study.yaml",
+                     _("The foresight study '{slug}' does not exist."))
+    folder = path.parent
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     files = {}
     for key in ("micmac", "mactor", "morpho"):
@@ -40,7 +39,8 @@ def load_study(slug: str, root: Path | None = None) -> Study:
             files[key] = folder / str(data[key])
             if not files[key].is_file():
                 raise WorkbenchError(_("{file}: '{key}' names {target}, which does not exist.")
-                                     .format(file=path, key=key, target=files[key]))
+                                     .format(file=shown(path), key=key,
+                                             target=shown(files[key])))
     return Study(slug, folder, str(data.get("title") or slug), str(data.get("context") or ""),
                  variables={str(k): str(v) for k, v in (data.get("variables") or {}).items()},
                  delphi=str(data["delphi"]) if data.get("delphi") else None, **files)

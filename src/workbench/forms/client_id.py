@@ -3,6 +3,9 @@
 The browser draws the id once per form (and invitation) and keeps it in ``localStorage``; the
 kernel stores answers under it. After a reload the new kernel receives the same id, finds the
 stored answer and shows its receipt instead of an empty form.
+
+The same key names the drafts the fields keep on the phone (``workbench.web.field``):
+``clear_drafts()`` removes them once the answers are stored.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ function render({ model, el }) {
   model.set("submission_id", id);
   model.save_changes();
   el.style.display = "none";
+  const clear = () => {
+    if (model.get("clear") && window.workbenchFields) {
+      window.workbenchFields.clearDrafts(model.get("key") + ":");
+    }
+  };
+  clear();
+  model.on("change:clear", clear);
 }
 export default { render };
 """
@@ -41,3 +51,8 @@ class BrowserSubmissionId(anywidget.AnyWidget):
     _esm = _ESM
     key = traitlets.Unicode("").tag(sync=True)
     submission_id = traitlets.Unicode("").tag(sync=True)
+    clear = traitlets.Int(0).tag(sync=True)
+
+    def clear_drafts(self) -> None:
+        """Forget the drafts kept on the phone for this form (its answers are stored)."""
+        self.clear += 1

@@ -1,91 +1,72 @@
-"""One input per question type, as plain ipywidgets (no Voilà-specific code).
+"""One field per question type, on the accessible ``workbench.web.field.Field`` widget.
 
-Each field's label is the input's own ``description``, which ipywidgets renders as a
-``<label for=…>`` tied to the input, so screen readers announce the question. Every text
-that comes from a spec is escaped before it reaches an HTML widget.
+A question with several inputs is a fieldset whose legend is the question (a heading); a
+question with one input is a heading holding that input's label. Every text from a spec is set
+as text by the browser (never as HTML), so nothing a spec or a participant writes can run.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
 
 import ipywidgets as w
 
 from workbench.forms.spec import DONT_KNOW, OTHER
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.territory import communes
+from workbench.web.field import Field
 
 __all__ = ["QuestionField", "build_field"]
 
 
 class QuestionField:
-    """A question on the page: label, help, input(s), and the place for its error."""
+    """A question on the page: its ``Field`` (label, inputs, error) inside a card."""
 
-    def __init__(self, question, number: int, inputs: list[w.Widget],
-                 read: Callable[[], object], on_change: Callable[[], None],
-                 hint: str | None = None) -> None:
+    def __init__(self, question, number: int, field: Field,
+                 read: Callable[[], object], on_change: Callable[[], None]) -> None:
         self.question = question
-        self.hint = hint
         self.read = read
-        self.caption_widget = inputs[0]
-        self.error = w.HTML(layout=w.Layout(display="none"))
-        self.error.add_class("wb-error")
-        parts: list[w.Widget] = []
-        if question.help:
-            help_ = w.HTML(f'<div class="wb-help">{html.escape(question.help)}</div>')
-            parts.append(help_)
-        self.box = w.VBox([*inputs, *parts, self.error])
+        self.caption_widget = field
+        field.label = _caption(question, number)
+        field.required = bool(question.required)
+        field.help = question.help or ""
+        self.box = w.VBox([field])
         self.box.add_class("wb-question")
         self.number = number
-        for widget in _all(inputs):
-            if hasattr(widget, "value"):
-                widget.observe(lambda _change: on_change(), names="value")
+        field.observe(lambda _change: on_change(), names="value")
+
+    @property
+    def hint(self) -> str:
+        return self.caption_widget.hint
 
     def set_number(self, number: int) -> None:
         """Renumber the question (hidden conditional questions leave no gap)."""
-        if number == self.number:
-            return
-        self.number = number
-        if isinstance(self.caption_widget, w.HTML):
-            self.caption_widget.value = _heading_html(self.question, number, self.hint)
-        else:
-            self.caption_widget.description = _caption(self.question, number)
+        if number != self.number:
+            self.number = number
+            self.caption_widget.label = _caption(self.question, number)
 
     def set_visible(self, visible: bool) -> None:
         self.box.layout.display = None if visible else "none"
 
     def set_error(self, text: str | None) -> None:
-        self.error.value = f"<span role='alert'>⚠ {html.escape(text)}</span>" if text else ""
-        self.error.layout.display = None if text else "none"
+        self.caption_widget.error = text or ""
 
+    def set_draft_key(self, key: str) -> None:
+        """Keep what is typed on the phone (browser storage) under ``key`` until it is sent."""
+        self.caption_widget.draft_key = f"{key}:{self.question.id}" if key else ""
 
-def _all(widgets: list[w.Widget]) -> list[w.Widget]:
-    out: list[w.Widget] = []
-    for widget in widgets:
-        out.append(widget)
-        out += _all(list(getattr(widget, "children", ())))
-    return out
+    def request_focus(self) -> None:
+        self.caption_widget.request_focus()
 
 
 def _caption(question, number: int) -> str:
     unit = f" ({question.unit})" if getattr(question, "unit", None) else ""
-    mark = " *" if question.required else ""
-    return f"{number}. {question.label}{unit}{mark}"
-
-
-def _heading_html(question, number: int, hint: str | None) -> str:
-    out = f'<div class="wb-label">{html.escape(_caption(question, number))}</div>'
-    return out + (f'<div class="wb-hint">{html.escape(hint)}</div>' if hint else "")
-
-
-def _heading(question, number: int, hint: str | None = None) -> w.HTML:
-    return w.HTML(_heading_html(question, number, hint))
+    return f"{number}. {question.label}{unit}"
 
 
 def _radios(question, number, options, on_change):
-    radios = w.RadioButtons(options=options, value=None, description=_caption(question, number))
-    return QuestionField(question, number, [radios], lambda: radios.value, on_change)
+    field = Field("radio", "", options=options)
+    return QuestionField(question, number, field, lambda: field.value, on_change)
 
 
 def _likert(question, number, on_change):
@@ -96,134 +77,117 @@ def _likert(question, number, on_change):
 
 
 def _single(question, number, on_change):
-    options = [(o.label, o.value) for o in question.options]
-    return _radios(question, number, options, on_change)
+    return _radios(question, number, [(o.label, o.value) for o in question.options], on_change)
 
 
 def _multiple(question, number, on_change):
-    boxes = {o.value: w.Checkbox(value=False, description=o.label, indent=False)
-             for o in question.options}
-    other_text = None
+    options = [(o.label, o.value) for o in question.options]
+    props: dict = {}
     if question.other:
-        boxes[OTHER] = w.Checkbox(value=False, description=_("Other (specify)"), indent=False)
-        other_text = w.Text(description=_("Specify:"), continuous_update=False,
-                            layout=w.Layout(display="none"))
-
-        def toggle(change) -> None:
-            other_text.layout.display = None if change["new"] else "none"
-
-        boxes[OTHER].observe(toggle, names="value")
+        options.append((_("Other (specify)"), OTHER))
+        props.update(other_value=OTHER, other_label=_("Specify:"))
     hint = _("Several answers possible")
     if question.max_selections:
         hint = _("Up to {n} answers").format(n=question.max_selections)
-    inputs: list[w.Widget] = [_heading(question, number, hint), *boxes.values(),
-                              *([other_text] if other_text else [])]
+        props.update(max_selections=question.max_selections,
+                     max_text=_("You have chosen the maximum: untick an answer to change it."))
+    field = Field("checkbox", "", options=options, props=props, hint=hint,
+                  value={"choices": [], "other": None})
 
     def read() -> object:
-        return {"choices": [v for v, box in boxes.items() if box.value],
-                "other": other_text.value if other_text else None}
+        value = field.value or {}
+        choices = [v for v in value.get("choices") or [] if v != OTHER or question.other]
+        other = value.get("other") if OTHER in choices else None
+        return {"choices": choices, "other": other if question.other else None}
 
-    return QuestionField(question, number, inputs, read, on_change, hint)
+    return QuestionField(question, number, field, read, on_change)
 
 
 def _scale(question, number, on_change):
-    buttons = w.ToggleButtons(options=[str(i) for i in range(11)], value=None,
-                              description=_caption(question, number))
-    buttons.add_class("wb-scale")
-    ends = [question.min_label or "0", question.max_label or "10"]
-    legend = w.HTML(f'<div class="wb-hint">0 = {html.escape(ends[0])} · '
-                    f'10 = {html.escape(ends[1])}</div>')
-    return QuestionField(question, number, [buttons, legend],
-                         lambda: None if buttons.value is None else int(buttons.value),
-                         on_change)
+    field = Field("scale", "", options=[(str(i), i) for i in range(11)],
+                  props={"min_label": question.min_label or "",
+                         "max_label": question.max_label or ""})
+    return QuestionField(question, number, field, lambda: field.value, on_change)
 
 
 def _number(question, number, on_change):
-    box = w.Text(description=_caption(question, number), continuous_update=False,
-                 placeholder=_("a number"))
-    box.add_class("wb-number")
-    return QuestionField(question, number, [box], lambda: box.value.strip() or None, on_change)
+    field = Field("number", "", props={"integer": question.integer, "maxlength": 20},
+                  hint=_number_hint(question))
+    return QuestionField(question, number, field,
+                         lambda: (str(field.value or "").strip() or None), on_change)
 
 
-def _text(question, number, on_change, widget_class):
-    box = widget_class(description=_caption(question, number), continuous_update=False,
-                       placeholder=_("{n} characters at most").format(n=question.max_length))
-    return QuestionField(question, number, [box], lambda: box.value, on_change)
+def _number_hint(question) -> str:
+    kind = _("A whole number") if question.integer else _("A number")
+    if question.min is not None and question.max is not None:
+        return _("{kind} between {low} and {high}").format(
+            kind=kind, low=_plain(question.min), high=_plain(question.max))
+    return kind
+
+
+def _plain(number: float) -> str:
+    return str(int(number)) if number == int(number) else str(number).replace(".", ",")
+
+
+def _text(question, number, on_change, kind: str):
+    field = Field(kind, "", props={"maxlength": question.max_length, "spellcheck": "true"},
+                  hint=ngettext("{n} character at most", "{n} characters at most",
+                                 question.max_length).format(n=question.max_length))
+    return QuestionField(question, number, field, lambda: field.value or "", on_change)
 
 
 def _short_text(question, number, on_change):
-    return _text(question, number, on_change, w.Text)
+    return _text(question, number, on_change, "text")
 
 
 def _long_text(question, number, on_change):
-    return _text(question, number, on_change, w.Textarea)
+    return _text(question, number, on_change, "textarea")
 
 
 def _ranking(question, number, on_change):
-    order = [o.value for o in question.options]
-    labels = question.option_labels
-    rows = w.VBox()
-    confirmed = w.Checkbox(value=False, description=_("This order suits me"), indent=False)
+    options = [(o.label, o.value) for o in question.options]
+    field = Field("ranking", "", options=options,
+                  hint=_("Use the arrows to order from most to least important."),
+                  value={"order": [v for _l, v in options], "confirmed": False})
 
-    def move(value: str, step: int) -> None:
-        i = order.index(value)
-        j = i + step
-        if 0 <= j < len(order):
-            order[i], order[j] = order[j], order[i]
-            redraw()
-            confirmed.value = True
-            on_change()
+    def read() -> object:
+        value = field.value or {}
+        return list(value.get("order") or []) if value.get("confirmed") else None
 
-    def redraw() -> None:
-        children = []
-        for rank, value in enumerate(order, start=1):
-            up = w.Button(description="↑", tooltip=_("Move up"), disabled=rank == 1)
-            down = w.Button(description="↓", tooltip=_("Move down"),
-                            disabled=rank == len(order))
-            up.on_click(lambda _b, v=value: move(v, -1))
-            down.on_click(lambda _b, v=value: move(v, +1))
-            text = w.HTML(f"<span class='wb-rank'>{rank}.</span> {html.escape(labels[value])}")
-            row = w.HBox([up, down, text])
-            row.add_class("wb-rank-row")
-            children.append(row)
-        rows.children = children
-
-    redraw()
-    advice = _("Use the arrows to order from most to least important.")
-    return QuestionField(question, number, [_heading(question, number, advice), rows, confirmed],
-                         lambda: list(order) if confirmed.value else None, on_change, advice)
+    return QuestionField(question, number, field, read, on_change)
 
 
 def _points(question, number, on_change):
-    boxes = {o.value: w.BoundedIntText(value=0, min=0, max=question.total, description=o.label)
-             for o in question.options}
-    left = w.HTML()
-    left.add_class("wb-hint")
+    options = [(o.label, o.value) for o in question.options]
+    field = Field("points", "", options=options, props={"total": question.total},
+                  hint=_("Share exactly {total} points.").format(total=question.total),
+                  value={})
 
-    def update(_change=None) -> None:
-        rest = question.total - sum(b.value or 0 for b in boxes.values())
-        left.value = html.escape(_("Points left to share: {n} of {total}").format(
-            n=rest, total=question.total))
+    def read() -> object:
+        given = field.value or {}
+        return {value: _whole(given.get(value)) for _l, value in options}
 
-    for box in boxes.values():
-        box.add_class("wb-points")
-        box.observe(update, names="value")
-    update()
-    return QuestionField(question, number, [_heading(question, number), *boxes.values(), left],
-                         lambda: {k: b.value for k, b in boxes.items()}, on_change)
+    return QuestionField(question, number, field, read, on_change)
+
+
+def _whole(text: object) -> object:
+    """A points box's text as an int when it is one ("" is 0); anything else as typed."""
+    text = str(text if text is not None else "").strip()
+    if not text:
+        return 0
+    return int(text) if text.isdigit() else text
 
 
 def _commune(question, number, on_change):
-    # The placeholder's value is "" (ipywidgets shows a blank box for a None value).
-    options = [(_("— choose your commune —"), "")] + [(c.nom, c.code_insee) for c in communes()]
-    menu = w.Dropdown(options=options, value="", description=_caption(question, number))
-    return QuestionField(question, number, [menu], lambda: menu.value or None, on_change)
+    options = [(c.nom, c.code_insee) for c in communes()]
+    field = Field("select", "", options=options,
+                  props={"placeholder": _("— choose your commune —")})
+    return QuestionField(question, number, field, lambda: field.value or None, on_change)
 
 
 def _date(question, number, on_change):
-    picker = w.DatePicker(value=None, description=_caption(question, number))
-    return QuestionField(question, number, [picker],
-                         lambda: picker.value.isoformat() if picker.value else None, on_change)
+    field = Field("date", "", hint=_("Date as day/month/year"))
+    return QuestionField(question, number, field, lambda: field.value or None, on_change)
 
 
 _BUILDERS = {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from workbench.errors import WorkbenchError
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 
 __all__ = ["SpecError", "SpecIssue", "describe"]
 
@@ -60,7 +61,6 @@ def _messages() -> dict[str, str]:
         "union_tag_not_found": _("the field 'type' is required (possible types: {types})"),
         "string_type": _("must be a text"),
         "string_too_short": _("must not be empty"),
-        "string_too_long": _("too long ({max_length} characters at most)"),
         "string_pattern_mismatch": _(
             "invalid identifier: unaccented lower-case letters, digits and '_' (or '-' for the "
             "slug), starting with a letter"),
@@ -72,8 +72,6 @@ def _messages() -> dict[str, str]:
         "bool_type": _("must be true or false"),
         "bool_parsing": _("must be true or false"),
         "list_type": _("must be a list"),
-        "too_short": _("needs at least {min_length} item(s)"),
-        "too_long": _("allows at most {max_length} item(s)"),
         "literal_error": _("value '{input}' not allowed (possible values: {expected})"),
         "date_type": _("invalid date (format YYYY-MM-DD)"),
         "date_parsing": _("invalid date (format YYYY-MM-DD)"),
@@ -86,10 +84,7 @@ def _messages() -> dict[str, str]:
         "model_type": _("must be a group of fields (name: value)"),
         "model_attributes_type": _("must be a group of fields (name: value)"),
         "dict_type": _("must be a group of fields (name: value)"),
-        "likert_labels": _("a likert question needs exactly 5 labels ({count} given)"),
         "duplicate_option": _("option '{value}' appears twice"),
-        "selection_bounds": _(
-            "impossible selection bounds: min {min}, max {max}, for {count} options"),
         "number_range": _("min ({min}) is above max ({max})"),
         "condition_test": _("show_if needs 'equals' or 'in' (one of them)"),
         "duplicate_id": _("the id '{id}' is already used by question {first}"),
@@ -122,9 +117,33 @@ def _messages() -> dict[str, str]:
     }
 
 
+def _counted() -> dict[str, tuple[str, Callable[[int], str]]]:
+    """Messages with a count: the ``ctx`` key of the count, and the wording for that count."""
+    return {
+        "string_too_long": ("max_length", lambda n: ngettext(
+            "too long ({max_length} character at most)",
+            "too long ({max_length} characters at most)", n)),
+        "too_short": ("min_length", lambda n: ngettext(
+            "needs at least {min_length} item", "needs at least {min_length} items", n)),
+        "too_long": ("max_length", lambda n: ngettext(
+            "allows at most {max_length} item", "allows at most {max_length} items", n)),
+        "likert_labels": ("count", lambda n: ngettext(
+            "a likert question needs exactly 5 labels ({count} given)",
+            "a likert question needs exactly 5 labels ({count} given)", n)),
+        "selection_bounds": ("count", lambda n: ngettext(
+            "impossible selection bounds: min {min}, max {max}, for {count} option",
+            "impossible selection bounds: min {min}, max {max}, for {count} options", n)),
+    }
+
+
 def describe(code: str, ctx: dict) -> str:
     """The French message for an issue ``code`` with its details."""
-    template = _messages().get(code)
+    counted = _counted().get(code)
+    if counted is not None:
+        count = ctx.get(counted[0])
+        template = counted[1](count if isinstance(count, int) else 2)
+    else:
+        template = _messages().get(code)
     if template is None:
         return _("invalid value ({detail})").format(detail=ctx.get("msg", code))
     try:

@@ -43,11 +43,13 @@ def parse_yaml(text: str, source: str) -> tuple[object, yaml.Node | None]:
 
 
 def load_yaml_model(path: str | Path, model: type[M],
-                    checks: Callable[[M], list[SpecIssue]] | None = None) -> M:
+                    checks: Callable[[M], list[SpecIssue]] | None = None,
+                    source: str | None = None) -> M:
     """A YAML file validated into ``model`` (its slug defaults to the file name), then
-    ``checks``; every problem as a French ``file:line`` issue in one ``SpecError``."""
+    ``checks``; every problem as a French ``file:line`` issue in one ``SpecError``, the file
+    named ``source`` (default: ``path``)."""
     path = Path(path)
-    source = str(path)
+    source = source or str(path)
     if not path.is_file():
         raise SpecError(source, [SpecIssue("file_missing", (), {}, 1)])
     data, root = parse_yaml(path.read_text(encoding="utf-8"), source)

@@ -26,6 +26,7 @@ from workbench.storage import get_engine, read_connection, write_transaction
 from workbench.storage.responses import answered_with_prefix, find_receipt
 from workbench.storage.workshops import find_session, touch_presence
 from workbench.web.live import every
+from workbench.web.title import PageTitle, page_title
 
 __all__ = ["QuestionnairePage"]
 
@@ -61,7 +62,8 @@ class QuestionnairePage:
         self.finished = self.released = False
         self.browser_id = BrowserSubmissionId(key=self._storage_key())
         self.browser_id.observe(self._browser_id_known, names="submission_id")
-        self.root = w.VBox([self.browser_id])
+        self.title = PageTitle(title=page_title(_("Questionnaire")))
+        self.root = w.VBox([self.browser_id, self.title])
         self.root.add_class("wb-page")
         self._open()
 
@@ -115,9 +117,11 @@ class QuestionnairePage:
         self.session_id = access.session_id
         allowed = set(access.only) if access.only is not None else None
         self.view = FormView(access.spec, synthetic_demo=access.spec.synthetic_demo
-                             and not self.session_code, allowed=allowed)
+                             and not self.session_code, allowed=allowed,
+                             draft_key=self._storage_key())
+        self.title.title = page_title(_("Questionnaire"), access.spec.title)
         self.view.on_submit(self._submit)
-        self.root.children = [self.browser_id, self.view.widget]
+        self.root.children = [self.browser_id, self.title, self.view.widget]
         if self.session_code:
             self._waiting_note()
             # Every open page of a room polls: at 2 s for hundreds of pages, these reads were
@@ -144,13 +148,14 @@ class QuestionnairePage:
         with read_connection(self.engine) as conn:
             receipt = find_receipt(conn, browser_id)
         if receipt:
+            self.browser_id.clear_drafts()
             self.view.show_done(_("You have already answered"),
                                 _("Your answer is recorded. Receipt no. {code}.").format(
                                     code=receipt))
             self.finished = True
 
     def _stop(self, title: str, text: str) -> None:
-        self.root.children = [self.browser_id, message_panel(title, text, "stop")]
+        self.root.children = [self.browser_id, self.title, message_panel(title, text, "stop")]
         self._finish()
 
     # Live sessions ---------------------------------------------------------------------
@@ -214,6 +219,7 @@ class QuestionnairePage:
                                           "stored. Please try again in a moment.")})
             return
         self.view.show_errors({})
+        self.browser_id.clear_drafts()
         self.answered |= set(raw)
         self._after_round(_("Your answer is recorded. Receipt no. {code}.").format(
             code=receipt.code))

@@ -32,7 +32,7 @@ class FormView:
     """The widgets of one questionnaire; ``on_submit`` receives the raw answers."""
 
     def __init__(self, spec: FormSpec, *, synthetic_demo: bool = False,
-                 allowed: set[str] | None = None) -> None:
+                 allowed: set[str] | None = None, draft_key: str = "") -> None:
         self.spec = spec
         self.allowed = allowed  # None: every question; else only these (a live session)
         self.done = False  # the final panel is shown: the form is over
@@ -40,6 +40,8 @@ class FormView:
         self.fields: list[QuestionField] = [
             build_field(q, i, self._changed) for i, q in enumerate(spec.questions, start=1)
         ]
+        for field in self.fields:
+            field.set_draft_key(draft_key)
         header = f"<h1 class='wb-title'>{html.escape(spec.title)}</h1>"
         if spec.introduction:
             paragraphs = "".join(f"<p>{html.escape(p)}</p>"
@@ -151,6 +153,9 @@ class FormView:
                                          for t in lines)
         self.summary.layout.display = None if lines else "none"
         self.set_note(_("Nothing has been stored yet.") if lines else "")
+        first = next((f for f in self.fields if errors.get(f.question.id)), None)
+        if first is not None:  # keyboard and screen reader land on what to correct
+            first.request_focus()
 
     def show_done(self, title: str, text: str) -> None:
         """Replace the questions by a final panel (receipt, or why it stops here)."""

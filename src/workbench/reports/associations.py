@@ -14,7 +14,7 @@ from workbench.associations.grid import Edition, load_edition
 from workbench.associations.observatory import Observatory, observatory
 from workbench.associations.requests import SERVICES
 from workbench.associations.scoring import Results, results
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import record_input
 from workbench.reports.formatting import french_date, french_number, tidy
@@ -203,10 +203,16 @@ def agreement(found: Results) -> list:
     rows = [[labels.get(c, c), None if a is None else round(a, 2), _level(a)]
             for c, a in found.alpha.items()]
     flagged = [r for r in found.requests if r.flagged]
-    text = (_("**{n} file(s)** show a strong disagreement between assessors (a gap of at "
-              "least {gap} point): {files}. They are to be discussed in the meeting.").format(
-        n=len(flagged), gap=french_number(tidy(found.edition.disagreement)),
-        files=", ".join(f"{r.reference} ({r.association})" for r in flagged))
+    gap = found.edition.disagreement
+    text = (" ".join([
+        ngettext("**{n} file** shows a strong disagreement between assessors",
+                 "**{n} files** show a strong disagreement between assessors",
+                 len(flagged)).format(n=len(flagged)),
+        ngettext("(a gap of at least {gap} point):", "(a gap of at least {gap} points):",
+                 int(gap)).format(gap=french_number(tidy(gap))),
+        ", ".join(f"{r.reference} ({r.association})" for r in flagged) + ".",
+        ngettext("It is to be discussed in the meeting.",
+                 "They are to be discussed in the meeting.", len(flagged))])
             if flagged else _("No file shows a strong disagreement between assessors."))
     return [Table(_("Agreement between assessors per criterion (Krippendorff's alpha, "
                     "ordinal)"), [_("Criterion"), _("Alpha"), _("Agreement")], rows,

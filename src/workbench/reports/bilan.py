@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.reports.blocks import Cover, Table, Text
 from workbench.reports.data import Participation, participation, population, workshop_sessions
 from workbench.reports.formatting import french_date, french_number
@@ -44,14 +44,23 @@ def summary(data: Year) -> Text:
     reached = {p.commune for p in data.answers if p.commune in data.population}
     inhabitants = sum(people for _name, people in data.population.values())
     rate = round(1000 * len(data.answers) / inhabitants, 1) if inhabitants else 0.0
-    return Text(_(
-        "In {year}, **{answers} answers** were collected through **{forms} "
-        "questionnaire(s)**, {in_session} of them in workshops ({sessions} session(s)). "
-        "Inhabitants of **{reached} communes out of {communes}** answered, that is {rate} "
-        "answers per 1,000 inhabitants of the territory.").format(
-        year=data.year, answers=len(data.answers), forms=len(forms),
-        in_session=sum(p.in_session for p in data.answers), sessions=len(data.sessions),
-        reached=len(reached), communes=len(data.population), rate=french_number(rate)))
+    answers, in_session = len(data.answers), sum(p.in_session for p in data.answers)
+    collected = ngettext("In {year}, **{n} answer** was collected",
+                         "In {year}, **{n} answers** were collected", answers).format(
+        year=data.year, n=answers)
+    through = ngettext("through **{n} questionnaire**", "through **{n} questionnaires**",
+                       len(forms)).format(n=len(forms))
+    workshops = ngettext("{n} of them in workshops", "{n} of them in workshops",
+                         in_session).format(n=in_session)
+    held = ngettext("{n} session", "{n} sessions", len(data.sessions)).format(
+        n=len(data.sessions))
+    communes = ngettext("Inhabitants of **{n} commune out of {total}** answered",
+                        "Inhabitants of **{n} communes out of {total}** answered",
+                        len(reached)).format(n=len(reached), total=len(data.population))
+    per_thousand = ngettext("that is {rate} answer per 1,000 inhabitants of the territory",
+                            "that is {rate} answers per 1,000 inhabitants of the territory",
+                            int(rate)).format(rate=french_number(rate))
+    return Text(f"{collected} {through}, {workshops} ({held}). {communes}, {per_thousand}.")
 
 
 def questionnaires(data: Year) -> Table:

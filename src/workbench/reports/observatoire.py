@@ -17,7 +17,7 @@ from workbench.council.members import active_members
 from workbench.evaluation.census import load_census
 from workbench.evaluation.disclosure import protect_line
 from workbench.evaluation.suppression import SECRET
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.reports.blocks import Cover, Table, Text
 from workbench.reports.data import record_input
 from workbench.reports.formatting import french_date, french_number, tidy
@@ -69,8 +69,11 @@ def attendance(year: int) -> list:
                                    "total; its rate is not published either (it would point "
                                    "at a person).").format(last=threshold - 1)))
         blocks.append(Text(
-            _("{n} member(s) absent from three meetings in a row: the bureau gets in touch "
-              "with them.").format(n=len(stats.flagged)) if stats.flagged else
+            ngettext("{n} member absent from three meetings in a row: the bureau gets in "
+                     "touch with them.",
+                     "{n} members absent from three meetings in a row: the bureau gets in "
+                     "touch with them.", len(stats.flagged)).format(n=len(stats.flagged))
+            if stats.flagged else
             _("No member missed three meetings in a row.")))
     return blocks
 
@@ -82,8 +85,11 @@ def composition() -> list:
                                     for m in members])
     rows = [[rule.name, _("respected") if rule.ok else _("to correct"), rule.verdict,
              " ".join(rule.details)] for rule in rules]
-    return [Text(_("The council has **{n} members** in office. Its composition is checked "
-                   "against article L5211-10-1 of the CGCT.").format(n=len(members))),
+    return [Text(ngettext("The council has **{n} member** in office. Its composition is "
+                          "checked against article L5211-10-1 of the CGCT.",
+                          "The council has **{n} members** in office. Its composition is "
+                          "checked against article L5211-10-1 of the CGCT.",
+                          len(members)).format(n=len(members))),
             Table(_("Composition of the council"),
                   [_("Rule"), _("State"), _("Finding"), _("Detail")], rows,
                   sheet=_("Composition"))]

@@ -360,6 +360,14 @@ council_attendance = Table(
     Column("present", Boolean),  # NULL: invited, not marked yet (absent once the day is over)
 )
 
+
+def _association_search_key(context) -> str:
+    """The folded search key of an association row being inserted (names, object, commune)."""
+    from workbench.associations.directory import row_search_key  # lazy: it imports storage
+
+    return row_search_key(context.get_current_parameters())
+
+
 # Associations of the territory: the national register (RNA) and those entered by staff.
 association = Table(
     "association",
@@ -383,6 +391,9 @@ association = Table(
     Column("rna_updated", String(32)),
     Column("source", String(12), nullable=False),  # rna | saisie | synthetique
     Column("imported_at", DateTime, nullable=False),
+    # fold(title, short title, object, commune name): accent- and case-insensitive search,
+    # the same on SQLite and PostgreSQL; set on insert, and by whoever updates those columns
+    Column("search_key", Text, default=_association_search_key),
 )
 
 Money = Numeric(12, 2, asdecimal=False)

@@ -53,17 +53,19 @@ def waiting_page() -> tuple[str, int]:
         "lead": _("Many people are answering right now. Your page will open by itself as "
                   "soon as a place is free: keep this page open."),
         "retry": _("Next try in a few seconds."),
+        "now": _("Try again now"),
         "lang": language(),
     }.items()}
     page = f"""<!DOCTYPE html>
 <html lang="{texts['lang']}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="{delay}">
 <title>{texts['title']}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:0;padding:2rem 1.25rem;color:#1d2733;
 background:#f6f7f9}}main{{max-width:32rem;margin:auto;background:#fff;border-radius:.75rem;
 padding:1.5rem;box-shadow:0 1px 3px #0002}}h1{{font-size:1.35rem;margin-top:0}}
 p{{font-size:1.05rem;line-height:1.5}}.wb-wait{{color:#55606e}}</style></head>
 <body><main role="status"><h1>{texts['title']}</h1><p>{texts['lead']}</p>
-<p class="wb-wait">{texts['retry']}</p></main></body></html>"""
+<p class="wb-wait">{texts['retry']}</p><p><a href="">{texts['now']}</a></p></main>
+<script>setTimeout(function () {{ location.reload(); }}, {delay * 1000});</script>
+</body></html>"""
     return page, delay

@@ -76,7 +76,9 @@ def public_app_command(host: str, port: int, root: Path | None = None, expect: i
 
 def staff_app_command(host: str, port: int, token: str, root: Path | None = None) -> list[str]:
     """The Voilà command line for the staff app, which requires ``token``."""
-    return [*_voila_command((root or project_home()) / "notebooks" / "staff", host, port),
+    return [*_voila_command((root or project_home()) / "notebooks" / "staff", host, port,
+                            module="workbench.web.voila_app"),
+            "--WorkbenchVoila.home_page=False",
             f"--token={token}",
             "--Voila.identity_provider_class=workbench.web.staff_login.StaffIdentityProvider"]
 

@@ -21,11 +21,12 @@ import os
 import secrets
 
 import tornado.web
-from traitlets import Float, Int, Unicode
+from traitlets import Bool, Float, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from workbench.web import health, room
+from workbench.web import assets, health, room
+from workbench.web.pages import page_handlers
 from workbench.web.release import HEADER, SERVER_ADDRESS, release_signature
 from workbench.web.templates import share_compiled_templates
 
@@ -99,6 +100,7 @@ class WorkbenchVoila(Voila):
     max_kernels = Int(0, config=True, help="Live kernels at most; beyond, a waiting page.")
     release_delay = Float(5.0, config=True, help="Seconds between a release and the shutdown.")
     instance_name = Unicode("", config=True, help="This instance's name (health checks, logs).")
+    home_page = Bool(True, config=True, help="Serve the public home page at / (not on staff).")
 
     def initialize(self, argv=None):
         # Inherited by every kernel this server starts (forked ones get it through their env).
@@ -109,6 +111,7 @@ class WorkbenchVoila(Voila):
         # port of the page's Host header, which behind a proxy is the proxy's (or none).
         host = "127.0.0.1" if self.ip in ("", "0.0.0.0", "::", "[::]") else self.ip
         os.environ[SERVER_ADDRESS] = f"http://{host}:{self.port}"
+        assets.version_bundle_urls(self)  # Voilà's bundle at a URL that changes with it
 
     def init_handlers(self):
         self.app.settings["workbench_max_kernels"] = self.max_kernels
@@ -117,8 +120,10 @@ class WorkbenchVoila(Voila):
         handlers = [(pattern, RoomHandler, *rest) if handler is TornadoVoilaHandler
                     else (pattern, handler, *rest)
                     for pattern, handler, *rest in super().init_handlers()]
+        handlers = assets.install(self, handlers)  # gzip, Cache-Control (workbench.web.assets)
         release = (rf"{self.server_url.rstrip('/')}/workbench/release/([-\w]+)", ReleaseHandler)
-        return [release, (rf"{self.server_url.rstrip('/')}/healthz", HealthHandler), *handlers]
+        return [release, (rf"{self.server_url.rstrip('/')}/healthz", HealthHandler),
+                *page_handlers(self.server_url, home=self.home_page), *handlers]
 
 
 main = WorkbenchVoila.launch_instance

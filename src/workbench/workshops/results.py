@@ -2,7 +2,9 @@
 
 Public outputs never show a count of fewer than ``threshold`` people (default 5,
 ``WORKBENCH_SMALL_CELL``), nor let one be deduced from the published total: see ``_suppress``.
-Every hidden count is shown as secret ("s"), whether small or hidden to protect a small one.
+Every hidden count is shown as secret ("s"), whether small or hidden to protect a small one;
+the people in the hidden categories are told together (``QuestionResult.others``), never by
+name, and only when they are ``threshold`` or more.
 """
 
 from __future__ import annotations
@@ -19,7 +21,13 @@ from workbench.i18n import _
 from workbench.territory import commune_by_code
 from workbench.workshops.words import word_frequencies
 
-__all__ = ["Bar", "QuestionResult", "aggregate", "hidden_in_line", "small_cell_threshold"]
+__all__ = ["NAMED_BY_ANSWERS", "OTHERS", "Bar", "QuestionResult", "aggregate", "hidden_in_line",
+           "public_bars", "small_cell_threshold"]
+
+OTHERS = "_others"  # the key of the bar that groups the hidden categories
+# Kinds whose categories exist only because someone chose them (a commune, a month): naming a
+# hidden one would tell the room that someone chose it, so hidden ones are grouped instead.
+NAMED_BY_ANSWERS = ("commune", "date")
 
 
 def small_cell_threshold() -> int:
@@ -52,6 +60,10 @@ class QuestionResult:
     words: tuple[tuple[str, int], ...] = ()
     latest: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    # People in the hidden categories together, when that may be shown: the categories add up
+    # to the total (so it tells nothing the total and the shown counts do not) and they are at
+    # least the threshold; None when nothing is hidden or the number must not be shown.
+    others: int | None = None
 
 
 def hidden_in_line(counts: Sequence[int], threshold: int, additive: bool = True) -> set[int]:
@@ -70,12 +82,32 @@ def hidden_in_line(counts: Sequence[int], threshold: int, additive: bool = True)
 
 
 def _suppress(counts: list[tuple[str, str, int]], total: int, threshold: int,
-              additive: bool = True) -> list[Bar]:
-    """Bars with the counts ``hidden_in_line`` chooses hidden (count and share)."""
+              additive: bool = True) -> dict:
+    """Bars with the counts ``hidden_in_line`` chooses hidden (count and share), and the
+    hidden ones' sum as ``others`` when it may be shown (see ``QuestionResult.others``)."""
     hidden = hidden_in_line([n for _key, _label, n in counts], threshold, additive)
-    return [Bar(key, label, None if k in hidden else n,
-                None if k in hidden or not total else round(100 * n / total, 1))
-            for k, (key, label, n) in enumerate(counts)]
+    bars = tuple(Bar(key, label, None if k in hidden else n,
+                     None if k in hidden or not total else round(100 * n / total, 1))
+                 for k, (key, label, n) in enumerate(counts))
+    together = sum(counts[k][2] for k in hidden)
+    # Choices that do not add up (multiple choices) are never summed: one person may have
+    # ticked several hidden ones, and a sum near the hidden cells' maximum would tell them.
+    others = together if hidden and additive and together >= threshold else None
+    return {"bars": bars, "others": others}
+
+
+def public_bars(result: QuestionResult) -> tuple[Bar, ...]:
+    """The bars as the public page draws and tabulates them: every category of a fixed list in
+    its order (hidden ones with no count, shown "s"); for categories named by the answers
+    (``NAMED_BY_ANSWERS``), the shown ones then one nameless bar for the hidden ones together
+    (when ``others`` may be shown), so that no hidden category is named."""
+    if result.kind not in NAMED_BY_ANSWERS:
+        return result.bars
+    shown = tuple(b for b in result.bars if b.count is not None)
+    if result.others is None or len(shown) == len(result.bars):
+        return shown
+    share = round(100 * result.others / result.total, 1) if result.total else None
+    return (*shown, Bar(OTHERS, _("Other answers (grouped)"), result.others, share))
 
 
 def _categories(question, values: list) -> list[tuple[str, str, int]]:
@@ -127,12 +159,11 @@ def aggregate(question, values: list, threshold: int | None = None) -> QuestionR
     kind = question.type
     if kind in ("likert", "single_choice", "multiple_choice", "commune", "date"):
         return QuestionResult(**base, hidden=False,
-                              bars=tuple(_suppress(_categories(question, values), total,
-                                                   threshold, kind != "multiple_choice")))
+                              **_suppress(_categories(question, values), total, threshold,
+                                          kind != "multiple_choice"))
     if kind in ("scale", "number"):
         return QuestionResult(**base, hidden=False,
-                              bars=tuple(_suppress(_histogram(question, values), total,
-                                                   threshold)),
+                              **_suppress(_histogram(question, values), total, threshold),
                               median=statistics.median(values))
     if kind == "ranking":
         bars = tuple(
