@@ -24,6 +24,10 @@ Prints median and worst per profile and visit, the machine's load, this client's
 commit measured, as one JSON object.
 
     .venv/bin/python benchmarks/page_weight.py [--runs 3] [--profiles 4g,3g] [--expect 0]
+                                               [--proxy]
+
+``--proxy`` goes through ``deploy/haproxy/haproxy.cfg`` over HTTPS, as deployed (the
+protocols it offers, ``alpn``, are in the output).
 """
 
 from __future__ import annotations
@@ -111,6 +115,26 @@ def start_server(folder: Path, expect: int) -> tuple[subprocess.Popen, str]:
                 raise SystemExit(f"the server did not start: {folder / 'voila.log'}") from None
             time.sleep(0.3)
     return server, base
+
+
+class Proxy:
+    """The deployment's HAProxy (its own configuration file) in front of the server."""
+
+    def __init__(self, folder: Path, base: str) -> None:
+        from workbench.web.proxy import LocalProxy, self_signed_pem
+
+        address = base.removeprefix("http://")
+        self.local = LocalProxy(https_port=free_port(), http_port=free_port(),
+                                public=(address, address), staff="127.0.0.1:9",
+                                pem=self_signed_pem(folder))
+        self.url = self.local.url
+        config = self.local.config.read_text()
+        self.protocols = config.split(" alpn ", 1)[1].split()[0] if " alpn " in config else ""
+        self.process = subprocess.Popen(self.local.command(),
+                                        env={**os.environ, **self.local.environment()},
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        time.sleep(7)  # the proxy's checks see the instance up (rise 2 × inter 3 s)
 
 
 def cpu_ticks(root: int, exclude: int) -> dict[int, int]:
@@ -204,6 +228,8 @@ def main() -> None:
                         help=f"comma-separated, among {', '.join(PROFILES)}")
     parser.add_argument("--expect", type=int, default=0,
                         help="preheated kernels (0: each visit starts its kernel)")
+    parser.add_argument("--proxy", action="store_true",
+                        help="through deploy/haproxy/haproxy.cfg (HTTPS, as deployed)")
     args = parser.parse_args()
     profiles = args.profiles.split(",")
     if unknown := set(profiles) - set(PROFILES):
@@ -213,6 +239,9 @@ def main() -> None:
 
     folder = Path(tempfile.mkdtemp(prefix="page-weight-"))
     server, base = start_server(folder, args.expect)
+    haproxy = Proxy(folder, base) if args.proxy else None
+    if haproxy is not None:
+        base = haproxy.url
     results: dict[str, dict[str, list[dict]]] = {}
     load_before = os.getloadavg()
     seen: dict[int, int] = {}
@@ -221,7 +250,8 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             # One unthrottled visit first: the server's caches (templates, compressed
             # assets) are warm as on a server that has been up for a while.
-            context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+            context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
+                                          ignore_https_errors=True)
             warm_up = Visit(context, None).load(base + PAGE)
             context.close()
             started, baseline = time.perf_counter(), cpu_ticks(os.getpid(), server.pid)
@@ -229,7 +259,7 @@ def main() -> None:
                 visits = results.setdefault(profile, {"first": [], "reload": [], "next": []})
                 for _ in range(args.runs):
                     context = browser.new_context(viewport=PHONE, is_mobile=True,
-                                                  has_touch=True)
+                                                  has_touch=True, ignore_https_errors=True)
                     visit = Visit(context, PROFILES[profile])
                     visits["first"].append(visit.load(base + PAGE))
                     visits["reload"].append(visit.load(None))
@@ -240,9 +270,10 @@ def main() -> None:
             wall = time.perf_counter() - started
             browser.close()
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in filter(None, (haproxy and haproxy.process, server)):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
     client_cpu = sum(t - baseline.get(pid, 0) for pid, t in seen.items()) / os.sysconf(
         "SC_CLK_TCK") / wall
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
@@ -250,7 +281,8 @@ def main() -> None:
     dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
                            capture_output=True, text=True, cwd=HERE).stdout.strip()
     report = {"commit": commit + ("+changes" if dirty else ""), "runs": args.runs,
-              "expect": args.expect, "warm_up": warm_up}
+              "expect": args.expect, "proxy": haproxy.protocols if haproxy else None,
+              "warm_up": warm_up}
     for profile, visits in results.items():
         report[profile] = {
             kind: {"kib": summary([v["bytes"] / 1024 for v in runs]),

@@ -29,6 +29,7 @@ from workbench.storage.backup import (
     restore,
 )
 from workbench.storage.engine import get_engine, read_connection, write_transaction
+from workbench.storage.migrate import head_revision
 from workbench.storage.schema import metadata
 
 from .conftest import sqlite_url
@@ -107,7 +108,7 @@ def test_round_trip_restores_every_table(engine: Engine, tmp_path: Path) -> None
     member = "database.sqlite" if manifest.dialect == "sqlite" else "database.pgdump"
     assert names == ["manifest.json", member]
     assert written["format"] == "workbench-backup" and written["version"] == 1
-    assert written["dialect"] == engine.dialect.name and written["revision"] == "0013"
+    assert written["dialect"] == engine.dialect.name and written["revision"] == head_revision()
     assert set(written["tables"]) == {*metadata.tables, "alembic_version"}
     assert {n: (d.rows, d.sha256) for n, d in before.items()} == {
         n: (d["rows"], d["sha256"]) for n, d in written["tables"].items()}
@@ -178,7 +179,8 @@ def test_another_schema_revision_is_refused(engine: Engine, tmp_path: Path) -> N
     with pytest.raises(BackupIncompatible) as refused:
         restore(older, engine)
     message = str(refused.value)
-    assert message.startswith("Cette sauvegarde est au schéma 0012, ce logiciel attend 0013")
+    assert message.startswith(
+        f"Cette sauvegarde est au schéma 0012, ce logiciel attend {head_revision()}")
     assert "workbench db upgrade" in message and "Rien n'a été restauré" in message
     assert state(engine) == changed
 
@@ -362,7 +364,7 @@ def test_the_commands_back_up_keep_and_restore(cli, tmp_path: Path) -> None:
     folder.mkdir()
     outputs = [cli("backup", str(folder), "--keep", "2") for _ in range(3)]
     assert "Sauvegarde écrite : " in outputs[0]
-    assert "révision 0013, 31 tables, " in outputs[0] and " lignes" in outputs[0]
+    assert f"révision {head_revision()}, 31 tables, " in outputs[0] and " lignes" in outputs[0]
     kept = dated_backups(folder)
     assert len(kept) == 2
     before = state(engine)
