@@ -256,9 +256,12 @@ def test_the_receipt_passes_axe_and_drafts_are_cleared(phone: Page, server: Apps
     budget.get_by_label("Lignes régulières").fill("100")
     group(phone, "participer à un atelier").get_by_label("Non").check()
     phone.wait_for_timeout(600)
+    # Typed just before "Envoyer": its draft write is still pending when the answer is stored.
+    phone.get_by_label(re.compile("Avez-vous des suggestions")).fill("Mon adresse : 3 rue X")
     phone.get_by_role("button", name="Envoyer").click()
     expect(phone.locator(".wb-panel")).to_contain_text("Reçu n°")
     assert_accessible(phone, "questionnaire, receipt")
+    phone.wait_for_timeout(1500)
     assert phone.evaluate(
         "Object.keys(localStorage).filter(k => k.startsWith('workbench-draft:'))") == []
 

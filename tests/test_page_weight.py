@@ -145,3 +145,16 @@ def test_the_staff_app_compresses_and_caches_too(apps: Apps) -> None:
 ])
 def test_cache_policy(path: str, versioned: bool, expected: str) -> None:
     assert cache_control(path, versioned) == expected
+
+
+def test_a_range_is_served_as_the_bytes_it_names(apps: Apps, page) -> None:
+    """A partial response is never compressed: Content-Range counts the file's own bytes."""
+    url = apps.public + page_config(page[1])["fullStaticUrl"] + "/voila.js"
+    _, _, whole = get(url, gzipped=False)
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip",
+                                                   "Range": "bytes=0-2000"})
+    with urllib.request.urlopen(request, timeout=30) as reply:
+        assert reply.status == 206
+        assert reply.headers.get("Content-Encoding") is None
+        assert reply.headers["Content-Range"].startswith("bytes 0-2000/")
+        assert reply.read() == whole[:2001]

@@ -111,7 +111,7 @@ class QuestionnairePage:
         except SQLAlchemyError:
             self._stop(_("Questionnaire unavailable"), _(
                 "A technical problem prevents opening the questionnaire. Please try again in a "
-                "few minutes."))
+                "few minutes."), forget=False)  # the draft will be there when it opens again
             return
         self.slug = access.version.slug
         self.session_id = access.session_id
@@ -142,6 +142,7 @@ class QuestionnairePage:
             with read_connection(self.engine) as conn:
                 answered = answered_with_prefix(conn, f"{browser_id[:32]}:{self.session_code}:")
             if answered:
+                self.browser_id.clear_drafts()
                 self.answered |= answered
                 self._after_round(_("Your answers are recorded."))
             return
@@ -154,7 +155,9 @@ class QuestionnairePage:
                                     code=receipt))
             self.finished = True
 
-    def _stop(self, title: str, text: str) -> None:
+    def _stop(self, title: str, text: str, forget: bool = True) -> None:
+        if forget:  # nothing more to answer here: forget what was typed on this phone
+            self.browser_id.clear_drafts()
         self.root.children = [self.browser_id, self.title, message_panel(title, text, "stop")]
         self._finish()
 
@@ -167,6 +170,7 @@ class QuestionnairePage:
             session = find_session(conn, self.session_code)
         if session is None or session.status != "open":
             if self.view is not None and not self.view.done:
+                self.browser_id.clear_drafts()
                 self.view.show_done(_("Session over"),
                                     _("The session is over. Thank you for taking part!"))
             self._finish()

@@ -161,14 +161,28 @@ def version_bundle_urls(app: Voila) -> None:
     app.voila_configuration.page_config_hook = versioned_bundle
 
 
+class WholeBodyGZip(GZipContentEncoding):
+    """Tornado's gzip transform, never on a partial (206) response.
+
+    ``Content-Range`` counts the bytes of the file as it is: compressing a range made a body
+    that did not match it, and a resumed or joined download came out corrupt.
+    """
+
+    def transform_first_chunk(self, status_code, headers, chunk, finishing):
+        if status_code == 206:
+            self._gzipping = False
+            return status_code, headers, chunk
+        return super().transform_first_chunk(status_code, headers, chunk, finishing)
+
+
 def install(app: Voila, handlers: list[tuple]) -> list[tuple]:
     """Compression on ``app``'s Tornado application, and ``handlers`` with the asset policy.
 
     To call from ``init_handlers`` (the Tornado application exists then). Adds the route of
     the versioned bundle (``version_bundle_urls``) before Voilà's plain static route.
     """
-    if GZipContentEncoding not in app.app.transforms:
-        app.app.add_transform(GZipContentEncoding)
+    if WholeBodyGZip not in app.app.transforms:
+        app.app.add_transform(WholeBodyGZip)
     # permessage-deflate on the kernels' websockets (Jupyter's channels handler reads this):
     # the widget states a page receives on opening are ~140 kB of JSON for the questionnaire.
     # Browsers keep the compression context between messages, so the server keeps a

@@ -13,6 +13,8 @@
   "use strict";
   let counter = 0;
   const DRAFT = "workbench-draft:";
+  const DRAFT_DAYS = 7;  // a draft older than this is forgotten (shared devices)
+  const cleared = [];  // prefixes whose answers are stored: no draft is written there again
 
   function make(tag, attrs, text) {
     const node = document.createElement(tag);
@@ -29,16 +31,24 @@
     if (!key) return undefined;
     try {
       const raw = window.localStorage.getItem(DRAFT + key);
-      return raw === null ? undefined : JSON.parse(raw);
+      if (raw === null) return undefined;
+      const draft = JSON.parse(raw);
+      if (!draft || typeof draft.t !== "number" || Date.now() - draft.t > DRAFT_DAYS * 864e5) {
+        window.localStorage.removeItem(DRAFT + key);
+        return undefined;
+      }
+      return draft.v;
     } catch (e) {
       return undefined;
     }
   }
 
   function writeDraft(key, value) {
-    if (!key) return;
+    // A write still pending when the answers were stored (a debounced keystroke) must not
+    // bring the draft back after clearDrafts.
+    if (!key || cleared.some((prefix) => key.startsWith(prefix))) return;
     try {
-      window.localStorage.setItem(DRAFT + key, JSON.stringify(value));
+      window.localStorage.setItem(DRAFT + key, JSON.stringify({ v: value, t: Date.now() }));
     } catch (e) { /* private browsing or full storage: no draft */ }
   }
 
@@ -439,6 +449,7 @@
   }
 
   function clearDrafts(prefix) {
+    if (!cleared.includes(prefix)) cleared.push(prefix);
     try {
       const keys = [];
       for (let i = 0; i < window.localStorage.length; i++) {
