@@ -313,3 +313,26 @@ def test_waiting_and_proxy_error_pages_pass_axe(phone: Page, name: str) -> None:
     phone.goto("http://pages.invalid/")
     expect(phone.get_by_role("link", name="Réessayer maintenant")).to_be_visible()
     assert_accessible(phone, name)
+
+
+def test_labels_are_filled_in_as_text_whatever_they_contain(phone: Page) -> None:
+    """The fields' script with a stand-in model: "$'" in a label is not a replacement pattern."""
+    script = (Path(__file__).resolve().parents[1] / "src" / "workbench" / "web" / "share" /
+              "jupyter" / "voila" / "templates" / "workbench" / "static" / "workbench-fields.js")
+    phone.route("http://pages.invalid/", lambda route: route.fulfill(
+        body="<!DOCTYPE html><html lang='fr'><title>t</title><main id='m'></main></html>",
+        content_type="text/html"))
+    phone.goto("http://pages.invalid/")
+    phone.add_script_tag(path=str(script))
+    phone.evaluate("""() => {
+        const state = {kind: "ranking", label: "Classez", options: [["Bus $' x", "a"],
+                       ["Car $& <b>y</b>", "b"]], value: null, error: "", hint: "", help: "",
+                       props: {up_text: "Monter « {item} »", down_text: "Descendre « {item} »",
+                               confirm_text: "Cet ordre me convient"}};
+        const model = {get: (k) => state[k], set: (k, v) => { state[k] = v; },
+                       save_changes: () => {}, on: () => {}, off: () => {}};
+        window.workbenchFields.render({model, el: document.getElementById("m")});
+    }""")
+    expect(phone.get_by_role("button", name="Monter « Bus $' x »")).to_have_count(1)
+    expect(phone.get_by_role("button", name="Descendre « Car $& <b>y</b> »")).to_have_count(1)
+    assert phone.locator("b").count() == 0  # labels are text, never markup

@@ -52,6 +52,12 @@
     } catch (e) { /* private browsing or full storage: no draft */ }
   }
 
+  // "{item} …" filled with values; a function replacement, so "$&" in a label stays as is.
+  function fill(template, values) {
+    return (template || "").replace(/\{(\w+)\}/g,
+      (whole, name) => (name in values ? String(values[name]) : whole));
+  }
+
   function isEmpty(value) {
     if (value === null || value === undefined || value === "") return true;
     if (Array.isArray(value)) return value.length === 0;
@@ -273,7 +279,7 @@
             const target = i + dir;
             const button = make("button", {
               type: "button", className: "wb-rank-move",
-              "aria-label": (text || "").replace("{item}", labelOf[value]),
+              "aria-label": fill(text, { item: labelOf[value] }),
               "aria-disabled": target < 0 || target >= order.length ? "true" : null,
             }, arrow);
             button.dataset.value = value;
@@ -285,9 +291,8 @@
               confirm.checked = true;
               commit({ order: next, confirmed: true });
               draw(next, value, dir);
-              extra.textContent = (props.moved_text || "")
-                .replace("{item}", labelOf[value]).replace("{rank}", String(target + 1))
-                .replace("{count}", String(order.length));
+              extra.textContent = fill(props.moved_text, { item: labelOf[value],
+                                                          rank: target + 1, count: order.length });
             });
             buttons.appendChild(button);
             inputs.push(button);
@@ -325,9 +330,8 @@
           spent += parseInt(text, 10);
         }
         const left = total - spent;
-        let text = (props.left_text || "").replace("{n}", String(left)).replace("{total}", String(total));
-        if (left < 0) text = (props.over_text || "").replace("{spent}", String(spent))
-          .replace("{total}", String(total)).replace("{over}", String(-left));
+        let text = fill(props.left_text, { n: left, total });
+        if (left < 0) text = fill(props.over_text, { spent, total, over: -left });
         if (bad) text += " " + (props.whole_text || "");
         extra.textContent = text;
         extra.classList.toggle("wb-error", left < 0 || bad);
@@ -387,7 +391,7 @@
         const announce = debounce(() => {
           const left = props.maxlength - input.value.length;
           const text = left > 1 ? props.left_chars_many : props.left_chars_one;
-          extra.textContent = (text || "").replace("{n}", String(left));
+          extra.textContent = fill(text, { n: left });
         }, 700);
         input.addEventListener("input", () => {
           if (counter) announce();
