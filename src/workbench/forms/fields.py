@@ -35,10 +35,6 @@ class QuestionField:
         self.number = number
         field.observe(lambda _change: on_change(), names="value")
 
-    @property
-    def hint(self) -> str:
-        return self.caption_widget.hint
-
     def set_number(self, number: int) -> None:
         """Renumber the question (hidden conditional questions leave no gap)."""
         if number != self.number:

@@ -205,6 +205,7 @@
       const list = make("div", { className: "wb-options" });
       const max = props.max_selections || 0;
       let other = null;
+      const otherWrap = make("div", { className: "wb-other" });
       const read = () => ({
         choices: options().filter((_, i) => inputs[i].checked).map(([, v]) => v),
         other: other && inputs[options().findIndex(([, v]) => v === props.other_value)]?.checked
@@ -230,7 +231,6 @@
         addOption(list, input, text);
       });
       body.appendChild(list);
-      var otherWrap = make("div", { className: "wb-other" });
       if (props.other_value) {
         const id = uid + "-other";
         otherWrap.appendChild(make("label", { for: id }, props.other_label || ""));
