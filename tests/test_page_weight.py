@@ -23,6 +23,7 @@ from .apps import STAFF_TOKEN, Apps, demo_apps
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 QUESTIONNAIRE = "/voila/render/questionnaire.ipynb?form=evaluation-transport"
+AVIS = "/voila/render/avis.ipynb"  # a page on Voilà's own (JupyterLab) front end
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +48,13 @@ def page(apps: Apps) -> tuple[dict[str, str], str]:
     return headers, gzip.decompress(body).decode()
 
 
+@pytest.fixture(scope="module")
+def lab_page(apps: Apps) -> tuple[dict[str, str], str]:
+    status, headers, body = get(apps.public + AVIS)
+    assert status == 200
+    return headers, gzip.decompress(body).decode()
+
+
 def page_config(html: str) -> dict:
     return json.loads(re.search(
         r'<script id="jupyter-config-data" type="application/json">(.*?)</script>', html,
@@ -61,11 +69,24 @@ def test_the_page_is_compressed_and_never_stored(page) -> None:
     assert "wb-header" in html
 
 
+def test_the_questionnaire_loads_the_light_front_end_only(apps: Apps, page) -> None:
+    """No JupyterLab on the questionnaire (workbench.web.light): its own script and styles."""
+    html = page[1]
+    assert "voila.js" not in html and "voila-style.js" not in html
+    assert 'rel="preload"' not in html and "remoteEntry" not in html.split("jupyter-config")[0]
+    scripts = re.findall(r'src="([^"]+)"', html)
+    assert [s.split("?")[0].rsplit("/", 1)[1] for s in scripts] == [
+        "workbench-fields.js", "workbench-widgets.js"]
+    styles = re.findall(r'<link rel="stylesheet" type="text/css" href="([^"]+)"', html)
+    assert [s.split("?")[0].rsplit("/", 1)[1] for s in styles] == [
+        "widgets-light.css", "theme-light.css"]
+
+
 def test_voila_bundle_is_compressed_and_immutable_under_its_versioned_url(apps: Apps,
-                                                                        page) -> None:
-    static = page_config(page[1])["fullStaticUrl"]
+                                                                        lab_page) -> None:
+    static = page_config(lab_page[1])["fullStaticUrl"]
     assert re.fullmatch(r"/voila/static/[0-9a-f]{16}", static)
-    assert f'src="{static}/voila.js"' in page[1]
+    assert f'src="{static}/voila.js"' in lab_page[1]
     status, headers, body = get(apps.public + static + "/voila.js")
     assert status == 200
     assert headers["content-encoding"] == "gzip"
@@ -78,8 +99,9 @@ def test_voila_bundle_is_compressed_and_immutable_under_its_versioned_url(apps: 
     assert headers["cache-control"] == "no-cache" and headers["etag"]
 
 
-def test_template_files_and_extensions_are_immutable(apps: Apps, page) -> None:
-    html = page[1]
+@pytest.mark.parametrize("which", ["page", "lab_page"])
+def test_template_files_and_extensions_are_immutable(apps: Apps, which: str, request) -> None:
+    html = request.getfixturevalue(which)[1]
     template_files = re.findall(r'(?:href|src)="(/voila/templates/workbench/static/[^"]+\?v=\w+)"',
                                 html)
     assert template_files
@@ -87,6 +109,8 @@ def test_template_files_and_extensions_are_immutable(apps: Apps, page) -> None:
         status, headers, _ = get(apps.public + path)
         assert status == 200 and headers["cache-control"] == IMMUTABLE, path
         assert headers["content-encoding"] == "gzip", path
+    if which == "page":
+        return  # the light front end loads no extension
     extensions = page_config(html)["federated_extensions"]
     entry = next(e for e in extensions if e["name"] == "@jupyter-widgets/jupyterlab-manager")
     status, headers, _ = get(f"{apps.public}/voila/labextensions/{entry['name']}/{entry['load']}")
@@ -117,8 +141,8 @@ def test_health_checks_are_never_stored(apps: Apps) -> None:
     assert headers["cache-control"] == "no-store"
 
 
-def test_the_versioned_url_serves_nothing_outside_voila_static(apps: Apps, page) -> None:
-    static = page_config(page[1])["fullStaticUrl"]
+def test_the_versioned_url_serves_nothing_outside_voila_static(apps: Apps, lab_page) -> None:
+    static = page_config(lab_page[1])["fullStaticUrl"]
     for path in ("/../../../../pyproject.toml", "/%2E%2E/%2E%2E/pyproject.toml"):
         assert get(apps.public + static + path)[0] in (403, 404)
 
@@ -147,9 +171,9 @@ def test_cache_policy(path: str, versioned: bool, expected: str) -> None:
     assert cache_control(path, versioned) == expected
 
 
-def test_a_range_is_served_as_the_bytes_it_names(apps: Apps, page) -> None:
+def test_a_range_is_served_as_the_bytes_it_names(apps: Apps, lab_page) -> None:
     """A partial response is never compressed: Content-Range counts the file's own bytes."""
-    url = apps.public + page_config(page[1])["fullStaticUrl"] + "/voila.js"
+    url = apps.public + page_config(lab_page[1])["fullStaticUrl"] + "/voila.js"
     _, _, whole = get(url, gzipped=False)
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip",
                                                    "Range": "bytes=0-2000"})
