@@ -64,6 +64,17 @@ def postgresql_engine() -> Engine:
     admin.dispose()
 
 
+@pytest.fixture
+def created_models(monkeypatch) -> set[str]:
+    """The model names of every widget constructed while the test runs (light front end)."""
+    import ipywidgets
+
+    names: set[str] = set()
+    monkeypatch.setattr(ipywidgets.Widget, "_widget_construction_callback",
+                        lambda widget: names.add(widget._model_name))
+    return names
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request) -> Engine:
     """Each storage test runs on SQLite and on PostgreSQL."""

@@ -11,6 +11,7 @@ from workbench.council.avis import add_milestone, import_avis, load_ledger, reco
 from workbench.council.follow_up import LedgerEntry, indicators, summary
 
 from .conftest import ROOT
+from .test_light_front_end import assert_drawn
 
 
 def test_indicators_on_a_known_ledger() -> None:
@@ -73,8 +74,8 @@ def test_an_avis_is_followed_up_and_reported(engine, monkeypatch, tmp_path) -> N
     assert again.exit_code == 1 and "déjà enregistré" in again.output
 
 
-def test_the_public_avis_page_shows_the_follow_up_escaped(engine, monkeypatch,
-                                                           tmp_path) -> None:
+def test_the_public_avis_page_shows_the_follow_up_escaped(engine, monkeypatch, tmp_path,
+                                                           created_models) -> None:
     from workbench.council.avis_page import AvisPage
 
     source = (ROOT / "data" / "examples" / "avis-mobilite.yaml").read_text()
@@ -91,3 +92,4 @@ def test_the_public_avis_page_shows_the_follow_up_escaped(engine, monkeypatch,
     assert "&lt;script&gt;" in text and "<script>" not in text
     assert "retenue (20/04/2026)" in text and "Réalisée" in text
     assert "En attente de réponse" in text
+    assert_drawn(created_models)  # avis.ipynb is on the light front end

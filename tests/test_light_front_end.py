@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import ipywidgets
 import pytest
 
 from workbench.forms.page import QuestionnairePage
@@ -41,15 +39,6 @@ def light_notebooks() -> list[str]:
 
 
 @pytest.fixture
-def created(monkeypatch) -> Iterator[set[str]]:
-    """The model names of every widget constructed while the test runs."""
-    names: set[str] = set()
-    monkeypatch.setattr(ipywidgets.Widget, "_widget_construction_callback",
-                        lambda widget: names.add(widget._model_name))
-    yield names
-
-
-@pytest.fixture
 def page_db(tmp_path, monkeypatch, sqlite_engine):
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
     publish_spec_file(DEMO_SPEC, sqlite_engine)
@@ -62,13 +51,21 @@ def test_the_script_lists_the_models_it_draws() -> None:
             "LayoutModel"} <= drawn_models()
 
 
-def test_the_light_pages_are_the_questionnaire() -> None:
-    """A notebook put on the light front end must get its own test of models below."""
-    assert light_notebooks() == ["questionnaire.ipynb"]
+def assert_drawn(created: set[str]) -> None:
+    """Every model in ``created`` is one the light front end draws."""
+    assert created, "no widget seen: the construction callback is not called any more"
+    assert created <= drawn_models(), sorted(created - drawn_models())
 
 
-def test_the_questionnaire_creates_only_models_the_light_front_end_draws(page_db,
-                                                                          created) -> None:
+def test_the_light_pages_are_those_tested() -> None:
+    """A notebook put on the light front end needs a test of its models: here (the
+    questionnaire), test_workshops_projection.py (results) and test_council_follow_up.py
+    (avis)."""
+    assert light_notebooks() == ["avis.ipynb", "questionnaire.ipynb", "resultats.ipynb"]
+
+
+def test_the_questionnaire_creates_only_models_the_light_front_end_draws(
+        page_db, created_models) -> None:
     from workbench.workshops import sessions
 
     QuestionnairePage("nexiste-pas")
@@ -91,5 +88,4 @@ def test_the_questionnaire_creates_only_models_the_light_front_end_draws(page_db
     sessions.close_session(session.code, page_db)
     live._follow_session()
 
-    assert created, "no widget seen: the construction callback is not called any more"
-    assert created <= drawn_models(), sorted(created - drawn_models())
+    assert_drawn(created_models)

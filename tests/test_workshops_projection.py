@@ -10,6 +10,8 @@ from workbench.storage import read_connection
 from workbench.storage.workshops import answer_counts
 from workbench.workshops import projection, results_page, sessions
 
+from .test_light_front_end import assert_drawn
+
 SLUG = "evaluation-transport"
 
 
@@ -134,3 +136,14 @@ def test_the_qr_page_of_a_closed_session_stops_inviting(engine, session, tasks) 
     assert "<svg" not in page.body.value and "Séance close" in page.body.value
     assert "role='status'" in page.body.value
     assert tasks[0].cancelled and "2 participants ont répondu" in page.count.value
+
+
+def test_the_results_page_creates_only_models_the_light_front_end_draws(
+        engine, session, tasks, created_models) -> None:
+    results_page.ResultsPage("ZZZZZZ")  # unknown session
+    page = results_page.ResultsPage(session.code)  # fewer than 5 people
+    answer_rounds(engine, session.code, 6)
+    page.refresh()
+    sessions.close_session(session.code, engine)
+    page.refresh()
+    assert_drawn(created_models)
