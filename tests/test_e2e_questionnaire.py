@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -183,3 +186,31 @@ def test_a_token_form_without_token_says_so(phone: Page, server) -> None:
     open_form(phone, server, "consultation-conseil")
     expect(phone.locator(".wb-panel")).to_contain_text(
         "Ce questionnaire est réservé aux personnes invitées")
+
+
+def kernel_status(base: str, kernel: str) -> int:
+    try:
+        with urllib.request.urlopen(f"{base}/api/kernels/{kernel}", timeout=30) as reply:
+            return reply.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize("path", ["/voila/render/questionnaire.ipynb?form=evaluation-transport",
+                                  "/voila/render/associations.ipynb"],
+                         ids=["light front end", "Voilà's front end"])
+def test_a_page_left_shuts_its_kernel_down(server: Server, phone: Page, path: str) -> None:
+    """Leaving a page frees its kernel at once (a place in the room): the page sets the
+    _xsrf cookie its front end posts with the shutdown (before: 403, kept 30 minutes)."""
+    phone.goto(server.base + path)
+    phone.wait_for_selector(".wb-submit, .wb-directory", timeout=TIMEOUT_MS)
+    cookie = next(c for c in phone.context.cookies() if c["name"] == "_xsrf")
+    assert cookie["sameSite"] == "Strict"
+    kernel = phone.evaluate("() => JSON.parse(document.getElementById("
+                            "'jupyter-config-data').textContent).kernelId")
+    assert kernel_status(server.base, kernel) == 200
+    phone.goto(server.base + "/accessibilite")  # another page: the form's is left
+    deadline = time.monotonic() + 30
+    while kernel_status(server.base, kernel) == 200 and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert kernel_status(server.base, kernel) == 404

@@ -23,7 +23,7 @@ from .apps import STAFF_TOKEN, Apps, demo_apps
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
 QUESTIONNAIRE = "/voila/render/questionnaire.ipynb?form=evaluation-transport"
-AVIS = "/voila/render/avis.ipynb"  # a page on Voilà's own (JupyterLab) front end
+DIRECTORY = "/voila/render/associations.ipynb"  # on Voilà's own (JupyterLab) front end
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def page(apps: Apps) -> tuple[dict[str, str], str]:
 
 @pytest.fixture(scope="module")
 def lab_page(apps: Apps) -> tuple[dict[str, str], str]:
-    status, headers, body = get(apps.public + AVIS)
+    status, headers, body = get(apps.public + DIRECTORY)
     assert status == 200
     return headers, gzip.decompress(body).decode()
 

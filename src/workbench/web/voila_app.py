@@ -47,6 +47,10 @@ class RoomHandler(TornadoVoilaHandler):
             self.set_header("Cache-Control", "no-store")
             self.finish(page)
             return
+        # Sets the _xsrf cookie: the page's front end posts it when the page is left, and
+        # Voilà shuts that kernel down at once (without it, a 403: the kernel stayed until
+        # culled, 30 minutes later, holding a place in the room).
+        _ = self.xsrf_token
         await super().get(path)
 
 
@@ -117,6 +121,9 @@ class WorkbenchVoila(Voila):
         self.app.settings["workbench_max_kernels"] = self.max_kernels
         self.app.settings["workbench_release_delay"] = self.release_delay
         self.app.settings["workbench_instance"] = self.instance_name
+        # The _xsrf cookie every page now sets (RoomHandler): never sent by another site.
+        self.app.settings["xsrf_cookie_kwargs"] = {
+            **self.app.settings.get("xsrf_cookie_kwargs", {}), "samesite": "Strict"}
         handlers = [(pattern, RoomHandler, *rest) if handler is TornadoVoilaHandler
                     else (pattern, handler, *rest)
                     for pattern, handler, *rest in super().init_handlers()]
