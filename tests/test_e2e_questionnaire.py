@@ -16,7 +16,7 @@ from workbench.demo.seed import seed_demo
 from workbench.forms.invitations import create_invitations
 from workbench.forms.publish import publish_spec_file
 from workbench.storage import read_connection
-from workbench.storage.schema import response
+from workbench.storage.schema import answer, response
 from workbench.web.urls import participant_url
 
 from .apps import PHONE, TIMEOUT_MS, Apps
@@ -214,3 +214,34 @@ def test_a_page_left_shuts_its_kernel_down(server: Server, phone: Page, path: st
     while kernel_status(server.base, kernel) == 200 and time.monotonic() < deadline:
         time.sleep(0.5)
     assert kernel_status(server.base, kernel) == 404
+
+
+def test_an_answer_typed_into_a_dead_connection_is_sent_again(server: Server,
+                                                              phone: Page) -> None:
+    """A socket can die while it still says "open" (a phone between two networks): what
+    the kernel never acknowledged goes again once reconnected, before "Envoyer"."""
+    open_form(phone, server)
+    fill_demo(phone)
+    phone.evaluate("""() => {
+      const send = WebSocket.prototype.send;
+      window.deadSocket = true;
+      WebSocket.prototype.send = function (data) {
+        if (!window.deadSocket) { return send.call(this, data); }
+      };
+    }""")
+    suggestions = phone.get_by_label("Avez-vous des suggestions")
+    suggestions.fill("Un bus le dimanche")
+    suggestions.press("Tab")
+    phone.wait_for_timeout(1500)  # the field's delayed sends, lost too
+    phone.evaluate("() => { window.deadSocket = false; "
+                   "window.workbenchWidgets.kernel.socket.close(); }")
+    phone.wait_for_function("() => window.workbenchWidgets.kernel.socket.readyState === 1"
+                            " && window.workbenchWidgets.kernel.tries === 0")
+    phone.get_by_role("button", name="Envoyer").click()
+    expect(phone.locator(".wb-panel")).to_contain_text("Votre réponse est enregistrée.")
+    with read_connection(server.engine) as conn:
+        stored = conn.execute(
+            select(answer.c.value_json).join(response, response.c.id == answer.c.response_id)
+            .where(answer.c.question_id == "suggestions")
+            .order_by(response.c.id.desc()).limit(1)).scalar_one()
+    assert "Un bus le dimanche" in stored

@@ -35,53 +35,100 @@
 
   function Kernel(id) {
     var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    this.id = id;
     this.url = scheme + location.host + config.baseUrl + "api/kernels/" +
       encodeURIComponent(id) + "/channels?session_id=" + hex(16);
     this.session = hex(16);
     this.queue = [];
+    this.unacknowledged = [];  // [comm id, state] of updates the kernel has not echoed yet
     this.tries = 0;
     this.onmessage = function () {};
     this.onopen = function () {};
     this.closed = false;
+    this.gone = false;
     this.connect();
+    var self = this;
+    // Back online, or the phone unlocked: try again at once.
+    var retry = function () {
+      if (!self.closed && !self.gone && self.socket.readyState === WebSocket.CLOSED) {
+        self.tries = 0;
+        self.connect();
+      }
+    };
+    window.addEventListener("online", retry);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "visible") { retry(); }
+    });
   }
   Kernel.prototype.connect = function () {
     var self = this;
     var socket = new WebSocket(this.url);
+    var reopened = this.socket !== undefined;
     socket.binaryType = "arraybuffer";
     socket.onopen = function () {
       self.tries = 0;
+      // A socket can die while it still says "open": what the kernel never echoed goes
+      // again (setting a value twice is harmless), then what waited for the connection.
+      var again = reopened ? self.unacknowledged.map(function (item) {
+        return self.message("shell", "comm_msg", {
+          comm_id: item[0], data: { method: "update", state: item[1], buffer_paths: [] }
+        });
+      }) : [];
       var queued = self.queue;
       self.queue = [];
-      queued.forEach(function (text) { socket.send(text); });
+      again.concat(queued).forEach(function (text) { socket.send(text); });
       self.onopen();
     };
     socket.onmessage = function (event) { self.onmessage(decode(event.data)); };
     socket.onclose = function () {
-      // Phones drop sockets when the screen locks; the kernel keeps the page's state. As
-      // Voilà's front end, give up after 7 tries (about a minute): a page whose kernel has
-      // gone (answer sent, session over) must not knock forever; connection.js then offers
-      // a reload to whoever is still filling in the form.
-      if (self.closed || self.tries >= 7) { return; }
+      // Phones drop sockets when the screen locks; the kernel keeps the page's state. Try
+      // again with a growing delay; after 7 tries, ask whether the kernel still exists: a
+      // page whose kernel has gone (answer sent, session over) stops knocking.
+      if (self.closed || self.gone) { return; }
       var delay = Math.min(1000 * Math.pow(2, self.tries++), 16000);
-      window.setTimeout(function () { self.connect(); }, delay);
+      window.setTimeout(function () {
+        if (self.tries <= 7) {
+          self.connect();
+          return;
+        }
+        fetch(config.baseUrl + "api/kernels/" + encodeURIComponent(self.id),
+              { cache: "no-store" }).then(function (reply) {
+          if (reply.status === 404) {
+            self.gone = true;
+          } else {
+            self.connect();
+          }
+        }, function () { self.connect(); });
+      }, delay);
     };
     this.socket = socket;
   };
-  Kernel.prototype.send = function (channel, type, content, metadata) {
-    var message = {
+  Kernel.prototype.message = function (channel, type, content, metadata) {
+    return JSON.stringify({
       header: { msg_id: hex(16), msg_type: type, session: this.session, username: "",
                 date: new Date().toISOString(), version: "5.3" },
       parent_header: {}, metadata: metadata || {}, content: content, buffers: [],
       channel: channel
-    };
-    var text = JSON.stringify(message);
+    });
+  };
+  Kernel.prototype.send = function (channel, type, content, metadata) {
+    var text = this.message(channel, type, content, metadata);
+    if (type === "comm_msg" && content.data && content.data.method === "update") {
+      this.unacknowledged.push([content.comm_id, content.data.state]);
+    }
     if (this.socket.readyState === WebSocket.OPEN) {
       this.socket.send(text);
     } else {
       this.queue.push(text);
     }
-    return message.header.msg_id;
+  };
+  // The kernel echoed these traits of a model: its updates of them have arrived.
+  Kernel.prototype.acknowledge = function (commId, state) {
+    this.unacknowledged = this.unacknowledged.filter(function (item) {
+      return item[0] !== commId || Object.keys(item[1]).some(function (key) {
+        return !(key in state);
+      });
+    });
   };
   Kernel.prototype.close = function () {
     this.closed = true;
@@ -111,10 +158,15 @@
   var waiting = {};
   var kernel = null;
 
+  // A model by id, once the kernel has described it; null if it never does (closed, lost):
+  // what is around it is still drawn.
   function model(id) {
     id = String(id).replace(PREFIX, "");
     if (models[id]) { return Promise.resolve(models[id]); }
-    return new Promise(function (resolve) { (waiting[id] = waiting[id] || []).push(resolve); });
+    return new Promise(function (resolve) {
+      (waiting[id] = waiting[id] || []).push(resolve);
+      window.setTimeout(function () { resolve(models[id] || null); }, 20000);
+    });
   }
 
   function putBuffers(state, paths, buffers) {
@@ -150,8 +202,13 @@
     }
   };
   Model.prototype.save_changes = function () {
-    var state = this.pending;
-    this.pending = {};
+    // Emptied in place: views hold the model through scope(), whose "this" is not the model.
+    var pending = this.pending;
+    var state = {};
+    Object.keys(pending).forEach(function (key) {
+      state[key] = pending[key];
+      delete pending[key];
+    });
     if (Object.keys(state).length) {
       this.send_comm({ method: "update", state: state, buffer_paths: [] });
     }
@@ -225,7 +282,7 @@
     });
     var self = this;
     if (m.get("layout")) {
-      model(m.get("layout")).then(function (layout) { self.follow(layout); });
+      model(m.get("layout")).then(function (layout) { if (layout) { self.follow(layout); } });
     }
   }
   View.prototype.listen = function (names, paint) {
@@ -295,10 +352,16 @@
         Promise.all(ids.map(model)).then(function (list) {
           if (round !== drawn) { return; }  // a newer list arrived meanwhile
           var kept = {};
+          var position = 0;
           list.forEach(function (child) {
+            if (!child) { return; }
             var childView = children[child.id] || render(child);
             kept[child.id] = childView;
-            el.appendChild(childView.el);  // in order; a kept view keeps its DOM and focus
+            // Moved only if out of place: a kept view keeps its DOM, focus and typing.
+            if (el.children[position] !== childView.el) {
+              el.insertBefore(childView.el, el.children[position] || null);
+            }
+            position++;
           });
           Object.keys(children).forEach(function (id) {
             if (!kept[id]) { children[id].remove(); }
@@ -360,32 +423,62 @@
     },
     any: function (view) {
       var m = view.model;
-      if (m.get("_css")) {
+      var key = m.get("_anywidget_id") || m.id;
+      if (m.get("_css") && !styled[key]) {
+        styled[key] = true;
         var style = document.createElement("style");
         style.textContent = m.get("_css");
         document.head.appendChild(style);
       }
-      anyModule(m).then(function (module) {
-        var widget = typeof module.default === "function" ? module.default() : module.default;
-        widget = widget || module;
-        return Promise.resolve(widget).then(function (found) {
-          if (found.initialize && !m.initialized) {
-            m.initialized = true;
-            return Promise.resolve(found.initialize({ model: m, experimental: {} }))
-              .then(function () { return found; });
-          }
-          return found;
-        });
-      }).then(function (widget) {
-        if (!widget.render) { return; }
-        return Promise.resolve(widget.render({ model: m, el: view.el, experimental: {} }))
+      var scoped = scope(m);
+      var removed = false;
+      view.cleanups.push(function () { removed = true; scoped.off(); });
+      widgetOf(m).then(function (widget) {
+        if (!widget.render || removed) { return; }
+        return Promise.resolve(widget.render({ model: scoped, el: view.el, experimental: {} }))
           .then(function (cleanup) {
-            if (typeof cleanup === "function") { view.cleanups.push(cleanup); }
+            if (typeof cleanup !== "function") { return; }
+            if (removed) { cleanup(); } else { view.cleanups.push(cleanup); }
           });
       }).catch(function (error) { console.error(error); });
     }
   };
 
+  // anywidget's model as a view sees it: the same model, but off() without a callback only
+  // removes what this view registered, and everything it registered goes with the view.
+  function scope(m) {
+    var mine = [];
+    var scoped = Object.create(m);
+    scoped.on = function (events, callback) {
+      mine.push([events, callback]);
+      m.on(events, callback);
+    };
+    scoped.off = function (events, callback) {
+      mine = mine.filter(function (item) {
+        var match = (!events || item[0] === events) && (!callback || item[1] === callback);
+        if (match) { m.off(item[0], item[1]); }
+        return !match;
+      });
+    };
+    return scoped;
+  }
+
+  // The module's widget, initialised once per model (before any view renders).
+  function widgetOf(m) {
+    if (!m.ready) {
+      m.ready = anyModule(m).then(function (module) {
+        var widget = typeof module.default === "function" ? module.default() : module.default;
+        return Promise.resolve(widget || module);
+      }).then(function (widget) {
+        if (!widget.initialize) { return widget; }
+        return Promise.resolve(widget.initialize({ model: m, experimental: {} }))
+          .then(function () { return widget; });
+      });
+    }
+    return m.ready;
+  }
+
+  var styled = {};
   var modules = {};
   function anyModule(m) {
     var source = m.get("_esm");
@@ -424,7 +517,7 @@
       var view = data["application/vnd.jupyter.widget-view+json"];
       if (view) {
         shown.push(model(view.model_id).then(function (m) {
-          box.appendChild(render(m).el);
+          if (m) { box.appendChild(render(m).el); }
         }));
       } else if (data["text/html"]) {
         box.innerHTML = [].concat(data["text/html"]).join("");
@@ -447,7 +540,7 @@
   }
 
   function start() {
-    kernel = new Kernel(config.kernelId);
+    kernel = window.workbenchWidgets.kernel = new Kernel(config.kernelId);
     var control = null;
     kernel.onmessage = function (message) {
       var type = message.header && message.header.msg_type;
@@ -468,8 +561,13 @@
           target.apply(body.state || {});
         } else if (body.method === "custom") {
           target.trigger("msg:custom", [body.content, message.buffers || []]);
-        }  // "echo_update": this page is the kernel's only client, nothing to learn
+        } else if (body.method === "echo_update") {
+          // What this page sent, received: nothing to change, one update fewer to resend.
+          kernel.acknowledge(content.comm_id, body.state || {});
+        }
       } else if (type === "comm_close" && models[content.comm_id]) {
+        // The kernel closed the widget: what is on screen stays, it no longer changes.
+        models[content.comm_id].off();
         delete models[content.comm_id];
       }
     };
@@ -498,8 +596,13 @@
       again.addEventListener("click", function () { location.reload(); });
       text.parentNode.appendChild(again);
     }, 30000);
-    window.addEventListener("beforeunload", function () {
-      // As Voilà's front end does: the kernel of a page left goes at once.
+    window.addEventListener("pageshow", function (event) {
+      // Back from the browser's cache after leaving: the kernel has gone, start again.
+      if (event.persisted) { location.reload(); }
+    });
+    window.addEventListener("pagehide", function () {
+      // As Voilà's front end does on "beforeunload" (which iOS never fires): the kernel of a
+      // page left goes at once.
       var data = new FormData();
       var match = document.cookie.match("\\b_xsrf=([^;]*)\\b");
       data.append("_xsrf", (match && match[1]) || "");
