@@ -23,6 +23,7 @@ def _register() -> None:
     from workbench.cli import (
         associations,
         backup,
+        budget,
         council,
         db,
         demo,
@@ -35,8 +36,8 @@ def _register() -> None:
         serve,
     )
 
-    for module in (associations, council, db, demo, evaluation, foresight, forms, invitations,
-                   report, responses):
+    for module in (associations, budget, council, db, demo, evaluation, foresight, forms,
+                   invitations, report, responses):
         main.add_command(module.group)
     main.add_command(serve.serve)
     main.add_command(backup.backup)

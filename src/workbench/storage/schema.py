@@ -47,6 +47,12 @@ __all__ = [
     "micmac_group",
     "micmac_score",
     "micmac_study",
+    "pb_ballot",
+    "pb_ballot_choice",
+    "pb_edition",
+    "pb_project",
+    "pb_proposer",
+    "pb_voter_roll",
     "response",
     "response_identity",
     "session_presence",
@@ -453,4 +459,103 @@ committee_review = Table(
     Column("assessor", String(80), primary_key=True),
     Column("comment", Text, nullable=False, default=""),
     Column("completed_at", DateTime),
+)
+
+
+# Participatory budget (budget participatif): one edition per year, its projects, the ballots.
+# Ballot secrecy by construction: pb_ballot and pb_ballot_choice hold no reference to a person
+# (no invitation, no roll entry) and no time finer than the day; the roll of those who voted
+# (pb_voter_roll: keyed hash of name, birth year and commune in declared mode) has no
+# reference to a ballot. The proposer's contact (pb_proposer) is never on a public page.
+pb_edition = Table(
+    "pb_edition",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False, unique=True),
+    Column("title", Text, nullable=False),
+    Column("budget", Money, nullable=False),
+    Column("currency", String(3), nullable=False, default="EUR"),
+    Column("proposals_open", Date),
+    Column("proposals_close", Date),
+    Column("vote_open", Date),
+    Column("vote_close", Date),
+    Column("ballot_kind", String(12), nullable=False, default="approval"),  # or cumulative
+    Column("max_projects", Integer),  # approval: at most this many projects
+    Column("max_cost", Money),  # approval: ticked projects cost at most this (knapsack)
+    Column("points", Integer),  # cumulative: points to share
+    Column("max_points_per_project", Integer),
+    Column("eligibility", String(12), nullable=False, default="token"),  # or declared
+    Column("min_age", Integer),
+    Column("rule", String(40), nullable=False, default="equalshares/add1-comparison"),
+    Column("source", String(12), nullable=False, default="saisie"),  # saisie|pabulib|synthetique
+    Column("meta_json", Text, nullable=False, default="{}"),  # other pabulib META fields
+    Column("created_at", DateTime, nullable=False),
+)
+
+pb_project = Table(
+    "pb_project",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("edition_id", ForeignKey("pb_edition.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("code", String(64), nullable=False),  # pabulib project_id
+    Column("title", Text, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("commune", String(5)),  # INSEE code; None: toute l'Agglomération
+    Column("category", String(40)),
+    Column("proposed_cost", Money),  # the proposer's estimate
+    Column("cost", Money),  # the services' estimate, which replaces it once reviewed
+    Column("status", String(16), nullable=False, default="proposee"),
+    Column("merged_into", ForeignKey("pb_project.id")),
+    Column("refusal_category", String(40)),
+    Column("refusal_text", Text),
+    Column("service", Text),  # reviewing service
+    Column("selected", Boolean),  # official winner (from a pabulib file's selected column)
+    Column("extra_json", Text, nullable=False, default="{}"),  # other pabulib columns
+    Column("created_on", Date),
+    UniqueConstraint("edition_id", "code"),
+)
+
+pb_proposer = Table(
+    "pb_proposer",
+    metadata,
+    Column("project_id", ForeignKey("pb_project.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text),
+    Column("phone", Text),
+    Column("collected_on", Date, nullable=False),
+)
+
+pb_ballot = Table(
+    "pb_ballot",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("edition_id", ForeignKey("pb_edition.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("code", String(64), nullable=False),  # pabulib voter_id: a number, never a person
+    Column("voted_on", Date),  # the day, never the time
+    Column("voting_method", String(12), nullable=False, default="internet"),  # or paper
+    Column("extra_json", Text, nullable=False, default="{}"),  # other pabulib vote columns
+    UniqueConstraint("edition_id", "code"),
+)
+
+pb_ballot_choice = Table(
+    "pb_ballot_choice",
+    metadata,
+    Column("ballot_id", ForeignKey("pb_ballot.id", ondelete="CASCADE"), primary_key=True),
+    Column("project_id", ForeignKey("pb_project.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, nullable=False),  # order on the ballot (pabulib keeps it)
+    Column("points", Integer, nullable=False, default=1),
+)
+
+pb_voter_roll = Table(
+    "pb_voter_roll",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("edition_id", ForeignKey("pb_edition.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("identity_key", String(64), nullable=False, index=True),  # keyed hash, never clear
+    Column("commune", String(5)),
+    Column("voted_on", Date, nullable=False),
+    Column("flagged", Boolean, nullable=False, default=False),  # possible duplicate: review
 )
