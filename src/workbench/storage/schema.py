@@ -52,6 +52,7 @@ __all__ = [
     "pb_edition",
     "pb_project",
     "pb_proposer",
+    "pb_token",
     "pb_voter_roll",
     "response",
     "response_identity",
@@ -558,4 +559,15 @@ pb_voter_roll = Table(
     Column("commune", String(5)),
     Column("voted_on", Date, nullable=False),
     Column("flagged", Boolean, nullable=False, default=False),  # possible duplicate: review
+)
+
+pb_token = Table(
+    "pb_token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("edition_id", ForeignKey("pb_edition.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("used_on", Date),  # the day it was used, never the time; no link to the ballot
+    Column("created_at", DateTime, nullable=False),
 )

@@ -1,4 +1,5 @@
-"""Participatory budget: editions, projects, proposers' contacts, secret ballots, voter roll.
+"""Participatory budget: editions, projects, proposers' contacts, secret ballots, voter roll,
+single-use voting codes.
 
 Revision ID: 0015
 Revises: 0014
@@ -57,7 +58,8 @@ def upgrade() -> None:
         sa.Column("cost", MONEY),
         sa.Column("status", sa.String(16), nullable=False),
         sa.Column("merged_into", sa.Integer,
-                  sa.ForeignKey("pb_project.id", name=op.f("fk_pb_project_merged_into_pb_project"))),
+                  sa.ForeignKey("pb_project.id",
+                                name=op.f("fk_pb_project_merged_into_pb_project"))),
         sa.Column("refusal_category", sa.String(40)),
         sa.Column("refusal_text", sa.Text),
         sa.Column("service", sa.Text),
@@ -119,9 +121,22 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_pb_voter_roll_edition_id"), "pb_voter_roll", ["edition_id"])
     op.create_index(op.f("ix_pb_voter_roll_identity_key"), "pb_voter_roll", ["identity_key"])
+    op.create_table(
+        "pb_token",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("edition_id", sa.Integer,
+                  sa.ForeignKey("pb_edition.id", ondelete="CASCADE",
+                                name=op.f("fk_pb_token_edition_id_pb_edition")),
+                  nullable=False),
+        sa.Column("token_sha256", sa.String(64), nullable=False),
+        sa.Column("used_on", sa.Date),
+        sa.Column("created_at", sa.DateTime, nullable=False),
+        sa.UniqueConstraint("token_sha256", name=op.f("uq_pb_token_token_sha256")),
+    )
+    op.create_index(op.f("ix_pb_token_edition_id"), "pb_token", ["edition_id"])
 
 
 def downgrade() -> None:
-    for table in ("pb_voter_roll", "pb_ballot_choice", "pb_ballot", "pb_proposer",
+    for table in ("pb_token", "pb_voter_roll", "pb_ballot_choice", "pb_ballot", "pb_proposer",
                   "pb_project", "pb_edition"):
         op.drop_table(table)

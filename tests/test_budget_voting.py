@@ -1,0 +1,128 @@
+"""Casting participatory budget ballots on SQLite and PostgreSQL: the ballot rules checked by
+the server, single-use codes, declared voters' duplicates flagged, idempotent and secret."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, insert, select
+
+from workbench.budget.voting import (
+    BallotError,
+    Declaration,
+    cast_ballot,
+    create_tokens,
+)
+from workbench.storage import read_connection, write_transaction
+from workbench.storage.schema import pb_ballot, pb_edition, pb_project, pb_token, pb_voter_roll
+
+DAY = date(2027, 3, 10)
+
+
+@pytest.fixture
+def edition(engine, monkeypatch):
+    """An open approval vote: 100,000 € to share, at most 3 projects; four projects."""
+    monkeypatch.setenv("WORKBENCH_PB_IDENTITY_KEY", "test-key")
+    with write_transaction(engine) as conn:
+        edition_id = conn.execute(insert(pb_edition).values(
+            slug="bp", title="BP", budget=100_000, currency="EUR", ballot_kind="approval",
+            max_projects=3, max_cost=100_000, eligibility="token", rule="equalshares/add1",
+            source="saisie", meta_json="{}", vote_open=date(2027, 3, 1),
+            vote_close=date(2027, 3, 31),
+            created_at=datetime.now(UTC).replace(tzinfo=None))).inserted_primary_key[0]
+        ids = [conn.execute(insert(pb_project).values(
+            edition_id=edition_id, code=str(n), title=f"Projet {n}", description="",
+            cost=cost, status=status, extra_json="{}")).inserted_primary_key[0]
+            for n, (cost, status) in enumerate([(60_000, "recevable"), (30_000, "recevable"),
+                                                (20_000, "recevable"),
+                                                (5_000, "non_recevable")])]
+    return ids
+
+
+def ballots(engine) -> int:
+    with read_connection(engine) as conn:
+        return conn.scalar(select(func.count()).select_from(pb_ballot))
+
+
+def test_a_ballot_within_the_budget_is_stored_once(engine, edition) -> None:
+    token = create_tokens("bp", 1, engine)[0]
+    receipt = cast_ballot("bp", {edition[0]: 1, edition[1]: 1}, submission_id="a" * 32,
+                          token=token, today=DAY, engine=engine)
+    again = cast_ballot("bp", {edition[0]: 1, edition[1]: 1}, submission_id="a" * 32,
+                        token=token, today=DAY, engine=engine)
+    assert again == receipt and ballots(engine) == 1
+    with read_connection(engine) as conn:
+        assert conn.scalar(select(pb_token.c.used_on)) == DAY
+
+
+@pytest.mark.parametrize(("choice", "message"), [
+    ([0, 1, 2], "Vos projets coûtent 110\u202f000 €, plus que les 100\u202f000 €"),
+    ([3], "un projet qui n'est pas sur le bulletin"),
+    ([], "Choisissez au moins un projet."),
+])
+def test_the_server_refuses_what_the_page_should_have_prevented(engine, edition, choice,
+                                                                message) -> None:
+    token = create_tokens("bp", 1, engine)[0]
+    with pytest.raises(BallotError, match=message):
+        cast_ballot("bp", {edition[i]: 1 for i in choice}, submission_id="b" * 32,
+                    token=token, today=DAY, engine=engine)
+    assert ballots(engine) == 0
+    with read_connection(engine) as conn:
+        assert conn.scalar(select(pb_token.c.used_on)) is None  # the code can still vote
+
+
+def test_a_used_or_unknown_code_is_refused(engine, edition) -> None:
+    token = create_tokens("bp", 1, engine)[0]
+    cast_ballot("bp", {edition[1]: 1}, submission_id="c" * 32, token=token, today=DAY,
+                engine=engine)
+    with pytest.raises(BallotError, match="déjà servi : un seul bulletin par personne"):
+        cast_ballot("bp", {edition[2]: 1}, submission_id="d" * 32, token=token, today=DAY,
+                    engine=engine)
+    with pytest.raises(BallotError, match="Ce code de vote n'est pas valable"):
+        cast_ballot("bp", {edition[2]: 1}, submission_id="e" * 32, token="faux", today=DAY,
+                    engine=engine)
+    assert ballots(engine) == 1
+
+
+def test_outside_the_voting_days_nothing_is_stored(engine, edition) -> None:
+    token = create_tokens("bp", 1, engine)[0]
+    with pytest.raises(BallotError, match="Le vote n'est pas ouvert"):
+        cast_ballot("bp", {edition[1]: 1}, submission_id="f" * 32, token=token,
+                    today=date(2027, 4, 1), engine=engine)
+
+
+def test_a_declared_voter_twice_is_flagged_and_both_ballots_kept(engine, edition) -> None:
+    with write_transaction(engine) as conn:
+        conn.execute(pb_edition.update().values(eligibility="declared", min_age=16))
+    first = Declaration("Anne Le Goff", 1980, "22070")
+    cast_ballot("bp", {edition[1]: 1}, submission_id="g" * 32, declaration=first, today=DAY,
+                engine=engine)
+    cast_ballot("bp", {edition[2]: 1}, submission_id="h" * 32,
+                declaration=Declaration("  anne LE GOFF ", 1980, "22070"), today=DAY,
+                engine=engine)
+    with pytest.raises(BallotError, match="ouvert à partir de 16 ans"):
+        cast_ballot("bp", {edition[2]: 1}, submission_id="i" * 32,
+                    declaration=Declaration("Jeune", 2015, "22070"), today=DAY, engine=engine)
+    assert ballots(engine) == 2
+    with read_connection(engine) as conn:
+        roll = conn.execute(select(pb_voter_roll)).all()
+    assert [r.flagged for r in roll] == [True, True]
+    assert all("anne" not in r.identity_key.lower() for r in roll)
+    assert roll[0].identity_key == roll[1].identity_key
+
+
+def test_cumulative_ballots_share_their_points(engine, edition) -> None:
+    with write_transaction(engine) as conn:
+        conn.execute(pb_edition.update().values(ballot_kind="cumulative", points=5,
+                                                max_points_per_project=3))
+    token = create_tokens("bp", 2, engine)
+    with pytest.raises(BallotError, match="Au plus 3 points sur un même projet"):
+        cast_ballot("bp", {edition[0]: 4}, submission_id="j" * 32, token=token[0],
+                    today=DAY, engine=engine)
+    with pytest.raises(BallotError, match="Vous avez 5 points à répartir, pas 6"):
+        cast_ballot("bp", {edition[0]: 3, edition[1]: 3}, submission_id="k" * 32,
+                    token=token[0], today=DAY, engine=engine)
+    cast_ballot("bp", {edition[0]: 3, edition[1]: 2}, submission_id="l" * 32, token=token[1],
+                today=DAY, engine=engine)
+    assert ballots(engine) == 1
