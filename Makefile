@@ -23,6 +23,7 @@ seed: db
 	$(BIN)/workbench demo seed
 	$(BIN)/workbench demo council
 	$(BIN)/workbench demo associations
+	$(BIN)/workbench demo budget
 
 demo: seed
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)

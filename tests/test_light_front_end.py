@@ -59,9 +59,10 @@ def assert_drawn(created: set[str]) -> None:
 
 def test_the_light_pages_are_those_tested() -> None:
     """A notebook put on the light front end needs a test of its models: here (the
-    questionnaire), test_workshops_projection.py (results) and test_council_follow_up.py
-    (avis)."""
-    assert light_notebooks() == ["avis.ipynb", "questionnaire.ipynb", "resultats.ipynb"]
+    questionnaire, the participatory budget), test_workshops_projection.py (results) and
+    test_council_follow_up.py (avis)."""
+    assert light_notebooks() == ["avis.ipynb", "budget.ipynb", "questionnaire.ipynb",
+                                 "resultats.ipynb"]
 
 
 def test_the_questionnaire_creates_only_models_the_light_front_end_draws(
@@ -88,4 +89,33 @@ def test_the_questionnaire_creates_only_models_the_light_front_end_draws(
     sessions.close_session(session.code, page_db)
     live._follow_session()
 
+    assert_drawn(created_models)
+
+
+def test_the_budget_page_creates_only_models_the_light_front_end_draws(
+        sqlite_engine, tmp_path, monkeypatch, created_models) -> None:
+    from sqlalchemy import update
+
+    from workbench.budget.ballot_page import BallotPage
+    from workbench.budget.voting import create_tokens
+    from workbench.demo.budget import EDITION, seed_budget
+    from workbench.storage import write_transaction
+    from workbench.storage.schema import pb_edition
+
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("WORKBENCH_PB_IDENTITY_KEY", "test")
+    seed_budget(sqlite_engine)
+    BallotPage("inconnue")
+    page = BallotPage(EDITION, create_tokens(EDITION, 1, sqlite_engine)[0])
+    first = page.choice.options[0][1]
+    page.choice.value = {"choices": [first], "other": None}
+    page._vote()  # receipt
+    assert "Votre vote est enregistré" in page.root.children[-1].value
+    BallotPage(EDITION)._vote()  # no code: the code field's error
+    with write_transaction(sqlite_engine) as conn:
+        conn.execute(update(pb_edition).values(eligibility="declared"))
+    BallotPage(EDITION)
+    with write_transaction(sqlite_engine) as conn:
+        conn.execute(update(pb_edition).values(vote_close=None, vote_open=None))
+    BallotPage(EDITION)  # closed
     assert_drawn(created_models)

@@ -8,6 +8,7 @@ from pathlib import Path
 import papermill
 import pytest
 
+from workbench.demo.budget import seed_budget
 from workbench.demo.seed import seed_demo
 
 from .conftest import ROOT, sqlite_url
@@ -18,6 +19,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").rglob("*.ipynb"))
 @pytest.fixture
 def demo_database(tmp_path: Path, monkeypatch, sqlite_engine) -> None:
     seed_demo(20, sqlite_engine)
+    seed_budget(sqlite_engine)  # budget.ipynb shows the demo ballot
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
 
 

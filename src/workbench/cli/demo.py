@@ -50,3 +50,21 @@ def associations() -> None:
         echo_ok(_("Demo associations seeded (fictitious)."))
     else:
         click.echo(_("Associations already exist: nothing added."))
+
+
+@group.command("budget", help=_("A synthetic demo participatory budget: projects, refused "
+                                "projects, 2,000 ballots, the vote open (idempotent)."))
+@click.option("--codes", default=3, show_default=True, type=click.IntRange(0, 1000),
+              help=_("Voting codes to print for trying the vote page."))
+def budget(codes: int) -> None:
+    from workbench.budget.voting import create_tokens
+    from workbench.demo.budget import EDITION, seed_budget
+
+    if seed_budget():
+        echo_ok(_("Demo participatory budget '{slug}' seeded (fictitious projects, synthetic "
+                  "ballots).").format(slug=EDITION))
+    else:
+        click.echo(_("The demo participatory budget exists already: nothing added."))
+    for token in create_tokens(EDITION, codes):
+        click.echo(_("Voting code: {path}").format(
+            path=f"/voila/render/budget.ipynb?edition={EDITION}&t={token}"))

@@ -1,0 +1,133 @@
+"""A synthetic demo participatory budget: edition ``bp-demo`` (300,000 €, approval ballot of at
+most 5 projects within the envelope), 24 projects over the communes (4 refused with their
+reason, 1 merged into another), ~2,000 synthetic ballots, the vote open around today.
+
+Every project title ends in "(fictif)", the edition is marked ``synthetique`` and the seed is
+fixed; seeding twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, select, update
+
+from workbench.storage import write_transaction
+from workbench.storage.schema import pb_ballot, pb_ballot_choice, pb_edition, pb_project
+from workbench.territory import communes
+from workbench.territory.clock import local_today
+
+__all__ = ["EDITION", "seed_budget"]
+
+EDITION = "bp-demo"
+SEED = 2027
+BALLOTS = 2000
+
+# (title, category, cost, description); commune drawn, a few for the whole Agglomération
+PROJECTS = [
+    ("Aire de jeux inclusive", "jeunesse", 45_000,
+     "Des jeux accessibles aux enfants en fauteuil, près de l'école."),
+    ("Jardins partagés au bourg", "environnement", 18_000,
+     "Douze parcelles, un récupérateur d'eau et un abri à outils."),
+    ("Piste cyclable vers la gare", "mobilité", 120_000,
+     "Deux kilomètres séparés de la route pour aller à vélo au train."),
+    ("Boîtes à livres", "culture", 6_000,
+     "Dix boîtes à livres dans les bourgs, entretenues par des bénévoles."),
+    ("Skatepark", "sport", 80_000, "Un petit skatepark en béton pour les 10-18 ans."),
+    ("Abris vélos sécurisés", "mobilité", 30_000,
+     "Des abris fermés près des arrêts de car et des commerces."),
+    ("Verger conservatoire", "environnement", 15_000,
+     "Des variétés anciennes de pommiers bretons, ouvertes à la cueillette."),
+    ("Tiers-lieu numérique", "solidarité", 60_000,
+     "Un lieu pour apprendre à se servir d'un ordinateur, avec un médiateur."),
+    ("Terrain multisport", "sport", 70_000, "Un city-stade ouvert à tous, éclairé le soir."),
+    ("Bancs et ombrières", "solidarité", 12_000,
+     "Des bancs à l'ombre le long des chemins de promenade des aînés."),
+    ("Festival des cultures bretonnes", "culture", 25_000,
+     "Un week-end de fest-noz et de contes, gratuit."),
+    ("Nichoirs et hôtels à insectes", "environnement", 5_000,
+     "Avec les écoles, pour la biodiversité des jardins publics."),
+    ("Navette du marché", "mobilité", 40_000,
+     "Un minibus le jour du marché depuis les hameaux."),
+    ("Fontaines à eau", "environnement", 20_000, "Six points d'eau potable sur les places."),
+    ("Local jeunes", "jeunesse", 55_000, "Un local aménagé par et pour les 14-20 ans."),
+    ("Sentier d'interprétation", "culture", 35_000,
+     "Des panneaux sur l'histoire du lin et des chapelles."),
+    ("Défibrillateurs", "solidarité", 16_000, "Huit défibrillateurs accessibles jour et nuit."),
+    ("Composteurs de quartier", "environnement", 9_000,
+     "Des composteurs collectifs avec un guide composteur."),
+    ("Piste de pumptrack", "sport", 65_000, "Une piste à bosses pour vélos et trottinettes."),
+    ("Espace de répit pour aidants", "solidarité", 30_000,
+     "Un lieu d'accueil d'une journée pour souffler."),
+    # refused (reason category, public text)
+    ("Parking en centre-bourg", "mobilité", 150_000,
+     "Vingt places de stationnement supplémentaires."),
+    ("Piscine couverte", "sport", 2_500_000, "Un bassin de 25 mètres."),
+    ("Éclairage du stade", "sport", 35_000, "Projecteurs pour les matchs en soirée."),
+    ("Fresque sur le château d'eau", "culture", 20_000, "Une fresque par des artistes locaux."),
+]
+REFUSED = {
+    "Parking en centre-bourg": ("competence", "Le stationnement relève de la commune, pas de "
+                                "l'Agglomération."),
+    "Piscine couverte": ("cout", "Le coût dépasse l'enveloppe du budget participatif."),
+    "Éclairage du stade": ("existant", "Un projet identique est déjà financé en 2026."),
+    "Fresque sur le château d'eau": ("technique", "Le château d'eau appartient au syndicat "
+                                     "des eaux, qui ne l'autorise pas."),
+}
+MERGED = ("Composteurs de quartier", "Jardins partagés au bourg")
+
+
+def seed_budget(engine=None) -> bool:
+    """Seed the demo edition; False if it exists already."""
+    rng = random.Random(SEED)
+    today = local_today()
+    places = communes()
+    with write_transaction(engine) as conn:
+        if conn.scalar(select(pb_edition.c.id).where(pb_edition.c.slug == EDITION)):
+            return False
+        edition = conn.execute(insert(pb_edition).values(
+            slug=EDITION, title="Budget participatif de démonstration", budget=300_000,
+            currency="EUR", proposals_open=today - timedelta(days=120),
+            proposals_close=today - timedelta(days=75), vote_open=today - timedelta(days=5),
+            vote_close=today + timedelta(days=25), ballot_kind="approval", max_projects=5,
+            max_cost=300_000, eligibility="token", min_age=11,
+            rule="equalshares/add1-comparison", source="synthetique",
+            meta_json=json.dumps({"order": [], "fields": {
+                "comment": "Données synthétiques de démonstration"}}),
+            created_at=datetime.now(UTC).replace(tzinfo=None))).inserted_primary_key[0]
+        ids: dict[str, int] = {}
+        for number, (title, category, cost, description) in enumerate(PROJECTS, start=1):
+            refused = REFUSED.get(title)
+            commune = None if number % 6 == 0 else rng.choice(places).code_insee
+            ids[title] = conn.execute(insert(pb_project).values(
+                edition_id=edition, code=str(number), title=f"{title} (fictif)",
+                description=description, commune=commune, category=category,
+                proposed_cost=round(cost * rng.uniform(0.7, 1.1), -3), cost=cost,
+                status="non_recevable" if refused else "recevable",
+                refusal_category=refused[0] if refused else None,
+                refusal_text=refused[1] if refused else None,
+                service="Direction de l'aménagement" if refused else "Services techniques",
+                extra_json="{}", created_on=today - timedelta(days=100))).inserted_primary_key[0]
+        conn.execute(update(pb_project).where(pb_project.c.id == ids[MERGED[0]]).values(
+            status="fusionnee", merged_into=ids[MERGED[1]]))
+        votable = [t for t, *_rest in PROJECTS if t not in REFUSED]
+        weights = [rng.paretovariate(1.5) for _t in votable]
+        costs = {t: c for t, _c, c, _d in PROJECTS}
+        rows = []
+        for voter in range(BALLOTS):
+            chosen: list[str] = []
+            for title in rng.choices(votable, weights, k=8):
+                if (title not in chosen and len(chosen) < 5
+                        and sum(costs[t] for t in chosen) + costs[title] <= 300_000):
+                    chosen.append(title)
+            ballot = conn.execute(insert(pb_ballot).values(
+                edition_id=edition, code=f"S{voter + 1:05d}",
+                voted_on=today - timedelta(days=rng.randint(0, 5)),
+                voting_method="papier" if rng.random() < 0.15 else "internet",
+                extra_json="{}")).inserted_primary_key[0]
+            rows += [{"ballot_id": ballot, "project_id": ids[t], "position": i, "points": 1}
+                     for i, t in enumerate(chosen)]
+        conn.execute(insert(pb_ballot_choice), rows)
+    return True
