@@ -108,3 +108,26 @@ def test_an_unknown_edition_says_so(apps: Apps, phone: Page) -> None:
     phone.goto(f"{apps.public}/voila/render/budget.ipynb?edition=inconnue")
     expect(phone.locator(".wb-panel")).to_contain_text("Budget participatif introuvable")
     assert_accessible(phone, "budget, unknown edition")
+
+
+def test_after_the_vote_the_page_shows_the_results(apps: Apps, phone: Page) -> None:
+    """Last in this module: it closes the demo vote."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from workbench.storage import write_transaction
+    from workbench.storage.schema import pb_edition
+    from workbench.territory.clock import local_today
+
+    with write_transaction(apps.engine) as conn:
+        conn.execute(update(pb_edition).values(vote_close=local_today() - timedelta(days=1)))
+    phone.goto(f"{apps.public}/voila/render/budget.ipynb?edition={EDITION}")
+    phone.wait_for_selector(".wb-pb-results", timeout=TIMEOUT_MS)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("les résultats")
+    table = phone.get_by_role("table", name="Les projets et les règles côte à côte")
+    expect(table.get_by_role("columnheader", name="Parts égales (avec Add1)",
+                             exact=True)).to_be_visible()
+    expect(phone.get_by_role("region", name=re.compile("Par commune"))).to_be_visible()
+    expect(phone.locator(".wb-pb-results")).to_contain_text("Piscine couverte (fictif)")
+    assert_accessible(phone, "budget results")

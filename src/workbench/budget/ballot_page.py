@@ -68,11 +68,25 @@ class BallotPage:
         elif opens and today < opens:
             self._show(message_panel(_("The vote is not open yet"), _(
                 "The vote opens on {day}.").format(day=_day(opens)), "info"))
+        elif self._has_ballots():
+            from workbench.budget.results import edition_results
+            from workbench.budget.results_view import results_html
+
+            self._show(w.HTML(results_html(edition_results(self.slug))))
         else:
             self._show(message_panel(_("The vote is closed"), _(
                 "The vote is closed: the results will be published here.") if closes is None
                 else _("The vote closed on {day}: the results will be published here.")
                 .format(day=_day(closes)), "info"))
+
+    def _has_ballots(self) -> bool:
+        from sqlalchemy import func
+
+        from workbench.storage.schema import pb_ballot
+
+        with read_connection() as conn:
+            return bool(conn.scalar(select(func.count()).select_from(pb_ballot).where(
+                pb_ballot.c.edition_id == self.edition.id)))
 
     def _show(self, *widgets: w.Widget) -> None:
         self.root.children = [self.browser_id, self.title, *widgets]

@@ -127,13 +127,15 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.strip().encode()).hexdigest()
 
 
-def create_tokens(slug: str, count: int, engine: Engine | None = None) -> list[str]:
-    """``count`` new single-use voting codes for the edition (shown once, stored hashed)."""
+def create_tokens(slug: str, count: int, engine: Engine | None = None,
+                  commune: str | None = None) -> list[str]:
+    """``count`` new single-use voting codes for the edition (shown once, stored hashed);
+    ``commune``: where the letters go (turnout per commune; never linked to a ballot)."""
     tokens = [secrets.token_urlsafe(12) for _n in range(count)]
     now = datetime.now(UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
         edition = _edition(conn, slug)
-        conn.execute(insert(pb_token), [{"edition_id": edition.id,
+        conn.execute(insert(pb_token), [{"edition_id": edition.id, "commune": commune,
                                          "token_sha256": _token_hash(t), "created_at": now}
                                         for t in tokens])
     return tokens

@@ -8,6 +8,7 @@ fixed; seeding twice adds nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,13 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select, update
 
 from workbench.storage import write_transaction
-from workbench.storage.schema import pb_ballot, pb_ballot_choice, pb_edition, pb_project
+from workbench.storage.schema import (
+    pb_ballot,
+    pb_ballot_choice,
+    pb_edition,
+    pb_project,
+    pb_token,
+)
 from workbench.territory import communes
 from workbench.territory.clock import local_today
 
@@ -130,4 +137,12 @@ def seed_budget(engine=None) -> bool:
             rows += [{"ballot_id": ballot, "project_id": ids[t], "position": i, "points": 1}
                      for i, t in enumerate(chosen)]
         conn.execute(insert(pb_ballot_choice), rows)
+        # The letters' communes (by population), used on voting days: turnout per commune.
+        now = datetime.now(UTC).replace(tzinfo=None)
+        where = rng.choices(places, [c.population for c in places], k=BALLOTS)
+        conn.execute(insert(pb_token), [
+            {"edition_id": edition, "commune": c.code_insee, "created_at": now,
+             "used_on": today - timedelta(days=rng.randint(0, 5)),
+             "token_sha256": hashlib.sha256(f"demo-{i}-{rng.random()}".encode()).hexdigest()}
+            for i, c in enumerate(where)])
     return True

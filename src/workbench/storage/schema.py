@@ -568,6 +568,7 @@ pb_token = Table(
     Column("edition_id", ForeignKey("pb_edition.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("commune", String(5)),  # where the letter went: turnout per commune, no ballot link
     Column("used_on", Date),  # the day it was used, never the time; no link to the ballot
     Column("created_at", DateTime, nullable=False),
 )

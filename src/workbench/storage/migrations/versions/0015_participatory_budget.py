@@ -129,6 +129,7 @@ def upgrade() -> None:
                                 name=op.f("fk_pb_token_edition_id_pb_edition")),
                   nullable=False),
         sa.Column("token_sha256", sa.String(64), nullable=False),
+        sa.Column("commune", sa.String(5)),
         sa.Column("used_on", sa.Date),
         sa.Column("created_at", sa.DateTime, nullable=False),
         sa.UniqueConstraint("token_sha256", name=op.f("uq_pb_token_token_sha256")),

@@ -1,0 +1,66 @@
+"""Results of a participatory budget edition: rules side by side, per commune, secret kept."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from sqlalchemy import update
+
+from workbench.budget import store
+from workbench.budget.results import edition_results, gini
+from workbench.budget.results_view import results_html
+from workbench.budget.rules import count
+from workbench.demo.budget import EDITION, seed_budget
+from workbench.storage import write_transaction
+from workbench.storage.schema import pb_project, pb_token
+from workbench.territory.communes import communes
+
+
+def test_gini_of_equal_shares_is_zero_and_of_one_holder_is_one_minus_one_over_n() -> None:
+    assert gini([3.0, 3.0, 3.0], [10, 20, 30]) == 0
+    assert gini([0.0, 0.0, 0.0, 8.0], [1, 1, 1, 1]) == pytest.approx(0.75)
+    # weights count: the same as repeating the units
+    assert gini([1.0, 5.0], [2, 1]) == pytest.approx(gini([1.0, 1.0, 5.0], [1, 1, 1]))
+
+
+@pytest.fixture
+def demo(engine):
+    seed_budget(engine)
+    return engine
+
+
+def test_the_edition_rule_decides_and_every_euro_funded_is_counted_once(demo) -> None:
+    results = edition_results(EDITION, demo)
+    election = store.election(EDITION, demo)
+    decided = count(election, results.rule)
+    assert results.decided.funded == {election.projects[p] for p in decided.selected}
+    assert set(results.outcomes) == {"greedy", "equalshares/add1",
+                                     "equalshares/add1-comparison"}
+    spread = sum(Fraction(str(c.euros_per_inhabitant)) * c.population
+                 for c in results.communes)
+    assert abs(float(spread - results.decided.total_cost)) < 0.01 * len(results.communes) * \
+        max(c.population for c in communes())
+    assert results.ballots == 2000
+    assert {title for title, _c, _r in results.refused} >= {"Piscine couverte (fictif)"}
+
+
+def test_a_commune_with_fewer_than_five_voters_is_not_shown(demo) -> None:
+    with write_transaction(demo) as conn:
+        conn.execute(update(pb_token).where(pb_token.c.commune == "22070")
+                     .values(commune="22001"))
+        few = conn.execute(pb_token.select().where(pb_token.c.commune != "22001")
+                           .limit(3)).all()
+        conn.execute(update(pb_token).where(pb_token.c.id.in_([r.id for r in few]))
+                     .values(commune="22070"))
+    line = next(c for c in edition_results(EDITION, demo).communes if c.code == "22070")
+    assert line.voters is None and line.turnout_pct is None
+    assert "&lt; 5" in results_html(edition_results(EDITION, demo))
+
+
+def test_project_titles_are_escaped_in_the_results(demo) -> None:
+    with write_transaction(demo) as conn:
+        conn.execute(update(pb_project).where(pb_project.c.code == "1")
+                     .values(title="<img src=x onerror=alert(1)>"))
+    page = results_html(edition_results(EDITION, demo))
+    assert "<img" not in page and "&lt;img src=x" in page
