@@ -126,3 +126,25 @@ def test_cumulative_ballots_share_their_points(engine, edition) -> None:
     cast_ballot("bp", {edition[0]: 3, edition[1]: 2}, submission_id="l" * 32, token=token[1],
                 today=DAY, engine=engine)
     assert ballots(engine) == 1
+
+
+def test_paper_ballots_are_imported_all_or_nothing(engine, edition, tmp_path) -> None:
+    from workbench.budget.paper import import_paper_ballots
+    from workbench.errors import WorkbenchError
+
+    table = tmp_path / "papier.csv"
+    table.write_text("projets;date\n0, 1;10/03/2027\n1+2;\n0 1 2;\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"papier.csv, ligne 4, colonne 1 \(projets\) : "
+                                             r"Vos projets coûtent 110"):
+        import_paper_ballots("bp", table, engine)
+    assert ballots(engine) == 0
+    table.write_text("projets;date\n0, 1;10/03/2027\n1+2;\n9;\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"ligne 4.*aucun projet numéroté 9"):
+        import_paper_ballots("bp", table, engine)
+    table.write_text("projets;date\n0, 1;10/03/2027\n1+2;\n", encoding="utf-8")
+    assert import_paper_ballots("bp", table, engine) == 2
+    with read_connection(engine) as conn:
+        stored = conn.execute(select(pb_ballot.c.code, pb_ballot.c.voting_method,
+                                     pb_ballot.c.voted_on).order_by(pb_ballot.c.id)).all()
+    assert [tuple(r) for r in stored] == [("P00001", "papier", date(2027, 3, 10)),
+                                          ("P00002", "papier", None)]

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from fractions import Fraction
 
 from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Engine
 
 from workbench.budget import pabulib
 from workbench.budget.election import Election, from_pabulib
@@ -51,13 +51,6 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
-
-
-def _edition_id(conn: Connection, slug: str) -> int:
-    found = conn.scalar(select(pb_edition.c.id).where(pb_edition.c.slug == slug))
-    if found is None:
-        raise ElectionError(_("No participatory budget edition “{slug}”.").format(slug=slug))
-    return found
 
 
 def import_pabulib(pb: pabulib.PabulibFile, slug: str, engine: Engine | None = None) -> int:

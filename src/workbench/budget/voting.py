@@ -44,6 +44,7 @@ from workbench.storage.schema import (
 )
 
 __all__ = ["BallotError", "Declaration", "cast_ballot", "check_ballot", "create_tokens",
+           "find_edition",
            "identity_key"]
 
 KEY_ENV = "WORKBENCH_PB_IDENTITY_KEY"
@@ -134,14 +135,15 @@ def create_tokens(slug: str, count: int, engine: Engine | None = None,
     tokens = [secrets.token_urlsafe(12) for _n in range(count)]
     now = datetime.now(UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
-        edition = _edition(conn, slug)
+        edition = find_edition(conn, slug)
         conn.execute(insert(pb_token), [{"edition_id": edition.id, "commune": commune,
                                          "token_sha256": _token_hash(t), "created_at": now}
                                         for t in tokens])
     return tokens
 
 
-def _edition(conn: Connection, slug: str):
+def find_edition(conn: Connection, slug: str):
+    """The edition row; a French ``BallotError`` if there is none."""
     found = conn.execute(select(pb_edition).where(pb_edition.c.slug == slug)).first()
     if found is None:
         raise BallotError(_("No participatory budget edition “{slug}”.").format(slug=slug))
@@ -162,7 +164,7 @@ def cast_ballot(slug: str, choice: dict[int, int], *, submission_id: str,
 
     today = today or local_today()
     with write_transaction(engine) as conn:
-        edition = _edition(conn, slug)
+        edition = find_edition(conn, slug)
         receipt = _receipt_of(submission_id, edition.id)
         if conn.scalar(select(pb_ballot.c.id).where(pb_ballot.c.edition_id == edition.id,
                                                     pb_ballot.c.code == receipt)):

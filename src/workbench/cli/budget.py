@@ -106,3 +106,16 @@ def export(edition: str, file: Path) -> None:
         raise StaffError(_("Cannot write “{path}”: {reason}").format(
             path=file, reason=error.strerror)) from error
     click.echo(_("Edition “{slug}” written to {path}.").format(slug=edition, path=file))
+
+
+@group.command("paper", help=_("Import the paper ballots typed into a table (CSV or XLSX: "
+                               "columns projets, points, date), all or nothing."))
+@click.option("--edition", required=True, help=_("Identifier of the edition."))
+@click.argument("file", type=FILE)
+def paper(edition: str, file: Path) -> None:
+    from workbench.budget.paper import import_paper_ballots
+
+    stored = import_paper_ballots(edition, file)
+    click.echo(ngettext("{n} paper ballot stored in “{slug}”.",
+                        "{n} paper ballots stored in “{slug}”.", stored).format(
+        n=stored, slug=edition))
