@@ -148,3 +148,22 @@ def test_paper_ballots_are_imported_all_or_nothing(engine, edition, tmp_path) ->
                                      pb_ballot.c.voted_on).order_by(pb_ballot.c.id)).all()
     assert [tuple(r) for r in stored] == [("P00001", "papier", date(2027, 3, 10)),
                                           ("P00002", "papier", None)]
+
+
+def test_the_review_records_a_status_with_what_it_needs(engine, edition) -> None:
+    from workbench.budget.review import ReviewError, projects, review_project
+
+    with pytest.raises(ReviewError, match="demande un motif et un texte public"):
+        review_project("bp", "1", "non_recevable", reason="cout", text=" ", engine=engine)
+    with pytest.raises(ReviewError, match="fusionné avec un autre projet, recevable"):
+        review_project("bp", "1", "fusionnee", merged_into="3", engine=engine)  # 3: refused
+    with pytest.raises(ReviewError, match="estimation du coût"):
+        review_project("bp", "1", "recevable", cost=0, engine=engine)
+    review_project("bp", "1", "non_recevable", reason="competence",
+                   text="Relève de la commune.", service="Aménagement", engine=engine)
+    review_project("bp", "2", "fusionnee", merged_into="0", engine=engine)
+    review_project("bp", "0", "recevable", cost=55_000, engine=engine)
+    rows = {r.code: r for r in projects("bp", engine)}
+    assert (rows["1"].status, rows["1"].refusal_category, rows["1"].service) == (
+        "non_recevable", "competence", "Aménagement")
+    assert rows["2"].merged_into == rows["0"].id and rows["0"].cost == 55_000

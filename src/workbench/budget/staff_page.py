@@ -1,0 +1,117 @@
+"""Staff page of the participatory budget (staff app, ``budget.ipynb?edition=SLUG``): the
+projects with their review status, and the review form of the one chosen."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as w
+
+from workbench.budget.review import (
+    REASONS,
+    STATUSES,
+    ReviewError,
+    projects,
+    reason_label,
+    review_project,
+    status_label,
+)
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
+from workbench.territory.communes import commune_by_code
+from workbench.web.choices import set_options
+from workbench.web.markup import status as status_line
+from workbench.web.markup import table
+
+__all__ = ["ReviewPage"]
+
+
+def _euros(value: float | None) -> str:
+    return "—" if value is None else f"{value:,.0f}".replace(",", "\u202f") + "\u00a0€"
+
+
+class ReviewPage:
+    def __init__(self, edition: str) -> None:
+        self.slug = edition
+        field = {"style": {"description_width": "12em"}, "layout": {"width": "44em"}}
+        self.list = w.HTML()
+        self.project = w.Dropdown(description=_("Project"), **field)
+        self.project.observe(lambda _c: self._show(), "value")
+        self.state = w.Dropdown(options=[(status_label(s), s) for s in STATUSES],
+                                description=_("Status"), **field)
+        self.state.observe(lambda _c: self._visible(), "value")
+        self.cost = w.BoundedFloatText(description=_("Services' cost (€)"), min=0,
+                                       max=100_000_000, **field)
+        self.reason = w.Dropdown(options=[(reason_label(r), r) for r in REASONS],
+                                 description=_("Reason"), **field)
+        self.text = w.Textarea(description=_("Public text"), placeholder=_(
+            "Shown on the public list of projects."), **field)
+        self.merge = w.Dropdown(description=_("Merged into"), **field)
+        self.service = w.Text(description=_("Reviewing service"), **field)
+        save = w.Button(description=_("Save the review"), button_style="primary")
+        save.on_click(lambda _b: self._save())
+        self.message = w.HTML()
+        self.root = w.VBox()
+        self.root.add_class("wb-staff")
+        try:
+            self._refresh()
+        except WorkbenchError as error:
+            self.root.children = [w.HTML(status_line(str(error), error=True))]
+            return
+        self.root.children = [
+            w.HTML("<h1>" + html.escape(_("Participatory budget: feasibility review"))
+                   + "</h1>"), self.list,
+            w.HTML("<h2>" + html.escape(_("Review a project")) + "</h2>"), self.project,
+            self.state, self.cost, self.reason, self.text, self.merge, self.service, save,
+            self.message]
+        self._show()
+
+    def _refresh(self) -> None:
+        self.rows = projects(self.slug)
+        self.list.value = table(
+            [_("No."), _("Project"), _("Commune"), _("Proposer's estimate"),
+             _("Services' cost"), _("Status"), _("Reason")],
+            [[r.code, r.title, self._place(r.commune), _euros(r.proposed_cost),
+              _euros(r.cost), status_label(r.status),
+              (reason_label(r.refusal_category) + " : " + (r.refusal_text or ""))
+              if r.status == "non_recevable" else ""] for r in self.rows], numeric=(3, 4))
+        set_options(self.project, [(f"{r.code}. {r.title}", r.code) for r in self.rows],
+                    keep=self.project.value)
+        set_options(self.merge, [(f"{r.code}. {r.title}", r.code) for r in self.rows
+                                 if r.status == "recevable"], keep=self.merge.value)
+
+    @staticmethod
+    def _place(code: str | None) -> str:
+        place = commune_by_code(code) if code else None
+        return place.nom if place else _("whole Agglomération")
+
+    def _show(self) -> None:
+        row = next((r for r in self.rows if r.code == self.project.value), None)
+        if row is None:
+            return
+        self.state.value = row.status
+        self.cost.value = float(row.cost or row.proposed_cost or 0)
+        self.reason.value = row.refusal_category or REASONS[0]
+        self.text.value = row.refusal_text or ""
+        self.service.value = row.service or ""
+        self._visible()
+
+    def _visible(self) -> None:
+        state = self.state.value
+        self.cost.layout.display = None if state == "recevable" else "none"
+        for widget in (self.reason, self.text):
+            widget.layout.display = None if state == "non_recevable" else "none"
+        self.merge.layout.display = None if state == "fusionnee" else "none"
+
+    def _save(self) -> None:
+        try:
+            review_project(self.slug, self.project.value, self.state.value,
+                           cost=self.cost.value, reason=self.reason.value,
+                           text=self.text.value, merged_into=self.merge.value,
+                           service=self.service.value)
+        except ReviewError as refused:
+            self.message.value = status_line(str(refused), error=True)
+            return
+        self._refresh()
+        self.message.value = status_line(_("Review of project {code} saved.").format(
+            code=self.project.value))
