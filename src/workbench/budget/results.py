@@ -6,7 +6,7 @@
 - per commune: turnout (voting codes used, from the letters' communes, or the declared roll),
   euros funded per inhabitant (a project for the whole Agglomération counts for every commune
   by population), their Gini coefficient across communes; fewer than 5 voters in a commune is
-  shown "< 5" (statistical secret), its turnout not at all;
+  not shown, nor what would let one compute it from the total (``protect_line``);
 - the refused projects and their public reasons.
 """
 
@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from workbench.budget import store
 from workbench.budget.analysis import funded_per_voter
 from workbench.budget.rules import count
+from workbench.evaluation.disclosure import protect_line
 from workbench.storage import read_connection
 from workbench.storage.schema import pb_edition, pb_project, pb_token, pb_voter_roll
 from workbench.territory.communes import communes
@@ -127,15 +128,18 @@ def edition_results(slug: str, engine: Engine | None = None) -> EditionResults:
     decided = outcomes[edition.rule].funded
     everywhere = sum(float(line.cost) for line in projects
                      if line.code in decided and line.commune is None) / population
+    counts = [voters_by_commune.get(place.code_insee, 0) for place in places]
+    # Fewer than 5 voters is secret, and so is what would let one compute it from the total.
+    hidden = protect_line(counts, SMALL)
     lines = []
-    for place in places:
+    for index, place in enumerate(places):
         local = sum(float(line.cost) for line in projects
                     if line.code in decided and line.commune == place.code_insee)
-        voters = voters_by_commune.get(place.code_insee, 0)
-        shown = voters if voters >= SMALL else None
+        voters = counts[index]
+        shown = None if index in hidden else voters
         lines.append(CommuneLine(
             place.code_insee, place.nom, place.population, shown,
-            round(100 * voters / place.population, 1) if shown else None,
+            None if shown is None else round(100 * voters / place.population, 1),
             round(local / place.population + everywhere, 2)))
     refused = [(r.title, r.refusal_category or "", r.refusal_text or "")
                for r in rows.values() if r.status == "non_recevable"]

@@ -81,13 +81,17 @@ def results_html(results: EditionResults) -> str:
                               _("Funded projects per voter")), summary))
     communes = "".join(
         f"<tr><th scope='row'>{e(c.name)}</th>"
-        f"<td>{'&lt; 5' if c.voters is None else c.voters}</td>"
+        f"<td>{'s' if c.voters is None else c.voters}</td>"
         f"<td>{'—' if c.turnout_pct is None else _number(c.turnout_pct) + chr(160) + '%'}</td>"
         f"<td>{_number(c.euros_per_inhabitant, 2)}\u00a0€</td></tr>" for c in results.communes)
     parts.append(_table(_("Per commune: voters, turnout and euros funded per inhabitant (Gini "
                           "across communes: {gini})").format(gini=_number(results.gini, 2)),
                         heads(_("Commune"), _("Voters"), _("Turnout"),
                               _("Euros per inhabitant")), communes))
+    if any(c.voters is None for c in results.communes):
+        parts.append("<p class='wb-hint'>" + e(_(
+            "s: statistical secret. No number of 1 to 4 voters is published, nor one that "
+            "would let it be computed from the total.")) + "</p>")
     if results.refused:
         parts.append("<h2>" + e(_("Projects not received, and why")) + "</h2><ul>" + "".join(
             f"<li><strong>{e(title)}</strong> : {e(reason)}</li>"
