@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from fractions import Fraction
 
 import pytest
@@ -67,3 +68,34 @@ def test_project_titles_are_escaped_in_the_results(demo) -> None:
                      .values(title="<img src=x onerror=alert(1)>"))
     page = results_html(edition_results(EDITION, demo))
     assert "<img" not in page and "&lt;img src=x" in page
+
+
+def test_the_yearly_report_runs_on_the_demo_edition(tmp_path, monkeypatch) -> None:
+    from workbench.reports.catalogue import find_report
+    from workbench.reports.run import run_report
+    from workbench.storage import get_engine
+    from workbench.storage.migrate import upgrade
+    from workbench.territory.clock import local_today
+
+    from .conftest import sqlite_url
+
+    url = sqlite_url(tmp_path)
+    engine = get_engine(url)
+    upgrade(engine)
+    seed_budget(engine)
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+    year = (local_today() + timedelta(days=25)).year  # the year the demo vote ends
+    report = run_report(find_report("budget-participatif"), {"year": year}, year,
+                        tmp_path / "out")
+    assert report.ok, report.error
+    text = (report.folder / "budget-participatif.html").read_text()
+    for expected in ("Budget participatif de démonstration", "bulletins</strong> dépouillés",
+                     "Les projets et les règles côte à côte", "Parts égales (avec Add1)",
+                     "Où va l&#x27;argent", "<svg", "Piscine couverte (fictif)"):
+        assert expected in text, expected
+    for suffix in ("docx", "xlsx"):
+        assert (report.folder / f"budget-participatif.{suffix}").stat().st_size > 1000
+    empty = run_report(find_report("budget-participatif"), {"year": 2001}, 2001,
+                       tmp_path / "out")
+    assert empty.ok and "Aucun vote de budget participatif ne s'est clos en 2001." in (
+        empty.folder / "budget-participatif.html").read_text()

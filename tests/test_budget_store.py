@@ -154,3 +154,13 @@ def test_an_edition_can_hold_a_proposer_apart(engine) -> None:
                                                 email="anne@example.fr",
                                                 collected_on=func.current_date()))
     assert "Anne" not in pabulib.dumps(store.export_pabulib("assen", engine))
+
+
+def test_the_demo_budget_is_seeded_once_and_prints_its_codes(cli) -> None:
+    out = cli("demo", "budget")
+    assert "Budget participatif de démonstration « bp-demo » créé" in out
+    assert out.count("Code de vote : /voila/render/budget.ipynb?edition=bp-demo&t=") == 3
+    again = cli("demo", "budget", "--codes", "0")
+    assert "existe déjà : rien n'est ajouté" in again and "Code de vote" not in again
+    result = json.loads(cli("pb", "results", "--edition", "bp-demo", "--json"))
+    assert result["total_cost"] <= 300_000 and len(result["selected"]) > 5

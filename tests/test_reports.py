@@ -178,7 +178,8 @@ def test_all_yearly_reports_run_and_a_failing_one_is_reported_in_french(
     shutil.copy(FIXTURES / "reports" / "en-echec.ipynb", folder)
     plan = plan_year(YEAR, folder)
     assert [(r.name, p) for r, p in plan] == [
-        ("bilan-participation", {"year": YEAR}), ("en-echec", {"year": YEAR}),
+        ("bilan-participation", {"year": YEAR}), ("budget-participatif", {"year": YEAR}),
+        ("en-echec", {"year": YEAR}),
         ("observatoire-participation", {"year": YEAR}),
         ("observatoire-vie-associative", {"year": YEAR}),
         ("questionnaire", {"year": YEAR, "form": DEMO_SLUG})]
@@ -257,7 +258,7 @@ def test_the_cli_runs_every_yearly_report_of_the_demo_year(database, tmp_path) -
     (home / "pyproject.toml").write_text("")
     done = cli("report", "run", "--all", "--year", str(YEAR), env_url=database, home=home)
     assert done.returncode == 0, done.stderr
-    assert "4 rapports produits." in done.stdout
+    assert "5 rapports produits." in done.stdout
     assert "Traceback" not in done.stderr and "WARNING" not in done.stderr
     for folder, name in [("bilan-participation", "bilan-participation"),
                          (f"questionnaire-{DEMO_SLUG}", "questionnaire")]:

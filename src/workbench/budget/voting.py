@@ -136,6 +136,8 @@ def create_tokens(slug: str, count: int, engine: Engine | None = None,
     now = datetime.now(UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
         edition = find_edition(conn, slug)
+        if not tokens:
+            return []  # (an empty insert would be a row of defaults)
         conn.execute(insert(pb_token), [{"edition_id": edition.id, "commune": commune,
                                          "token_sha256": _token_hash(t), "created_at": now}
                                         for t in tokens])
