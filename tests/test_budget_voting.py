@@ -167,3 +167,34 @@ def test_the_review_records_a_status_with_what_it_needs(engine, edition) -> None
     assert (rows["1"].status, rows["1"].refusal_category, rows["1"].service) == (
         "non_recevable", "competence", "Aménagement")
     assert rows["2"].merged_into == rows["0"].id and rows["0"].cost == 55_000
+
+
+def test_a_proposal_is_stored_with_its_proposer_apart_and_once(engine, edition) -> None:
+    from workbench.budget.proposals import Proposal, ProposalErrors, submit_proposal
+    from workbench.storage.schema import pb_proposer
+
+    with write_transaction(engine) as conn:
+        conn.execute(pb_edition.update().values(proposals_open=date(2027, 1, 1),
+                                                proposals_close=date(2027, 1, 31)))
+    wrong = Proposal("Ab", "Trop court", "99999", "plage", 5, " ", "pas-une-adresse", "")
+    with pytest.raises(ProposalErrors) as refused:
+        submit_proposal("bp", wrong, submission_id="m" * 32, today=date(2027, 1, 10),
+                        engine=engine)
+    assert set(refused.value.errors) == {"title", "description", "commune", "category",
+                                         "cost", "name", "email"}
+    good = Proposal("Un banc au soleil", "Un banc face à la mer pour les promeneurs du "
+                    "dimanche.", "22070", "solidarite", 1500, "Anne Le Goff",
+                    "anne@example.fr")
+    number = submit_proposal("bp", good, submission_id="n" * 32, today=date(2027, 1, 10),
+                             engine=engine)
+    assert submit_proposal("bp", good, submission_id="n" * 32, today=date(2027, 1, 10),
+                           engine=engine) == number == "5"
+    with pytest.raises(BallotError, match="dépôt des projets n'est pas ouvert"):
+        submit_proposal("bp", good, submission_id="o" * 32, today=date(2027, 2, 1),
+                        engine=engine)
+    with read_connection(engine) as conn:
+        project = conn.execute(select(pb_project).where(pb_project.c.code == "5")).one()
+        proposer = conn.execute(select(pb_proposer)).one()
+    assert (project.status, project.proposed_cost, project.cost) == ("proposee", 1500, None)
+    assert proposer.project_id == project.id and proposer.email == "anne@example.fr"
+    assert "Anne" not in (project.description + project.extra_json)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -11,7 +12,7 @@ from workbench.budget.review import projects
 from workbench.demo.budget import EDITION, seed_budget
 
 from .a11y import assert_accessible
-from .apps import STAFF_TOKEN, Apps, http_status, new_page
+from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -47,3 +48,47 @@ def test_the_services_refuse_a_project_with_a_public_reason(apps: Apps,
     assert (row.status, row.refusal_category) == ("non_recevable", "existant")
     assert_accessible(page, "budget review page, after a review")
     page.context.close()
+
+
+def test_a_resident_proposes_a_project_the_services_then_see(apps: Apps,
+                                                             browser: Browser) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from workbench.storage import write_transaction
+    from workbench.storage.schema import pb_edition
+    from workbench.territory.clock import local_today
+
+    today = local_today()
+    with write_transaction(apps.engine) as conn:
+        conn.execute(update(pb_edition).values(proposals_open=today - timedelta(days=1),
+                                               proposals_close=today + timedelta(days=9)))
+    phone = new_page(browser, PHONE)
+    phone.goto(f"{apps.public}/voila/render/budget.ipynb?edition={EDITION}")
+    phone.wait_for_selector(".wb-submit", timeout=120_000)
+    expect(phone.locator(".wb-hint").filter(has_text="Vos coordonnées")).to_contain_text(
+        "effacées un an après les résultats")
+    phone.get_by_label("Titre du projet").fill("Un banc au soleil")
+    phone.get_by_label("De quoi s'agit-il, pour qui, où ?").fill(
+        "Un banc face à la mer pour les promeneurs du dimanche.")
+    phone.get_by_role("combobox", name="Où").select_option(label="Paimpol")
+    phone.get_by_label("Thème").select_option(label="solidarité")
+    cost = phone.get_by_label("Coût estimé, en euros")
+    cost.fill("1500")
+    cost.press("Tab")
+    phone.get_by_label("Vos prénom et nom").fill("Anne Le Goff")
+    phone.get_by_role("button", name="Proposer le projet").click()
+    email = phone.get_by_label("Votre courriel")
+    expect(email).to_have_accessible_description(re.compile(
+        "Indiquez une adresse électronique ou un numéro de téléphone."))
+    expect(email).to_be_focused()
+    assert_accessible(phone, "budget proposal, contact missing")
+    email.fill("anne@example.fr")
+    email.press("Tab")
+    phone.get_by_role("button", name="Proposer le projet").click()
+    expect(phone.locator(".wb-panel")).to_contain_text("Votre projet porte le numéro 25")
+    assert_accessible(phone, "budget proposal, receipt")
+    phone.context.close()
+    row = next(r for r in projects(EDITION, apps.engine) if r.code == "25")
+    assert (row.title, row.status, row.proposed_cost) == ("Un banc au soleil", "proposee", 1500)

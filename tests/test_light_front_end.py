@@ -94,6 +94,8 @@ def test_the_questionnaire_creates_only_models_the_light_front_end_draws(
 
 def test_the_budget_page_creates_only_models_the_light_front_end_draws(
         sqlite_engine, tmp_path, monkeypatch, created_models) -> None:
+    from datetime import date
+
     from sqlalchemy import update
 
     from workbench.budget.ballot_page import BallotPage
@@ -118,4 +120,8 @@ def test_the_budget_page_creates_only_models_the_light_front_end_draws(
     with write_transaction(sqlite_engine) as conn:
         conn.execute(update(pb_edition).values(vote_close=None, vote_open=None))
     BallotPage(EDITION)  # closed
+    with write_transaction(sqlite_engine) as conn:
+        conn.execute(update(pb_edition).values(proposals_open=date(2000, 1, 1),
+                                               proposals_close=date(2100, 1, 1)))
+    BallotPage(EDITION).form._send()  # the proposal form, its errors
     assert_drawn(created_models)

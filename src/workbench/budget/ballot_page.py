@@ -63,11 +63,24 @@ class BallotPage:
         self.title.title = page_title(self.edition.title)
         today = local_today()
         opens, closes = self.edition.vote_open, self.edition.vote_close
-        if opens and closes and opens <= today <= closes:
+        proposals = (self.edition.proposals_open, self.edition.proposals_close)
+        if all(proposals) and proposals[0] <= today <= proposals[1]:
+            from workbench.budget.proposal_form import ProposalForm
+
+            self.form = ProposalForm(self.slug, self.edition, self.browser_id,
+                                     self.fallback_id)
+            self._show(self.form.root)
+        elif proposals[0] and today < proposals[0]:
+            self._show(message_panel(_("Proposals are not open yet"), _(
+                "Proposals open on {day}.").format(day=_day(proposals[0])), "info"))
+        elif opens and closes and opens <= today <= closes:
             self._ballot()
         elif opens and today < opens:
+            from workbench.budget.results_view import projects_list_html
+
             self._show(message_panel(_("The vote is not open yet"), _(
-                "The vote opens on {day}.").format(day=_day(opens)), "info"))
+                "The vote opens on {day}.").format(day=_day(opens)), "info"),
+                w.HTML(projects_list_html(self.slug)))
         elif self._has_ballots():
             from workbench.budget.results import edition_results
             from workbench.budget.results_view import results_html

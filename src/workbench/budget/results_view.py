@@ -54,6 +54,7 @@ def results_html(results: EditionResults) -> str:
                                    n=len(decided.funded), cost=_euros(decided.total_cost),
                                    budget=_euros(results.budget),
                                    pct=_number(decided.voters_with_funded_pct))) + "</p>"]
+    whole = _("whole Agglomération")
     rules = list(results.outcomes)
     head = "".join(f"<th scope='col'>{e(rule_name(r))}</th>" for r in rules)
     rows = []
@@ -63,7 +64,7 @@ def results_html(results: EditionResults) -> str:
             "<td>" + (e(_("funded")) if line.code in results.outcomes[r].funded else "—")
             + "</td>" for r in rules)
         rows.append(f"<tr><th scope='row'>{e(line.title)}</th>"
-                    f"<td>{e(place.nom if place else _('whole Agglomération'))}</td>"
+                    f"<td>{e(place.nom if place else whole)}</td>"
                     f"<td>{_euros(line.cost)}</td><td>{line.votes}</td>{cells}</tr>")
     summary = "".join(
         f"<tr><th scope='row'>{e(rule_name(r))}</th><td>{_euros(o.total_cost)}</td>"
@@ -97,3 +98,27 @@ def results_html(results: EditionResults) -> str:
             f"<li><strong>{e(title)}</strong> : {e(reason)}</li>"
             for title, _category, reason in results.refused) + "</ul>")
     return "<div class='wb-pb-results'>" + "".join(parts) + "</div>"
+
+
+def projects_list_html(slug: str) -> str:
+    """The public list of the projects proposed: each one's status, and the reason of those
+    not received (never the proposer)."""
+    from workbench.budget.review import projects, reason_label, status_label
+
+    e = html.escape
+    whole = _("whole Agglomération")
+    rows = []
+    for row in projects(slug):
+        place = commune_by_code(row.commune) if row.commune else None
+        why = ""
+        if row.status == "non_recevable":
+            why = reason_label(row.refusal_category or "") + " : " + (row.refusal_text or "")
+        elif row.status == "fusionnee":
+            target = next((r for r in projects(slug) if r.id == row.merged_into), None)
+            why = _("merged with project {code}").format(code=target.code if target else "?")
+        rows.append(f"<tr><td>{e(row.code)}</td><th scope='row'>{e(row.title)}</th>"
+                    f"<td>{e(place.nom if place else whole)}</td>"
+                    f"<td>{e(status_label(row.status))}</td><td>{e(why)}</td></tr>")
+    head = "".join(f"<th scope='col'>{e(name)}</th>" for name in (
+        _("No."), _("Project"), _("Commune"), _("Status"), _("Reason")))
+    return _table(_("The projects proposed"), head, "".join(rows))
