@@ -6,7 +6,7 @@ from datetime import timedelta
 from fractions import Fraction
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from workbench.budget import store
 from workbench.budget.results import edition_results, gini
@@ -14,7 +14,7 @@ from workbench.budget.results_view import results_html
 from workbench.budget.rules import count
 from workbench.demo.budget import EDITION, seed_budget
 from workbench.storage import write_transaction
-from workbench.storage.schema import pb_project, pb_token
+from workbench.storage.schema import pb_edition, pb_project, pb_token
 from workbench.territory.communes import communes
 
 
@@ -48,9 +48,11 @@ def test_the_edition_rule_decides_and_every_euro_funded_is_counted_once(demo) ->
 
 def test_a_commune_with_fewer_than_five_voters_is_not_shown(demo) -> None:
     with write_transaction(demo) as conn:
-        conn.execute(update(pb_token).where(pb_token.c.commune == "22070")
+        edition = conn.scalar(select(pb_edition.c.id).where(pb_edition.c.slug == EDITION))
+        mine = pb_token.c.edition_id == edition
+        conn.execute(update(pb_token).where(mine, pb_token.c.commune == "22070")
                      .values(commune="22001"))
-        few = conn.execute(pb_token.select().where(pb_token.c.commune != "22001")
+        few = conn.execute(pb_token.select().where(mine, pb_token.c.commune != "22001")
                            .limit(3)).all()
         conn.execute(update(pb_token).where(pb_token.c.id.in_([r.id for r in few]))
                      .values(commune="22070"))
@@ -84,7 +86,7 @@ def test_the_yearly_report_runs_on_the_demo_edition(tmp_path, monkeypatch) -> No
     upgrade(engine)
     seed_budget(engine)
     monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
-    year = (local_today() + timedelta(days=25)).year  # the year the demo vote ends
+    year = (local_today() - timedelta(days=20)).year  # the closed demo edition's year
     report = run_report(find_report("budget-participatif"), {"year": year}, year,
                         tmp_path / "out")
     assert report.ok, report.error
@@ -99,3 +101,27 @@ def test_the_yearly_report_runs_on_the_demo_edition(tmp_path, monkeypatch) -> No
                        tmp_path / "out")
     assert empty.ok and "Aucun vote de budget participatif ne s'est clos en 2001." in (
         empty.folder / "budget-participatif.html").read_text()
+
+
+def test_a_cumulative_ballot_shares_its_points_on_the_page(sqlite_engine, tmp_path,
+                                                           monkeypatch) -> None:
+    from workbench.budget.ballot_page import BallotPage
+    from workbench.budget.voting import create_tokens
+    from workbench.demo.budget import PAST_EDITION
+    from workbench.territory.clock import local_today
+
+    from .conftest import sqlite_url
+
+    seed_budget(sqlite_engine)
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
+    with write_transaction(sqlite_engine) as conn:
+        conn.execute(update(pb_edition).where(pb_edition.c.slug == PAST_EDITION).values(
+            vote_open=local_today(), vote_close=local_today()))
+    page = BallotPage(PAST_EDITION, create_tokens(PAST_EDITION, 1, sqlite_engine)[0])
+    first, second = (value for _label, value in page.choice.options[:2])
+    page.choice.value = {first: "4"}
+    assert page.choice.error == "Au plus 3 points sur un même projet."
+    page.choice.value = {first: "3", second: "2"}
+    assert page.choice.error == "" and "2 projets soutenus" in page.left.value
+    page._vote()
+    assert "Votre vote est enregistré" in page.root.children[-1].value

@@ -131,15 +131,25 @@ class BallotPage:
 
     def _ballot(self) -> None:
         self.costs = {p.id: Fraction(str(p.cost)) for p in self.projects}
-        props = {}
-        if self.edition.max_projects:
-            props.update(max_selections=self.edition.max_projects, max_text=_(
-                "You have chosen the maximum number of projects: untick one to change."))
-        self.choice = Field(
-            "checkbox", _("Your projects"), options=[[self._label(p), str(p.id)]
-                                                     for p in self.projects],
-            props=props, value={"choices": [], "other": None}, heading_level=2,
-            draft_key=f"budget:{self.slug}:choix")
+        options = [[self._label(p), str(p.id)] for p in self.projects]
+        self.cumulative = self.edition.ballot_kind == "cumulative"
+        if self.cumulative:
+            hint = _("Share up to {total} points between the projects you support.").format(
+                total=self.edition.points)
+            if self.edition.max_points_per_project:
+                hint += " " + _("At most {n} points on one project.").format(
+                    n=self.edition.max_points_per_project)
+            self.choice = Field("points", _("Your points"), options=options, hint=hint,
+                                props={"total": self.edition.points or 0}, value={},
+                                heading_level=2, draft_key=f"budget:{self.slug}:points")
+        else:
+            props = {}
+            if self.edition.max_projects:
+                props.update(max_selections=self.edition.max_projects, max_text=_(
+                    "You have chosen the maximum number of projects: untick one to change."))
+            self.choice = Field("checkbox", _("Your projects"), options=options, props=props,
+                                value={"choices": [], "other": None}, heading_level=2,
+                                draft_key=f"budget:{self.slug}:choix")
         self.choice.observe(lambda _change: self._changed(), names="value")
         details = "".join(
             f"<details><summary>{html.escape(p.title)}</summary>"
@@ -182,10 +192,33 @@ class BallotPage:
     def _chosen(self) -> dict[int, int]:
         value = self.choice.value or {}
         known = {str(p): p for p in self.costs}
+        if self.cumulative:
+            given = {}
+            for key, text in value.items():
+                text = str(text if text is not None else "").strip()
+                if key in known and text:
+                    given[known[key]] = int(text) if text.isdigit() else -1
+            return {p: n for p, n in given.items() if n != 0}
         return {known[v]: 1 for v in value.get("choices") or [] if v in known}
 
     def _changed(self) -> None:
         chosen = self._chosen()
+        if self.cumulative:
+            edition, spent = self.edition, sum(chosen.values())
+            most = edition.max_points_per_project
+            if any(n < 0 for n in chosen.values()):
+                self.choice.error = _("Points are whole numbers from 1.")
+            elif most and any(n > most for n in chosen.values()):
+                self.choice.error = _("At most {n} points on one project.").format(n=most)
+            elif edition.points and spent > edition.points:
+                self.choice.error = _("You have {n} points to share, not {given}.").format(
+                    n=edition.points, given=spent)
+            else:
+                self.choice.error = ""
+            self.left.value = "<p role='status'>" + html.escape(ngettext(
+                "{n} project supported", "{n} projects supported", len(chosen)).format(
+                n=len(chosen))) + "</p>"
+            return
         spent = sum((self.costs[p] for p in chosen), Fraction(0))
         parts = [ngettext("{n} project chosen", "{n} projects chosen", len(chosen))
                  .format(n=len(chosen))]

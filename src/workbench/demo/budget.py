@@ -1,6 +1,8 @@
 """A synthetic demo participatory budget: edition ``bp-demo`` (300,000 €, approval ballot of at
-most 5 projects within the envelope), 24 projects over the communes (4 refused with their
-reason, 1 merged into another), ~2,000 synthetic ballots, the vote open around today.
+most 5 projects within the envelope, the vote open around today) and ``bp-demo-precedent``
+(cumulative ballot of 5 points, the vote closed 20 days ago: its results are public); each
+with 24 projects over the communes (4 refused with their reason, 1 merged into another) and
+2,000 synthetic ballots.
 
 Every project title ends in "(fictif)", the edition is marked ``synthetique`` and the seed is
 fixed; seeding twice adds nothing.
@@ -26,9 +28,10 @@ from workbench.storage.schema import (
 from workbench.territory import communes
 from workbench.territory.clock import local_today
 
-__all__ = ["EDITION", "seed_budget"]
+__all__ = ["EDITION", "PAST_EDITION", "seed_budget"]
 
 EDITION = "bp-demo"
+PAST_EDITION = "bp-demo-precedent"
 SEED = 2027
 BALLOTS = 2000
 
@@ -87,62 +90,81 @@ MERGED = ("Composteurs de quartier", "Jardins partagés au bourg")
 
 
 def seed_budget(engine=None) -> bool:
-    """Seed the demo edition; False if it exists already."""
+    """Seed the two demo editions; False if they exist already."""
     rng = random.Random(SEED)
     today = local_today()
-    places = communes()
     with write_transaction(engine) as conn:
         if conn.scalar(select(pb_edition.c.id).where(pb_edition.c.slug == EDITION)):
             return False
-        edition = conn.execute(insert(pb_edition).values(
-            slug=EDITION, title="Budget participatif de démonstration", budget=300_000,
-            currency="EUR", proposals_open=today - timedelta(days=120),
-            proposals_close=today - timedelta(days=75), vote_open=today - timedelta(days=5),
-            vote_close=today + timedelta(days=25), ballot_kind="approval", max_projects=5,
-            max_cost=300_000, eligibility="token", min_age=11,
-            rule="equalshares/add1-comparison", source="synthetique",
-            meta_json=json.dumps({"order": [], "fields": {
-                "comment": "Données synthétiques de démonstration"}}),
-            created_at=datetime.now(UTC).replace(tzinfo=None))).inserted_primary_key[0]
-        ids: dict[str, int] = {}
-        for number, (title, category, cost, description) in enumerate(PROJECTS, start=1):
-            refused = REFUSED.get(title)
-            commune = None if number % 6 == 0 else rng.choice(places).code_insee
-            ids[title] = conn.execute(insert(pb_project).values(
-                edition_id=edition, code=str(number), title=f"{title} (fictif)",
-                description=description, commune=commune, category=category,
-                proposed_cost=round(cost * rng.uniform(0.7, 1.1), -3), cost=cost,
-                status="non_recevable" if refused else "recevable",
-                refusal_category=refused[0] if refused else None,
-                refusal_text=refused[1] if refused else None,
-                service="Direction de l'aménagement" if refused else "Services techniques",
-                extra_json="{}", created_on=today - timedelta(days=100))).inserted_primary_key[0]
-        conn.execute(update(pb_project).where(pb_project.c.id == ids[MERGED[0]]).values(
-            status="fusionnee", merged_into=ids[MERGED[1]]))
-        votable = [t for t, *_rest in PROJECTS if t not in REFUSED]
-        weights = [rng.paretovariate(1.5) for _t in votable]
-        costs = {t: c for t, _c, c, _d in PROJECTS}
-        rows = []
-        for voter in range(BALLOTS):
-            chosen: list[str] = []
-            for title in rng.choices(votable, weights, k=8):
-                if (title not in chosen and len(chosen) < 5
-                        and sum(costs[t] for t in chosen) + costs[title] <= 300_000):
-                    chosen.append(title)
-            ballot = conn.execute(insert(pb_ballot).values(
-                edition_id=edition, code=f"S{voter + 1:05d}",
-                voted_on=today - timedelta(days=rng.randint(0, 5)),
-                voting_method="papier" if rng.random() < 0.15 else "internet",
-                extra_json="{}")).inserted_primary_key[0]
-            rows += [{"ballot_id": ballot, "project_id": ids[t], "position": i, "points": 1}
-                     for i, t in enumerate(chosen)]
-        conn.execute(insert(pb_ballot_choice), rows)
-        # The letters' communes (by population), used on voting days: turnout per commune.
-        now = datetime.now(UTC).replace(tzinfo=None)
-        where = rng.choices(places, [c.population for c in places], k=BALLOTS)
-        conn.execute(insert(pb_token), [
-            {"edition_id": edition, "commune": c.code_insee, "created_at": now,
-             "used_on": today - timedelta(days=rng.randint(0, 5)),
-             "token_sha256": hashlib.sha256(f"demo-{i}-{rng.random()}".encode()).hexdigest()}
-            for i, c in enumerate(where)])
+        _edition(conn, rng, EDITION, "Budget participatif de démonstration", "approval",
+                 today - timedelta(days=120), today - timedelta(days=5), today + timedelta(days=25))
+        _edition(conn, rng, PAST_EDITION,
+                 "Budget participatif de démonstration (édition précédente)", "cumulative",
+                 today - timedelta(days=200), today - timedelta(days=50),
+                 today - timedelta(days=20))
     return True
+
+
+def _edition(conn, rng: random.Random, slug: str, title: str, kind: str, proposals,
+             vote_open, vote_close) -> None:
+    """One edition: the projects, the ballots (approval: up to 5 within the envelope;
+    cumulative: 5 points, at most 3 on a project) and the letters' communes."""
+    places = communes()
+    edition = conn.execute(insert(pb_edition).values(
+        slug=slug, title=title, budget=300_000, currency="EUR", proposals_open=proposals,
+        proposals_close=proposals + timedelta(days=45), vote_open=vote_open,
+        vote_close=vote_close, ballot_kind=kind,
+        max_projects=5 if kind == "approval" else None,
+        max_cost=300_000 if kind == "approval" else None,
+        points=5 if kind == "cumulative" else None,
+        max_points_per_project=3 if kind == "cumulative" else None,
+        eligibility="token", min_age=11,
+        rule="equalshares/add1-comparison" if kind == "approval" else "greedy",
+        source="synthetique", meta_json=json.dumps({"order": [], "fields": {
+            "comment": "Données synthétiques de démonstration"}}),
+        created_at=datetime.now(UTC).replace(tzinfo=None))).inserted_primary_key[0]
+    ids: dict[str, int] = {}
+    for number, (name, category, cost, description) in enumerate(PROJECTS, start=1):
+        refused = REFUSED.get(name)
+        commune = None if number % 6 == 0 else rng.choice(places).code_insee
+        ids[name] = conn.execute(insert(pb_project).values(
+            edition_id=edition, code=str(number), title=f"{name} (fictif)",
+            description=description, commune=commune, category=category,
+            proposed_cost=round(cost * rng.uniform(0.7, 1.1), -3), cost=cost,
+            status="non_recevable" if refused else "recevable",
+            refusal_category=refused[0] if refused else None,
+            refusal_text=refused[1] if refused else None,
+            service="Direction de l'aménagement" if refused else "Services techniques",
+            extra_json="{}", created_on=proposals + timedelta(days=10))).inserted_primary_key[0]
+    conn.execute(update(pb_project).where(pb_project.c.id == ids[MERGED[0]]).values(
+        status="fusionnee", merged_into=ids[MERGED[1]]))
+    votable = [t for t, *_rest in PROJECTS if t not in REFUSED]
+    weights = [rng.paretovariate(1.5) for _t in votable]
+    costs = {t: c for t, _c, c, _d in PROJECTS}
+    days = (vote_close - vote_open).days if vote_close < local_today() else 5
+    rows = []
+    for voter in range(BALLOTS):
+        chosen: dict[str, int] = {}
+        for name in rng.choices(votable, weights, k=8):
+            if kind == "cumulative":
+                if sum(chosen.values()) < 5 and chosen.get(name, 0) < 3:
+                    chosen[name] = chosen.get(name, 0) + 1
+            elif (name not in chosen and len(chosen) < 5
+                  and sum(costs[t] for t in chosen) + costs[name] <= 300_000):
+                chosen[name] = 1
+        ballot = conn.execute(insert(pb_ballot).values(
+            edition_id=edition, code=f"S{voter + 1:05d}",
+            voted_on=vote_open + timedelta(days=rng.randint(0, days)),
+            voting_method="papier" if rng.random() < 0.15 else "internet",
+            extra_json="{}")).inserted_primary_key[0]
+        rows += [{"ballot_id": ballot, "project_id": ids[t], "position": i, "points": n}
+                 for i, (t, n) in enumerate(chosen.items())]
+    conn.execute(insert(pb_ballot_choice), rows)
+    # The letters' communes (by population), used on voting days: turnout per commune.
+    now = datetime.now(UTC).replace(tzinfo=None)
+    where = rng.choices(places, [c.population for c in places], k=BALLOTS)
+    conn.execute(insert(pb_token), [
+        {"edition_id": edition, "commune": c.code_insee, "created_at": now,
+         "used_on": vote_open + timedelta(days=rng.randint(0, days)),
+         "token_sha256": hashlib.sha256(f"{slug}-{i}-{rng.random()}".encode()).hexdigest()}
+        for i, c in enumerate(where)])

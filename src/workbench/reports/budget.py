@@ -30,10 +30,13 @@ def _euros(value) -> str:
 
 
 def edition_of(year: int) -> str | None:
-    """The edition whose vote closed in ``year`` (the latest if several)."""
+    """The edition whose vote closed in ``year``, before today (the latest if several)."""
+    from workbench.territory.clock import local_today
+
     with read_connection() as conn:
         return conn.scalar(select(pb_edition.c.slug).where(
-            func.extract("year", pb_edition.c.vote_close) == year)
+            func.extract("year", pb_edition.c.vote_close) == year,
+            pb_edition.c.vote_close < local_today())
             .order_by(pb_edition.c.vote_close.desc()).limit(1))
 
 
