@@ -164,3 +164,23 @@ def test_the_demo_budget_is_seeded_once_and_prints_its_codes(cli) -> None:
     assert "existe déjà : rien n'est ajouté" in again and "Code de vote" not in again
     result = json.loads(cli("pb", "results", "--edition", "bp-demo", "--json"))
     assert result["total_cost"] <= 300_000 and len(result["selected"]) > 5
+
+
+def test_voting_codes_for_the_letters_of_a_commune(cli) -> None:
+    from urllib.parse import parse_qs, urlparse
+
+    cli("demo", "budget", "--codes", "0")
+    out = cli("pb", "codes", "--edition", "bp-demo", "--count", "3", "--commune", "22070")
+    lines = [line for line in out.splitlines() if line.startswith("22070;")]
+    assert len(lines) == 3 and "3 codes de vote créés" in out
+    token = parse_qs(urlparse(lines[0].split(";")[1]).query)["t"][0]
+    from workbench.budget.voting import _token_hash
+    from workbench.storage import get_engine, read_connection
+    from workbench.storage.schema import pb_token
+
+    with read_connection(get_engine()) as conn:
+        row = conn.execute(select(pb_token).where(
+            pb_token.c.token_sha256 == _token_hash(token))).one()
+    assert row.commune == "22070" and row.used_on is None
+    assert "n'est pas une commune de l'Agglomération" in cli(
+        "pb", "codes", "--edition", "bp-demo", "--count", "1", "--commune", "75056", code=2)

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from workbench.cli.common import StaffError, WorkbenchGroup
+from workbench.cli.invitations import DEFAULT_BASE
 from workbench.i18n import _, ngettext
 
 FILE = click.Path(dir_okay=False, path_type=Path)
@@ -119,3 +120,35 @@ def paper(edition: str, file: Path) -> None:
     click.echo(ngettext("{n} paper ballot stored in “{slug}”.",
                         "{n} paper ballots stored in “{slug}”.", stored).format(
         n=stored, slug=edition))
+
+
+@group.command("codes", help=_("Create single-use voting codes for an edition's letters and "
+                               "print their links (CSV on the standard output)."))
+@click.option("--edition", required=True, help=_("Identifier of the edition."))
+@click.option("--count", required=True, type=click.IntRange(1, 200_000),
+              help=_("How many codes."))
+@click.option("--commune", help=_("INSEE code of the commune the letters go to (turnout per "
+                                  "commune)."))
+@click.option("--base-url", default=DEFAULT_BASE, show_default=True,
+              help=_("Public address of the app."))
+def codes(edition: str, count: int, commune: str | None, base_url: str) -> None:
+    import csv
+    import sys
+    from urllib.parse import urlencode
+
+    from workbench.budget.voting import create_tokens
+    from workbench.territory.communes import commune_by_code
+
+    if commune and commune_by_code(commune) is None:
+        raise click.BadParameter(_("“{code}” is not a commune of the Agglomération.").format(
+            code=commune), param_hint="--commune")
+    tokens = create_tokens(edition, count, commune=commune)
+    # Every cell is a commune code or an address starting with http: no spreadsheet formula.
+    writer = csv.writer(sys.stdout, delimiter=";")
+    writer.writerow([_("commune"), _("link")])
+    for token in tokens:
+        writer.writerow([commune or "", base_url.rstrip("/") + "/voila/render/budget.ipynb?"
+                         + urlencode({"edition": edition, "t": token})])
+    click.echo(ngettext("{n} voting code created (keep the links: codes are not stored in "
+                        "clear).", "{n} voting codes created (keep the links: codes are not "
+                        "stored in clear).", len(tokens)).format(n=len(tokens)), err=True)
