@@ -121,6 +121,9 @@ def test_a_cumulative_ballot_shares_its_points_on_the_page(sqlite_engine, tmp_pa
     first, second = (value for _label, value in page.choice.options[:2])
     page.choice.value = {first: "4"}
     assert page.choice.error == "Au plus 3 points sur un même projet."
+    for hostile in ({first: "²"}, {first: "9" * 5000}, ["x"], {first: ["1"]}):
+        page.choice.value = hostile  # what a hand-made page could send: never a traceback
+    assert page.choice.error == "Les points sont des nombres entiers à partir de 1."
     page.choice.value = {first: "3", second: "2"}
     assert page.choice.error == "" and "2 projets soutenus" in page.left.value
     page._vote()

@@ -15,7 +15,14 @@ from workbench.budget.voting import (
     create_tokens,
 )
 from workbench.storage import read_connection, write_transaction
-from workbench.storage.schema import pb_ballot, pb_edition, pb_project, pb_token, pb_voter_roll
+from workbench.storage.schema import (
+    pb_ballot,
+    pb_ballot_choice,
+    pb_edition,
+    pb_project,
+    pb_token,
+    pb_voter_roll,
+)
 
 DAY = date(2027, 3, 10)
 
@@ -198,3 +205,78 @@ def test_a_proposal_is_stored_with_its_proposer_apart_and_once(engine, edition) 
     assert (project.status, project.proposed_cost, project.cost) == ("proposee", 1500, None)
     assert proposer.project_id == project.id and proposer.email == "anne@example.fr"
     assert "Anne" not in (project.description + project.extra_json)
+
+
+def test_ballot_ids_follow_no_order_that_matches_the_roll(engine, edition, monkeypatch) -> None:
+    """Declared voters are written on the roll in the order they vote: ballots get random
+    ids, so that sorting both by id does not pair a ballot with its voter."""
+    import workbench.budget.voting as voting
+
+    draws = iter([900, 300, 600])
+    monkeypatch.setattr(voting.secrets, "randbelow", lambda _n: next(draws))
+    with write_transaction(engine) as conn:
+        conn.execute(pb_edition.update().values(eligibility="declared"))
+    receipts = [cast_ballot("bp", {edition[1]: 1}, submission_id=f"{n}" * 32, today=DAY,
+                            declaration=Declaration(f"Votant {n}", year, "22070"),
+                            engine=engine)
+                for n, year in enumerate((1970, 1980, 1990))]
+    with read_connection(engine) as conn:
+        ids = dict(conn.execute(select(pb_ballot.c.code, pb_ballot.c.id)).all())
+        roll = conn.scalars(select(pb_voter_roll.c.id).order_by(pb_voter_roll.c.id)).all()
+    assert [ids[r] - 2**30 for r in receipts] == [900, 300, 600]  # in voting order
+    assert len(roll) == 3
+
+
+def test_two_people_voting_on_one_phone_get_a_ballot_each(engine, edition) -> None:
+    """The browser's id is per phone: the receipt also depends on who votes (a review found
+    the second person's ballot silently dropped and their code left unused)."""
+    first, second = create_tokens("bp", 2, engine)
+    one = cast_ballot("bp", {edition[1]: 1}, submission_id="p" * 32, token=first, today=DAY,
+                      engine=engine)
+    two = cast_ballot("bp", {edition[2]: 1}, submission_id="p" * 32, token=second, today=DAY,
+                      engine=engine)
+    assert one != two and ballots(engine) == 2
+    with read_connection(engine) as conn:
+        assert conn.scalar(select(func.count()).where(pb_token.c.used_on.is_(None))) == 0
+
+
+@pytest.mark.parametrize("declaration", [
+    Declaration("Anne", 1980, "LYON"), Declaration("Anne", 0, "22070"),
+    Declaration("Anne", 2999, "22070"), Declaration(" ", 1980, "22070")])
+def test_a_declared_voter_gives_a_real_commune_and_year(engine, edition,
+                                                        declaration) -> None:
+    with write_transaction(engine) as conn:
+        conn.execute(pb_edition.update().values(eligibility="declared", min_age=16))
+    with pytest.raises(BallotError, match="Indiquez votre nom, votre année de naissance"):
+        cast_ballot("bp", {edition[1]: 1}, submission_id="q" * 32, declaration=declaration,
+                    today=DAY, engine=engine)
+    assert ballots(engine) == 0
+
+
+def test_points_must_be_whole_numbers(engine, edition) -> None:
+    token = create_tokens("bp", 1, engine)[0]
+    with pytest.raises(BallotError, match="nombres entiers"):
+        cast_ballot("bp", {edition[1]: 1.5}, submission_id="r" * 32, token=token, today=DAY,
+                    engine=engine)
+
+
+def test_the_closed_ballot_box_is_shaken_once_and_exports_no_receipt(engine, edition) -> None:
+    from workbench.budget import pabulib, store
+    from workbench.budget.voting import mix_ballot_box
+
+    receipts = [cast_ballot("bp", {edition[i % 3]: 1}, submission_id=f"{i:032d}",
+                            token=t, today=DAY, engine=engine)
+                for i, t in enumerate(create_tokens("bp", 6, engine))]
+    assert not mix_ballot_box("bp", engine, today=DAY)  # the vote is still open
+    with read_connection(engine) as conn:
+        before = conn.execute(select(pb_ballot.c.code, pb_ballot.c.id)).all()
+    after_close = date(2027, 4, 1)
+    assert mix_ballot_box("bp", engine, today=after_close)
+    assert not mix_ballot_box("bp", engine, today=after_close)  # once
+    with read_connection(engine) as conn:
+        after = dict(conn.execute(select(pb_ballot.c.code, pb_ballot.c.id)).all())
+        choices = conn.scalar(select(func.count()).select_from(pb_ballot_choice))
+    assert set(after) == set(receipts) and choices == 6
+    assert all(after[code] != old for code, old in before)  # every ballot has a new id
+    text = pabulib.dumps(store.export_pabulib("bp", engine))
+    assert not any(receipt in text for receipt in receipts)

@@ -10,6 +10,7 @@ the ballot and shows a receipt; a second vote with the same code is refused.
 from __future__ import annotations
 
 import html
+import logging
 import uuid
 from datetime import date
 from fractions import Fraction
@@ -192,14 +193,20 @@ class BallotPage:
     def _chosen(self) -> dict[int, int]:
         value = self.choice.value or {}
         known = {str(p): p for p in self.costs}
+        if not isinstance(value, dict):
+            return {}  # whatever a page sends, never a traceback
         if self.cumulative:
             given = {}
             for key, text in value.items():
                 text = str(text if text is not None else "").strip()
                 if key in known and text:
-                    given[known[key]] = int(text) if text.isdigit() else -1
+                    whole = text.isascii() and text.isdigit() and len(text) <= 6
+                    given[known[key]] = int(text) if whole else -1
             return {p: n for p, n in given.items() if n != 0}
-        return {known[v]: 1 for v in value.get("choices") or [] if v in known}
+        choices = value.get("choices")
+        if not isinstance(choices, list):
+            return {}
+        return {known[v]: 1 for v in choices if isinstance(v, str) and v in known}
 
     def _changed(self) -> None:
         chosen = self._chosen()
@@ -238,10 +245,8 @@ class BallotPage:
     def _declaration(self) -> Declaration | None:
         if self.name is None:
             return None
-        try:
-            year = int(self.birth_year.value)
-        except (TypeError, ValueError):
-            year = 0
+        text = str(self.birth_year.value or "").strip()
+        year = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else 0
         return Declaration(str(self.name.value or ""), year, str(self.commune.value or ""))
 
     def _vote(self) -> None:
@@ -269,6 +274,13 @@ class BallotPage:
             return
         except ElectionError as error:
             self.status.value = f"<p class='wb-error' role='alert'>{html.escape(str(error))}</p>"
+            self.button.disabled = False
+            return
+        except Exception:  # a database or programming error: a French sentence, no trace
+            logging.getLogger(__name__).exception("budget: a ballot could not be stored")
+            self.status.value = "<p class='wb-error' role='alert'>" + html.escape(_(
+                "A technical problem prevented recording your vote. Please try again in a "
+                "few minutes.")) + "</p>"
             self.button.disabled = False
             return
         self.browser_id.clear_drafts()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import logging
 
 import ipywidgets as w
 
@@ -80,9 +81,12 @@ class ProposalForm:
         return str(self.fields[key].value or "").strip()
 
     def _send(self) -> None:
+        text = str(self.fields["cost"].value or "").strip().replace(",", ".")
         try:
-            cost = float(str(self.fields["cost"].value).replace(",", "."))
-        except (TypeError, ValueError):
+            cost = float(text) if len(text) <= 12 else None
+        except ValueError:
+            cost = None
+        if cost is not None and cost != cost:  # NaN
             cost = None
         commune = self._text("commune")
         proposal = Proposal(self._text("title"), self._text("description"),
@@ -105,6 +109,12 @@ class ProposalForm:
         except BallotError as refused:
             self.status.value = (f"<p class='wb-error' role='alert'>"
                                  f"{html.escape(str(refused))}</p>")
+            return
+        except Exception:  # a database or programming error: a French sentence, no trace
+            logging.getLogger(__name__).exception("budget: a proposal could not be stored")
+            self.status.value = "<p class='wb-error' role='alert'>" + html.escape(_(
+                "A technical problem prevented recording your project. Please try again in "
+                "a few minutes.")) + "</p>"
             return
         self.browser_id.clear_drafts()
         self.root.children = [self.root.children[0], message_panel(

@@ -91,7 +91,10 @@ def submit_proposal(slug: str, proposal: Proposal, *, submission_id: str,
     errors = check(proposal)
     if errors:
         raise ProposalErrors(errors)
-    key = hashlib.sha256(submission_id.encode()).hexdigest()
+    # Sent twice (a double tap, a reload): the same project. Another project from the same
+    # phone (another title): a new one.
+    key = hashlib.sha256(f"{submission_id}:{proposal.title.strip().casefold()}".encode()
+                         ).hexdigest()
     with write_transaction(engine) as conn:
         edition = find_edition(conn, slug)
         for row in conn.execute(select(pb_project.c.code, pb_project.c.extra_json).where(

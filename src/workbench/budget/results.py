@@ -97,6 +97,9 @@ def gini(values: list[float], weights: list[float]) -> float:
 
 
 def edition_results(slug: str, engine: Engine | None = None) -> EditionResults:
+    from workbench.budget.voting import mix_ballot_box
+
+    mix_ballot_box(slug, engine)  # the first count after the close shakes the box
     election = store.election(slug, engine)
     with read_connection(engine) as conn:
         edition = conn.execute(select(pb_edition).where(pb_edition.c.slug == slug)).one()

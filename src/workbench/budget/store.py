@@ -157,18 +157,21 @@ def export_pabulib(slug: str, engine: Engine | None = None) -> pabulib.PabulibFi
             ballot = by_ballot.setdefault(row.ballot_id, {})
             ballot[project.code] = ballot.get(project.code, 0) + row.points
     cumulative = edition.ballot_kind == "cumulative"
-    for ballot in ballots:
+    for number, ballot in enumerate(ballots, start=1):
         extra = json.loads(ballot.extra_json or "{}")
         if extra.get("columns"):
             pb.vote_columns = extra["columns"]
         chosen = by_ballot.get(ballot.id, {})
-        fields = {"voter_id": ballot.code, "vote": ",".join(chosen)}
+        # A file's own voter ids travel back; a ballot cast here is numbered in the (random)
+        # order of ids, never by its receipt, which would tell its holder's vote.
+        voter = ballot.code if edition.source == "pabulib" else str(number)
+        fields = {"voter_id": voter, "vote": ",".join(chosen)}
         if cumulative:
             fields["points"] = ",".join(str(points) for points in chosen.values())
         if extra.get("method_given", True):
             fields["voting_method"] = ballot.voting_method
         fields.update(extra.get("fields", {}))
-        pb.votes[ballot.code] = fields
+        pb.votes[voter] = fields
     if "points" not in pb.vote_columns and cumulative:
         pb.vote_columns = [*pb.vote_columns, "points"]
     if not pb.projects:

@@ -8,8 +8,9 @@
   the day only), or a declaration (name, birth year, commune) turned into a keyed hash
   (``identity_key``) for the roll (``pb_voter_roll``); the same declaration twice is flagged for
   staff review and both ballots are kept (never dropped silently).
-- **Secrecy**: the ballot row holds a random code (its receipt), the day and how it was cast;
-  no reference to the code, the roll or the browser.
+- **Secrecy**: the ballot row holds a random id, a code derived from the browser's random
+  submission id (its receipt), the day and how it was cast; no reference to the code, the roll
+  or the browser, and ids in no order that matches the roll's or the codes'.
 
 ``cast_ballot`` writes everything in one transaction, and is idempotent: the same
 ``submission_id`` (drawn by the browser) gives back the first receipt.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 import secrets
 import unicodedata
@@ -43,9 +45,16 @@ from workbench.storage.schema import (
     pb_voter_roll,
 )
 
-__all__ = ["BallotError", "Declaration", "cast_ballot", "check_ballot", "create_tokens",
-           "find_edition",
-           "identity_key"]
+__all__ = [
+    "BallotError",
+    "Declaration",
+    "cast_ballot",
+    "check_ballot",
+    "create_tokens",
+    "find_edition",
+    "identity_key",
+    "mix_ballot_box",
+]
 
 KEY_ENV = "WORKBENCH_PB_IDENTITY_KEY"
 
@@ -74,6 +83,8 @@ def check_ballot(edition, costs: dict[int, Fraction], choice: dict[int, int]) ->
     unknown = [p for p in choice if p not in costs]
     if unknown:
         raise BallotError(_("This ballot names a project that is not on the ballot."))
+    if any(type(points) is not int for points in choice.values()):
+        raise BallotError(_("Points are whole numbers from 1."))
     if edition.ballot_kind == "cumulative":
         if any(points < 1 for points in choice.values()):
             raise BallotError(_("Points are whole numbers from 1."))
@@ -105,11 +116,23 @@ def _key() -> bytes:
         return os.environ[KEY_ENV].encode()
     path = project_home() / "data" / "runtime" / "secrets" / "pb-identity.key"
     if not path.is_file():
+        # Written whole under another name, then linked into place: two kernels voting at
+        # once never read half a key, and the first key written is the one kept.
         path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(descriptor, "w") as out:
             out.write(secrets.token_hex(32))
-    return Path(path).read_text().strip().encode()
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass
+        finally:
+            draft.unlink()
+    key = Path(path).read_text().strip()
+    if len(key) < 32:
+        raise BallotError(_("The voting service is not configured: please try again later."))
+    return key.encode()
 
 
 def _fold(text: str) -> str:
@@ -152,10 +175,12 @@ def find_edition(conn: Connection, slug: str):
     return found
 
 
-def _receipt_of(submission_id: str, edition_id: int) -> str:
-    # The ballot's code is derived from the browser's random submission id, so that sending
-    # twice finds the first ballot; it says nothing of the voter.
-    return hashlib.sha256(f"{edition_id}:{submission_id}".encode()).hexdigest()[:16].upper()
+def _receipt_of(submission_id: str, edition_id: int, voter: str) -> str:
+    # The ballot's code is derived from the browser's random submission id and from who votes
+    # (the code's hash, or the declaration's keyed hash): sending twice finds the first ballot,
+    # and a second person voting on the same phone gets a ballot of their own.
+    return hashlib.sha256(f"{edition_id}:{submission_id}:{voter}".encode()).hexdigest()[
+        :16].upper()
 
 
 def cast_ballot(slug: str, choice: dict[int, int], *, submission_id: str,
@@ -167,7 +192,12 @@ def cast_ballot(slug: str, choice: dict[int, int], *, submission_id: str,
     today = today or local_today()
     with write_transaction(engine) as conn:
         edition = find_edition(conn, slug)
-        receipt = _receipt_of(submission_id, edition.id)
+        if edition.eligibility == "token":
+            voter = _token_hash(token or "")
+        else:
+            _check_declaration(edition, declaration, today)
+            voter = identity_key(declaration)
+        receipt = _receipt_of(submission_id, edition.id, voter)
         if conn.scalar(select(pb_ballot.c.id).where(pb_ballot.c.edition_id == edition.id,
                                                     pb_ballot.c.code == receipt)):
             return receipt  # sent twice (a double tap, a reload): the first ballot stands
@@ -182,14 +212,25 @@ def cast_ballot(slug: str, choice: dict[int, int], *, submission_id: str,
             _use_token(conn, edition.id, token or "", today)
         else:
             _sign_roll(conn, edition, declaration, today)
-        ballot = conn.execute(insert(pb_ballot).values(
-            edition_id=edition.id, code=receipt, voted_on=today, voting_method="internet",
-            extra_json="{}")).inserted_primary_key[0]
+        # A random id: in the order of ids, ballots cannot be matched with the roll's rows or
+        # the codes used, which are written in the same order.
+        ballot = _random_id(conn)
+        conn.execute(insert(pb_ballot).values(
+            id=ballot, edition_id=edition.id, code=receipt, voted_on=today,
+            voting_method="internet", extra_json="{}"))
         conn.execute(insert(pb_ballot_choice), [
             {"ballot_id": ballot, "project_id": project, "position": position,
              "points": points}
             for position, (project, points) in enumerate(choice.items())])
     return receipt
+
+
+def _random_id(conn: Connection) -> int:
+    while True:
+        # In [2^30, 2^31): fits a 32-bit integer, above any sequence of imported ballots.
+        candidate = secrets.randbelow(2**30) + 2**30
+        if conn.scalar(select(pb_ballot.c.id).where(pb_ballot.c.id == candidate)) is None:
+            return candidate
 
 
 def _use_token(conn: Connection, edition_id: int, token: str, today: date) -> None:
@@ -198,18 +239,26 @@ def _use_token(conn: Connection, edition_id: int, token: str, today: date) -> No
         pb_token.c.token_sha256 == _token_hash(token))).first()
     if row is None:
         raise BallotError(_("This voting code is not valid for this vote."))
-    if row.used_on is not None:
+    used = conn.execute(update(pb_token).where(pb_token.c.id == row.id,
+                                               pb_token.c.used_on.is_(None))
+                        .values(used_on=today)).rowcount
+    if row.used_on is not None or used != 1:  # (used meanwhile by another page: refused)
         raise BallotError(_("This voting code has already been used: one ballot per person."))
-    conn.execute(update(pb_token).where(pb_token.c.id == row.id).values(used_on=today))
 
 
-def _sign_roll(conn: Connection, edition, declaration: Declaration | None,
-               today: date) -> None:
-    if declaration is None or not declaration.name.strip() or not declaration.commune:
+def _check_declaration(edition, declaration: Declaration | None, today: date) -> None:
+    from workbench.territory.communes import commune_by_code
+
+    if (declaration is None or not declaration.name.strip()
+            or commune_by_code(declaration.commune) is None
+            or not 1900 <= declaration.birth_year <= today.year):
         raise BallotError(_("Give your name, birth year and commune to vote."))
     if edition.min_age and today.year - declaration.birth_year < edition.min_age:
         raise BallotError(_("This vote is open from {n} years of age.").format(
             n=edition.min_age))
+
+
+def _sign_roll(conn: Connection, edition, declaration: Declaration, today: date) -> None:
     key = identity_key(declaration)
     seen = conn.scalar(select(pb_voter_roll.c.id).where(
         pb_voter_roll.c.edition_id == edition.id, pb_voter_roll.c.identity_key == key))
@@ -219,3 +268,47 @@ def _sign_roll(conn: Connection, edition, declaration: Declaration | None,
     conn.execute(insert(pb_voter_roll).values(
         edition_id=edition.id, identity_key=key, commune=declaration.commune, voted_on=today,
         flagged=seen is not None))
+
+
+def mix_ballot_box(slug: str, engine: Engine | None = None, today: date | None = None) -> bool:
+    """Once the vote is closed, shake the ballot box: every ballot and its choices are
+    written again in a random order with new random ids, in one transaction. Until then the
+    database's own bookkeeping (row order, PostgreSQL's transaction ids) could pair a ballot
+    with the voting code or roll entry written in the same transaction; afterwards it cannot.
+    Done once per edition (the first count after the close); True if it was done now."""
+    from workbench.territory.clock import local_today
+
+    rng = secrets.SystemRandom()
+    today = today or local_today()
+    with write_transaction(engine) as conn:
+        edition = find_edition(conn, slug)
+        meta = json.loads(edition.meta_json or "{}")
+        closed = edition.vote_close is not None and edition.vote_close < today
+        if not closed or meta.get("mixed"):
+            return False
+        ballots = conn.execute(select(pb_ballot).where(
+            pb_ballot.c.edition_id == edition.id)).all()
+        ids = [b.id for b in ballots]
+        choices = conn.execute(select(pb_ballot_choice).where(
+            pb_ballot_choice.c.ballot_id.in_(select(pb_ballot.c.id).where(
+                pb_ballot.c.edition_id == edition.id)))).all() if ids else []
+        by_ballot: dict[int, list] = {}
+        for row in choices:
+            by_ballot.setdefault(row.ballot_id, []).append(row)
+        conn.execute(pb_ballot_choice.delete().where(pb_ballot_choice.c.ballot_id.in_(ids)))
+        conn.execute(pb_ballot.delete().where(pb_ballot.c.edition_id == edition.id))
+        rng.shuffle(ballots)
+        for ballot in ballots:
+            new = _random_id(conn)
+            conn.execute(insert(pb_ballot).values(
+                id=new, edition_id=edition.id, code=ballot.code, voted_on=ballot.voted_on,
+                voting_method=ballot.voting_method, extra_json=ballot.extra_json))
+            rows = by_ballot.get(ballot.id, [])
+            if rows:
+                conn.execute(insert(pb_ballot_choice), [
+                    {"ballot_id": new, "project_id": r.project_id, "position": r.position,
+                     "points": r.points} for r in rows])
+        meta["mixed"] = True
+        conn.execute(update(pb_edition).where(pb_edition.c.id == edition.id)
+                     .values(meta_json=json.dumps(meta, ensure_ascii=False)))
+    return True

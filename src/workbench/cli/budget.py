@@ -50,6 +50,10 @@ def results(file: Path | None, edition: str | None, rule: str | None, as_json: b
 
     if (file is None) == (edition is None):
         raise click.UsageError(_("Give either a file or --edition."))
+    if edition:
+        from workbench.budget.voting import mix_ballot_box
+
+        mix_ballot_box(edition)  # the first count after the close shakes the box
     election = store.election(edition) if edition else from_pabulib(_read(file))
     chosen = rule or election.rule or "greedy"
     if chosen not in RULE_NAMES:
