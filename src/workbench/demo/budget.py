@@ -2,7 +2,8 @@
 most 5 projects within the envelope, the vote open around today) and ``bp-demo-precedent``
 (cumulative ballot of 5 points, the vote closed 20 days ago: its results are public); each
 with 24 projects over the communes (4 refused with their reason, 1 merged into another) and
-2,000 synthetic ballots.
+2,000 synthetic ballots. ``bp-demo-suivant`` takes proposals now (its 24 projects still to be
+reviewed by the services).
 
 Every project title ends in "(fictif)", the edition is marked ``synthetique`` and the seed is
 fixed; seeding twice adds nothing.
@@ -28,10 +29,11 @@ from workbench.storage.schema import (
 from workbench.territory import communes
 from workbench.territory.clock import local_today
 
-__all__ = ["EDITION", "PAST_EDITION", "seed_budget"]
+__all__ = ["EDITION", "NEXT_EDITION", "PAST_EDITION", "seed_budget"]
 
 EDITION = "bp-demo"
 PAST_EDITION = "bp-demo-precedent"
+NEXT_EDITION = "bp-demo-suivant"
 SEED = 2027
 BALLOTS = 2000
 
@@ -102,13 +104,18 @@ def seed_budget(engine=None) -> bool:
                  "Budget participatif de démonstration (édition précédente)", "cumulative",
                  today - timedelta(days=200), today - timedelta(days=50),
                  today - timedelta(days=20))
+        _edition(conn, rng, NEXT_EDITION,
+                 "Budget participatif de démonstration (édition suivante)", "approval",
+                 today - timedelta(days=10), today + timedelta(days=90),
+                 today + timedelta(days=120), proposals_only=True)
     return True
 
 
 def _edition(conn, rng: random.Random, slug: str, title: str, kind: str, proposals,
-             vote_open, vote_close) -> None:
+             vote_open, vote_close, proposals_only: bool = False) -> None:
     """One edition: the projects, the ballots (approval: up to 5 within the envelope;
-    cumulative: 5 points, at most 3 on a project) and the letters' communes."""
+    cumulative: 5 points, at most 3 on a project) and the letters' communes; with
+    ``proposals_only``, an edition taking proposals (its first projects still to review)."""
     places = communes()
     edition = conn.execute(insert(pb_edition).values(
         slug=slug, title=title, budget=300_000, currency="EUR", proposals_open=proposals,
@@ -136,6 +143,11 @@ def _edition(conn, rng: random.Random, slug: str, title: str, kind: str, proposa
             refusal_text=refused[1] if refused else None,
             service="Direction de l'aménagement" if refused else "Services techniques",
             extra_json="{}", created_on=proposals + timedelta(days=10))).inserted_primary_key[0]
+    if proposals_only:
+        conn.execute(update(pb_project).where(pb_project.c.edition_id == edition).values(
+            status="proposee", cost=None, refusal_category=None, refusal_text=None,
+            service=None))
+        return
     conn.execute(update(pb_project).where(pb_project.c.id == ids[MERGED[0]]).values(
         status="fusionnee", merged_into=ids[MERGED[1]]))
     votable = [t for t, *_rest in PROJECTS if t not in REFUSED]
