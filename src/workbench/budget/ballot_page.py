@@ -19,6 +19,7 @@ import ipywidgets as w
 from sqlalchemy import select
 
 from workbench.budget.errors import ElectionError
+from workbench.budget.money import euros
 from workbench.budget.voting import BallotError, Declaration, cast_ballot
 from workbench.forms.client_id import BrowserSubmissionId
 from workbench.forms.render import message_panel
@@ -28,14 +29,10 @@ from workbench.storage.schema import pb_edition, pb_project
 from workbench.territory.clock import local_today
 from workbench.territory.communes import commune_by_code, communes
 from workbench.web.field import Field
+from workbench.web.markup import status
 from workbench.web.title import PageTitle, page_title
 
-__all__ = ["BallotPage", "euros"]
-
-
-def euros(value: float | Fraction) -> str:
-    """An amount as French readers write it: 45 000 €."""
-    return f"{float(value):,.0f}".replace(",", "\u202f") + "\u00a0€"
+__all__ = ["BallotPage"]
 
 
 def _day(value: date) -> str:
@@ -222,9 +219,9 @@ class BallotPage:
                     n=edition.points, given=spent)
             else:
                 self.choice.error = ""
-            self.left.value = "<p role='status'>" + html.escape(ngettext(
+            self.left.value = status(ngettext(
                 "{n} project supported", "{n} projects supported", len(chosen)).format(
-                n=len(chosen))) + "</p>"
+                n=len(chosen)))
             return
         spent = sum((self.costs[p] for p in chosen), Fraction(0))
         parts = [ngettext("{n} project chosen", "{n} projects chosen", len(chosen))
@@ -240,7 +237,7 @@ class BallotPage:
                     "untick a project.").format(total=euros(spent), limit=euros(limit))
             else:
                 self.choice.error = ""
-        self.left.value = ("<p role='status'>" + html.escape(" · ".join(parts)) + "</p>")
+        self.left.value = status(" · ".join(parts))
 
     def _declaration(self) -> Declaration | None:
         if self.name is None:
@@ -268,19 +265,18 @@ class BallotPage:
                                   submission_id=self.browser_id.submission_id
                                   or self.fallback_id)
         except BallotError as refused:
-            self.status.value = (f"<p class='wb-error' role='alert'>"
-                                 f"{html.escape(str(refused))}</p>")
+            self.status.value = status(str(refused), error=True)
             self.button.disabled = False
             return
         except ElectionError as error:
-            self.status.value = f"<p class='wb-error' role='alert'>{html.escape(str(error))}</p>"
+            self.status.value = status(str(error), error=True)
             self.button.disabled = False
             return
         except Exception:  # a database or programming error: a French sentence, no trace
             logging.getLogger(__name__).exception("budget: a ballot could not be stored")
-            self.status.value = "<p class='wb-error' role='alert'>" + html.escape(_(
+            self.status.value = status(_(
                 "A technical problem prevented recording your vote. Please try again in a "
-                "few minutes.")) + "</p>"
+                "few minutes."), error=True)
             self.button.disabled = False
             return
         self.browser_id.clear_drafts()

@@ -19,6 +19,7 @@ from workbench.forms.render import message_panel
 from workbench.i18n import _
 from workbench.territory.communes import communes
 from workbench.web.field import Field
+from workbench.web.markup import status
 
 __all__ = ["ProposalForm"]
 
@@ -103,18 +104,16 @@ class ProposalForm:
                 self.fields[key].error = message
             first = next(k for k in self.fields if k in wrong.errors)
             self.fields[first].request_focus()
-            self.status.value = ("<p class='wb-error' role='alert'>" + html.escape(
-                _("Please correct the fields marked.")) + "</p>")
+            self.status.value = status(_("Please correct the fields marked."), error=True)
             return
         except BallotError as refused:
-            self.status.value = (f"<p class='wb-error' role='alert'>"
-                                 f"{html.escape(str(refused))}</p>")
+            self.status.value = status(str(refused), error=True)
             return
         except Exception:  # a database or programming error: a French sentence, no trace
             logging.getLogger(__name__).exception("budget: a proposal could not be stored")
-            self.status.value = "<p class='wb-error' role='alert'>" + html.escape(_(
+            self.status.value = status(_(
                 "A technical problem prevented recording your project. Please try again in "
-                "a few minutes.")) + "</p>"
+                "a few minutes."), error=True)
             return
         self.browser_id.clear_drafts()
         self.root.children = [self.root.children[0], message_panel(

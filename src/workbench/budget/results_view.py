@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 
+from workbench.budget.money import euros
 from workbench.budget.results import EditionResults
 from workbench.i18n import _, ngettext
 from workbench.territory.communes import commune_by_code
@@ -32,8 +33,8 @@ def _table(caption: str, head: str, body: str) -> str:
             f"</thead><tbody>{body}</tbody></table></div>")
 
 
-def _euros(value) -> str:
-    return f"{float(value):,.0f}".replace(",", "\u202f") + "\u00a0€"
+def _count(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
 
 
 def _number(value: float, places: int = 1) -> str:
@@ -47,12 +48,12 @@ def results_html(results: EditionResults) -> str:
     parts = ["<h1 class='wb-title'>" + e(heading) + "</h1>",
              "<p class='wb-intro'>" + e(ngettext(
                  "{n} ballot counted.", "{n} ballots counted.", results.ballots).format(
-                 n=f"{results.ballots:,}".replace(",", "\u202f"))) + " " + e(_(
+                 n=_count(results.ballots))) + " " + e(_(
                  "Rule of this edition: {rule}. {n} projects funded for {cost} out of "
                  "{budget}; {pct} % of voters see at least one of their projects "
                  "funded.").format(rule=rule_name(results.rule),
-                                   n=len(decided.funded), cost=_euros(decided.total_cost),
-                                   budget=_euros(results.budget),
+                                   n=len(decided.funded), cost=euros(decided.total_cost),
+                                   budget=euros(results.budget),
                                    pct=_number(decided.voters_with_funded_pct))) + "</p>"]
     whole = _("whole Agglomération")
     rules = list(results.outcomes)
@@ -65,9 +66,9 @@ def results_html(results: EditionResults) -> str:
             + "</td>" for r in rules)
         rows.append(f"<tr><th scope='row'>{e(line.title)}</th>"
                     f"<td>{e(place.nom if place else whole)}</td>"
-                    f"<td>{_euros(line.cost)}</td><td>{line.votes}</td>{cells}</tr>")
+                    f"<td>{euros(line.cost)}</td><td>{_count(line.votes)}</td>{cells}</tr>")
     summary = "".join(
-        f"<tr><th scope='row'>{e(rule_name(r))}</th><td>{_euros(o.total_cost)}</td>"
+        f"<tr><th scope='row'>{e(rule_name(r))}</th><td>{euros(o.total_cost)}</td>"
         f"<td>{_number(o.voters_with_funded_pct)}\u00a0%</td>"
         f"<td>{_number(o.funded_per_voter, 2)}</td></tr>"
         for r, o in results.outcomes.items())
@@ -82,7 +83,7 @@ def results_html(results: EditionResults) -> str:
                               _("Funded projects per voter")), summary))
     communes = "".join(
         f"<tr><th scope='row'>{e(c.name)}</th>"
-        f"<td>{'s' if c.voters is None else c.voters}</td>"
+        f"<td>{'s' if c.voters is None else _count(c.voters)}</td>"
         f"<td>{'—' if c.turnout_pct is None else _number(c.turnout_pct) + chr(160) + '%'}</td>"
         f"<td>{_number(c.euros_per_inhabitant, 2)}\u00a0€</td></tr>" for c in results.communes)
     parts.append(_table(_("Per commune: voters, turnout and euros funded per inhabitant (Gini "
@@ -108,14 +109,15 @@ def projects_list_html(slug: str) -> str:
     e = html.escape
     whole = _("whole Agglomération")
     rows = []
-    for row in projects(slug):
+    found = projects(slug)
+    codes = {row.id: row.code for row in found}
+    for row in found:
         place = commune_by_code(row.commune) if row.commune else None
         why = ""
         if row.status == "non_recevable":
             why = reason_label(row.refusal_category or "") + " : " + (row.refusal_text or "")
         elif row.status == "fusionnee":
-            target = next((r for r in projects(slug) if r.id == row.merged_into), None)
-            why = _("merged with project {code}").format(code=target.code if target else "?")
+            why = _("merged with project {code}").format(code=codes.get(row.merged_into, "?"))
         rows.append(f"<tr><td>{e(row.code)}</td><th scope='row'>{e(row.title)}</th>"
                     f"<td>{e(place.nom if place else whole)}</td>"
                     f"<td>{e(status_label(row.status))}</td><td>{e(why)}</td></tr>")

@@ -7,6 +7,7 @@ import html
 
 import ipywidgets as w
 
+from workbench.budget.money import euros
 from workbench.budget.review import (
     REASONS,
     STATUSES,
@@ -24,10 +25,6 @@ from workbench.web.markup import status as status_line
 from workbench.web.markup import table
 
 __all__ = ["ReviewPage"]
-
-
-def _euros(value: float | None) -> str:
-    return "—" if value is None else f"{value:,.0f}".replace(",", "\u202f") + "\u00a0€"
 
 
 class ReviewPage:
@@ -71,8 +68,8 @@ class ReviewPage:
         self.list.value = table(
             [_("No."), _("Project"), _("Commune"), _("Proposer's estimate"),
              _("Services' cost"), _("Status"), _("Reason")],
-            [[r.code, r.title, self._place(r.commune), _euros(r.proposed_cost),
-              _euros(r.cost), status_label(r.status),
+            [[r.code, r.title, self._place(r.commune), euros(r.proposed_cost),
+              euros(r.cost), status_label(r.status),
               (reason_label(r.refusal_category) + " : " + (r.refusal_text or ""))
               if r.status == "non_recevable" else ""] for r in self.rows], numeric=(3, 4))
         set_options(self.project, [(f"{r.code}. {r.title}", r.code) for r in self.rows],

@@ -37,7 +37,6 @@ META_COLUMNS = {"description": "title", "budget": "budget", "currency": "currenc
                 "max_points": "max_points_per_project", "min_age": "min_age"}
 PROJECT_COLUMNS = {"project_id", "cost", "name", "selected", "category", "description"}
 VOTE_COLUMNS = {"voter_id", "vote", "points", "voting_method"}
-NUMBER_COLUMNS = {"budget", "max_cost"}
 
 
 def _number(text: str) -> float | int:

@@ -35,7 +35,7 @@ from sqlalchemy.engine import Connection, Engine
 from workbench.budget.errors import ElectionError
 from workbench.i18n import _, ngettext
 from workbench.settings import project_home
-from workbench.storage import write_transaction
+from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import (
     pb_ballot,
     pb_ballot_choice,
@@ -280,12 +280,19 @@ def mix_ballot_box(slug: str, engine: Engine | None = None, today: date | None =
 
     rng = secrets.SystemRandom()
     today = today or local_today()
+
+    def due(edition) -> bool:
+        closed = edition.vote_close is not None and edition.vote_close < today
+        return closed and not json.loads(edition.meta_json or "{}").get("mixed")
+
+    with read_connection(engine) as conn:  # every results page asks: no write lock for that
+        if not due(find_edition(conn, slug)):
+            return False
     with write_transaction(engine) as conn:
         edition = find_edition(conn, slug)
+        if not due(edition):
+            return False  # shaken meanwhile by another page
         meta = json.loads(edition.meta_json or "{}")
-        closed = edition.vote_close is not None and edition.vote_close < today
-        if not closed or meta.get("mixed"):
-            return False
         ballots = conn.execute(select(pb_ballot).where(
             pb_ballot.c.edition_id == edition.id)).all()
         ids = [b.id for b in ballots]
