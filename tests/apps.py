@@ -51,7 +51,8 @@ class Apps:
     """The public app (and optionally the staff app) on free ports, with their own database."""
 
     def __init__(self, folder: Path, staff: bool = False, env: dict | None = None,
-                 expect: int = 0, max_kernels: int | None = None) -> None:
+                 expect: int = 0, max_kernels: int | None = None,
+                 public_args: tuple[str, ...] = ()) -> None:
         self.url = sqlite_url(folder)
         self.engine = get_engine(self.url)
         upgrade(self.engine)
@@ -65,7 +66,7 @@ class Apps:
         self.log = (folder / "voila.log").open("w")
         commands = [public_app_command("127.0.0.1", int(self.public.rsplit(":", 1)[1]),
                                        expect=expect, fill_delay=0.5,
-                                       max_kernels=max_kernels)]
+                                       max_kernels=max_kernels) + list(public_args)]
         if staff:
             commands.append(staff_app_command("127.0.0.1", int(self.staff.rsplit(":", 1)[1]),
                                               STAFF_TOKEN))

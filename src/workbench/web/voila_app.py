@@ -20,12 +20,14 @@ import json
 import os
 import secrets
 
+import tornado.ioloop
 import tornado.web
 from traitlets import Bool, Float, Int, Unicode
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench.web import assets, health, room
+from workbench.web.unconnected import Unconnected
 from workbench.web.pages import page_handlers
 from workbench.web.release import HEADER, SERVER_ADDRESS, release_signature
 from workbench.web.templates import share_compiled_templates
@@ -40,7 +42,11 @@ class RoomHandler(TornadoVoilaHandler):
         limit = self.settings.get("workbench_max_kernels", 0)
         manager = self.kernel_manager
         preheated = bool(path) and manager.get_pool_size(path) > 0
-        if limit and not preheated and len(manager.list_kernel_ids()) >= limit:
+        full = bool(limit) and len(manager.list_kernel_ids()) >= limit
+        unconnected: Unconnected | None = self.settings.get("workbench_unconnected")
+        if unconnected is not None and not preheated:
+            full = not await unconnected.make_room(full)  # a script's kernel may give way
+        if full and not preheated:
             page, delay = room.waiting_page()
             self.set_status(503)
             self.set_header("Retry-After", str(delay))
@@ -105,6 +111,12 @@ class WorkbenchVoila(Voila):
     release_delay = Float(5.0, config=True, help="Seconds between a release and the shutdown.")
     instance_name = Unicode("", config=True, help="This instance's name (health checks, logs).")
     home_page = Bool(True, config=True, help="Serve the public home page at / (not on staff).")
+    unconnected_timeout = Float(45.0, config=True,
+                                help="Seconds before a kernel whose page never connected goes.")
+    unconnected_grace = Float(10.0, config=True,
+                              help="Seconds a page has to connect before its place can be taken.")
+    max_unconnected = Int(0, config=True,
+                          help="Kernels without a websocket at most (0: half the cap, >= 4).")
 
     def initialize(self, argv=None):
         # Inherited by every kernel this server starts (forked ones get it through their env).
@@ -121,6 +133,13 @@ class WorkbenchVoila(Voila):
         self.app.settings["workbench_max_kernels"] = self.max_kernels
         self.app.settings["workbench_release_delay"] = self.release_delay
         self.app.settings["workbench_instance"] = self.instance_name
+        if self.unconnected_timeout > 0:
+            watch = Unconnected(self.kernel_manager, self.unconnected_timeout,
+                                self.unconnected_grace,
+                                self.max_unconnected
+                                or (max(4, self.max_kernels // 2) if self.max_kernels else 100))
+            self.app.settings["workbench_unconnected"] = watch
+            tornado.ioloop.IOLoop.current().add_callback(watch.run)
         # The _xsrf cookie every page now sets (RoomHandler): never sent by another site.
         self.app.settings["xsrf_cookie_kwargs"] = {
             **self.app.settings.get("xsrf_cookie_kwargs", {}), "samesite": "Strict"}
