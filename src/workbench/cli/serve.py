@@ -40,6 +40,7 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
           max_kernels: int | None) -> None:
     from workbench.storage import read_connection
     from workbench.storage.forms import published_slugs
+    from workbench.web.processes import die_with_parent, port_in_use
     from workbench.web.room import max_kernels as default_max_kernels
     from workbench.web.serve import (
         public_app_command,
@@ -94,18 +95,26 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
             click.echo(_("Staff token generated for this run (set WORKBENCH_STAFF_TOKEN to "
                          "choose it): {token}").format(token=token))
         commands.append(staff_app_command(host, staff_port, token))
+    for bound in ([] if staff_only else [port]) + ([] if public_only else [staff_port]):
+        if port_in_use(host, bound):
+            raise fail(_("Port {port} is already in use on {host}: another server (maybe an "
+                         "earlier 'workbench serve') answers there. Stop it, or choose "
+                         "another port (--port, --staff-port).").format(port=bound, host=host))
     click.echo(_("Stop with Ctrl+C."))
-    code = supervise([subprocess.Popen(command, env=env) for command in commands])
+    code = supervise([subprocess.Popen(command, env=env, preexec_fn=die_with_parent())
+                      for command in commands])
     if code:
         raise fail(_("A server stopped unexpectedly (exit status {code}): the others were "
                      "stopped too.").format(code=code))
 
 
 def supervise(processes: list[subprocess.Popen]) -> int:
-    """Wait for the servers; when one ends, stop the others. 0 on Ctrl+C or SIGTERM.
+    """Wait for the servers; when one ends, stop the others. 0 on Ctrl+C, SIGTERM or SIGHUP.
 
     A server that dies must make ``workbench serve`` fail, so that systemd (``Restart=
-    on-failure``) or the container runtime starts it again; SIGTERM stops every server.
+    on-failure``) or the container runtime starts it again; SIGTERM or SIGHUP (the terminal
+    closed) stops every server, which stops its kernels. If ``serve`` is killed outright, the
+    servers get SIGTERM from the kernel (``workbench.web.processes.die_with_parent``).
     """
     stopping = False
 
@@ -115,7 +124,7 @@ def supervise(processes: list[subprocess.Popen]) -> int:
         for process in processes:
             process.terminate()
 
-    previous = signal.signal(signal.SIGTERM, stop)
+    previous = {signum: signal.signal(signum, stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
         while all(process.poll() is None for process in processes):
             time.sleep(0.5)
@@ -123,7 +132,8 @@ def supervise(processes: list[subprocess.Popen]) -> int:
         stopping = True
         click.echo(_("Stopped."))
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         for process in processes:
             process.terminate()
         for process in processes:

@@ -33,6 +33,7 @@ def _voila_command(folder: Path, host: str, port: int, module: str = "voila") ->
         "--VoilaConfiguration.allow_template_override=NO",
         "--VoilaConfiguration.allow_theme_override=NO",
         "--Voila.log_level=WARN",
+        "--Voila.port_retries=0",  # a busy port is an error, never another port
     ]
 
 

@@ -27,10 +27,10 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench.web import assets, health, room
-from workbench.web.unconnected import Unconnected
 from workbench.web.pages import page_handlers
 from workbench.web.release import HEADER, SERVER_ADDRESS, release_signature
 from workbench.web.templates import share_compiled_templates
+from workbench.web.unconnected import Unconnected
 
 __all__ = ["WorkbenchVoila"]
 
