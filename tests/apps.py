@@ -14,7 +14,12 @@ from sqlalchemy import func, select
 from workbench.storage import get_engine, read_connection
 from workbench.storage.migrate import upgrade
 from workbench.storage.schema import response
-from workbench.web.serve import public_app_command, public_app_environment, staff_app_command
+from workbench.web.serve import (
+    public_app_command,
+    public_app_environment,
+    staff_app_command,
+    staff_app_environment,
+)
 
 from .conftest import sqlite_url
 
@@ -23,7 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 60_000
-STAFF_TOKEN = "jeton-de-test-du-personnel"
+STAFF_TOKEN = "jeton-de-test-du-personnel-Qx7Lm2Vb9KpR4sWz"  # >= 32, >= 16 distinct
 
 
 def free_port() -> int:
@@ -64,14 +69,15 @@ class Apps:
                             "WORKBENCH_EXPECTED": str(expect), **(env or {})})
         self.pool_dir = folder / "pool"
         self.log = (folder / "voila.log").open("w")
-        commands = [public_app_command("127.0.0.1", int(self.public.rsplit(":", 1)[1]),
-                                       expect=expect, fill_delay=0.5,
-                                       max_kernels=max_kernels) + list(public_args)]
+        commands = [(public_app_command("127.0.0.1", int(self.public.rsplit(":", 1)[1]),
+                                        expect=expect, fill_delay=0.5,
+                                        max_kernels=max_kernels) + list(public_args),
+                     environment)]
         if staff:
-            commands.append(staff_app_command("127.0.0.1", int(self.staff.rsplit(":", 1)[1]),
-                                              STAFF_TOKEN))
-        self.processes = [subprocess.Popen(c, env=environment, stdout=self.log,
-                                           stderr=subprocess.STDOUT) for c in commands]
+            commands.append((staff_app_command("127.0.0.1", int(self.staff.rsplit(":", 1)[1])),
+                             staff_app_environment(environment, STAFF_TOKEN)))
+        self.processes = [subprocess.Popen(c, env=e, stdout=self.log, stderr=subprocess.STDOUT)
+                          for c, e in commands]
         for base in filter(None, (self.public, self.staff)):
             self._wait(base)
 

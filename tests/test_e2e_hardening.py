@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import email.utils
 import json
+import re
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
@@ -14,7 +18,8 @@ from workbench.demo.seed import DEMO_SLUG, seed_demo
 from workbench.web.urls import participant_url
 
 from .a11y import assert_accessible
-from .apps import PHONE, Apps, http_status, new_page
+from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
+from .test_e2e_forkserver import descendants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -58,3 +63,67 @@ def test_plain_requests_cannot_hold_the_room(browser: Browser, apps: Apps) -> No
     assert wait_for_kernels(apps, 1, 20) == 1
     page.get_by_role("button", name="Envoyer").wait_for()
     page.context.close()
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory) -> Iterator[Apps]:
+    running = Apps(tmp_path_factory.mktemp("hardening-staff"), staff=True)
+    seed_demo(0, running.engine)
+    yield running
+    running.stop()
+
+
+def environ(pid: int) -> str:
+    return Path(f"/proc/{pid}/environ").read_bytes().decode(errors="replace")
+
+
+def test_the_staff_token_is_on_no_command_line_and_in_no_public_process(both: Apps) -> None:
+    # A participant's kernel, and a staff page's kernel.
+    assert http_status(participant_url(both.public, DEMO_SLUG)) == 200
+    assert http_status(f"{both.staff}/voila/render/console.ipynb?token={STAFF_TOKEN}") == 200
+    public, staff = (descendants(p.pid) | {p.pid: (0, "")} for p in both.processes)
+    assert any("ipykernel" in line or "forkserver" in line for _, line in public.values())
+    for pid in [*public, *staff]:
+        assert STAFF_TOKEN not in Path(f"/proc/{pid}/cmdline").read_bytes().decode()
+    # Only the staff server itself holds it (it read it from its environment).
+    holders = [pid for pid in [*public, *staff] if STAFF_TOKEN in environ(pid)]
+    assert holders == [both.processes[1].pid]
+
+
+def test_tokens_never_reach_the_log(both: Apps) -> None:
+    secret = "Zz9" + "q" * 30
+    assert http_status(f"{both.staff}/voila/render/nothing.ipynb?token={secret}") in (
+        302, 403, 404)
+    assert http_status(f"{both.public}/voila/render/nothing.ipynb?t={secret}&x=1") == 404
+    assert http_status(f"{both.staff}/voila/render/nothing.ipynb?token={STAFF_TOKEN}") == 404
+    time.sleep(0.5)
+    log = Path(both.log.name).read_text()
+    assert "nothing.ipynb" in log
+    assert secret not in log and STAFF_TOKEN not in log
+
+
+def test_logout_and_the_contents_api(both: Apps) -> None:
+    assert http_status(both.public + "/logout") == 302
+    assert http_status(both.staff + "/logout") == 302
+    for base in (both.public, both.staff):
+        assert http_status(base + "/voila/api/contents") == 404
+
+
+def test_a_staff_sign_in_lasts_a_working_day(both: Apps) -> None:
+    url = f"{both.staff}/voila/render/console.ipynb?token={STAFF_TOKEN}"
+    with urllib.request.urlopen(url, timeout=60) as reply:
+        cookies = [c for c in reply.headers.get_all("Set-Cookie") if c.startswith("username")]
+    assert cookies and "SameSite=Lax" in cookies[0] and "HttpOnly" in cookies[0]
+    expires = email.utils.parsedate_to_datetime(
+        re.search(r"expires=([^;]+)", cookies[0], re.I).group(1))
+    hours = (expires - datetime.datetime.now(datetime.UTC)).total_seconds() / 3600
+    assert 9.5 < hours <= 10
+
+
+def test_wrong_tokens_are_throttled(both: Apps) -> None:
+    """Five wrong tokens from one address: the next attempts wait, even the right one."""
+    page = f"{both.staff}/voila/render/console.ipynb"
+    statuses = [http_status(f"{page}?token=wrong-{i}-{'x' * 40}") for i in range(8)]
+    refused = statuses.index(429)  # earlier tests of this module may have failed once
+    assert statuses[0] == 302 and 1 <= refused <= 5 and set(statuses[refused:]) == {429}
+    assert http_status(f"{page}?token={STAFF_TOKEN}") == 429

@@ -17,7 +17,7 @@ from workbench.storage import get_engine
 from workbench.storage.migrate import upgrade
 from workbench.web.urls import participant_url
 
-from .apps import free_port, http_status
+from .apps import STAFF_TOKEN, free_port, http_status
 from .conftest import sqlite_url
 from .test_e2e_forkserver import descendants
 
@@ -32,7 +32,7 @@ def start_serve(tmp_path: Path, *args: str) -> tuple[subprocess.Popen, list[int]
     upgrade(engine)
     seed_demo(0, engine)
     ports = [free_port(), free_port()]
-    env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_STAFF_TOKEN": "s" * 40}
+    env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_STAFF_TOKEN": STAFF_TOKEN}
     log = tmp_path / "serve.log"
     process = subprocess.Popen(
         [WORKBENCH, "serve", "--port", str(ports[0]),

@@ -79,7 +79,7 @@ def test_the_staff_app_needs_the_staff_token(apps: Apps) -> None:
 
 def test_tracebacks_are_hidden_and_overrides_refused_in_both_apps() -> None:
     for command in (public_app_command("127.0.0.1", 1),
-                    staff_app_command("127.0.0.1", 2, "t")):
+                    staff_app_command("127.0.0.1", 2)):
         assert "--VoilaConfiguration.show_tracebacks=False" in command
         assert "--VoilaConfiguration.allow_template_override=NO" in command
         assert "--VoilaConfiguration.allow_theme_override=NO" in command

@@ -9,6 +9,7 @@ import time
 import click
 
 from workbench.cli.common import fail
+from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.settings import project_home
 
@@ -46,6 +47,7 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
         public_app_command,
         public_app_environment,
         staff_app_command,
+        staff_app_environment,
         staff_token,
     )
     from workbench.web.urls import participant_url
@@ -55,7 +57,7 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
     public_base = (public_url or f"http://{host}:{port}").rstrip("/")
     env = public_app_environment(public_url=public_base, bind_host=host)
     env["WORKBENCH_EXPECTED"] = str(expect)
-    commands = []
+    commands: list[tuple[list[str], dict[str, str]]] = []
     if not staff_only:
         with read_connection() as conn:
             slugs = published_slugs(conn)
@@ -70,8 +72,8 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
         if not slugs:
             click.echo(_("No questionnaire published yet: 'workbench forms publish SLUG'."))
         cap = default_max_kernels() if max_kernels is None else max_kernels
-        commands.append(public_app_command(host, port, expect=expect, fill_delay=fill_delay,
-                                           max_kernels=cap, instance=instance))
+        commands.append((public_app_command(host, port, expect=expect, fill_delay=fill_delay,
+                                            max_kernels=cap, instance=instance), env))
         if cap:
             click.echo(_("Participant pages open at once: {n} at most (then a waiting "
                          "page).").format(n=cap))
@@ -79,7 +81,10 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
             click.echo(_("Preparing {n} participant pages: the console shows when the room is "
                          "ready.").format(n=expect))
     if not public_only:
-        token, generated = staff_token()
+        try:
+            token, generated = staff_token()
+        except WorkbenchError as error:
+            raise fail(str(error)) from None
         staff_base = f"http://{host}:{staff_port}"
         click.secho(_("Staff app (facilitator console): {url}").format(
             url=f"{staff_base}/voila/render/console.ipynb?token={token}"), bold=True)
@@ -94,15 +99,16 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
         if generated:
             click.echo(_("Staff token generated for this run (set WORKBENCH_STAFF_TOKEN to "
                          "choose it): {token}").format(token=token))
-        commands.append(staff_app_command(host, staff_port, token))
+        commands.append((staff_app_command(host, staff_port),
+                         staff_app_environment(env, token)))
     for bound in ([] if staff_only else [port]) + ([] if public_only else [staff_port]):
         if port_in_use(host, bound):
             raise fail(_("Port {port} is already in use on {host}: another server (maybe an "
                          "earlier 'workbench serve') answers there. Stop it, or choose "
                          "another port (--port, --staff-port).").format(port=bound, host=host))
     click.echo(_("Stop with Ctrl+C."))
-    code = supervise([subprocess.Popen(command, env=env, preexec_fn=die_with_parent())
-                      for command in commands])
+    code = supervise([subprocess.Popen(command, env=environment, preexec_fn=die_with_parent())
+                      for command, environment in commands])
     if code:
         raise fail(_("A server stopped unexpectedly (exit status {code}): the others were "
                      "stopped too.").format(code=code))

@@ -11,11 +11,13 @@ import secrets
 import sys
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
+from workbench.i18n import _
 from workbench.settings import database_url, project_home
 from workbench.web import room
 
-__all__ = ["SHARE_DIR", "public_app_command", "public_app_environment", "staff_app_command",
-           "staff_token"]
+__all__ = ["SECRET_VARIABLES", "SHARE_DIR", "public_app_command", "public_app_environment",
+           "staff_app_command", "staff_app_environment", "staff_token"]
 
 SHARE_DIR = Path(__file__).parent / "share" / "jupyter"
 
@@ -34,6 +36,8 @@ def _voila_command(folder: Path, host: str, port: int, module: str = "voila") ->
         "--VoilaConfiguration.allow_theme_override=NO",
         "--Voila.log_level=WARN",
         "--Voila.port_retries=0",  # a busy port is an error, never another port
+        # French sign-in and a logout that works on both apps, a throttle, a short session.
+        "--Voila.identity_provider_class=workbench.web.staff_login.StaffIdentityProvider",
     ]
 
 
@@ -75,19 +79,44 @@ def public_app_command(host: str, port: int, root: Path | None = None, expect: i
     return command
 
 
-def staff_app_command(host: str, port: int, token: str, root: Path | None = None) -> list[str]:
-    """The Voilà command line for the staff app, which requires ``token``."""
+def staff_app_command(host: str, port: int, root: Path | None = None) -> list[str]:
+    """The Voilà command line for the staff app, which requires the staff token.
+
+    The token is never on the command line (anyone on the machine reads those): the staff
+    server reads it from ``JUPYTER_TOKEN`` in its own environment (``staff_app_environment``).
+    """
     return [*_voila_command((root or project_home()) / "notebooks" / "staff", host, port,
                             module="workbench.web.voila_app"),
             "--WorkbenchVoila.home_page=False",
-            f"--token={token}",
-            "--Voila.identity_provider_class=workbench.web.staff_login.StaffIdentityProvider"]
+            "--Voila.auto_token=True"]  # i.e. the identity provider's: JUPYTER_TOKEN
+
+
+MIN_TOKEN_LENGTH = 32
+# Secrets of the staff side: never in the public server's environment, hence its kernels'.
+SECRET_VARIABLES = ("WORKBENCH_STAFF_TOKEN", "JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE")
 
 
 def staff_token() -> tuple[str, bool]:
-    """``WORKBENCH_STAFF_TOKEN``, else a new random token; and whether it was generated."""
+    """``WORKBENCH_STAFF_TOKEN``, else a new random token; and whether it was generated.
+
+    A chosen token must be at least 32 characters, of at least 16 different ones (what
+    ``secrets.token_urlsafe`` gives); a generated one has 43.
+    """
     token = os.environ.get("WORKBENCH_STAFF_TOKEN", "").strip()
-    return (token, False) if token else (secrets.token_urlsafe(24), True)
+    if not token:
+        return secrets.token_urlsafe(32), True
+    if len(token) < MIN_TOKEN_LENGTH or len(set(token)) < 16:
+        raise WorkbenchError(_(
+            "WORKBENCH_STAFF_TOKEN is too easy to guess: it needs at least {n} characters, "
+            "drawn at random (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            "), or leave it empty and a token is generated at each start.").format(
+                n=MIN_TOKEN_LENGTH))
+    return token, False
+
+
+def staff_app_environment(public: dict[str, str], token: str) -> dict[str, str]:
+    """The staff server's environment: the public one plus its token."""
+    return {**public, "JUPYTER_TOKEN": token}
 
 
 def public_app_environment(root: Path | None = None, public_url: str | None = None,
@@ -98,7 +127,7 @@ def public_app_environment(root: Path | None = None, public_url: str | None = No
     address the server listens on, which its own kernels call back (default: the public
     URL's host).
     """
-    env = dict(os.environ)
+    env = {name: value for name, value in os.environ.items() if name not in SECRET_VARIABLES}
     env["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(SHARE_DIR), env.get("JUPYTER_PATH", "")) if p)
     env["WORKBENCH_HOME"] = str(root or project_home())

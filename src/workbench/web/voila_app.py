@@ -24,11 +24,13 @@ import tornado.ioloop
 import tornado.web
 from traitlets import Bool, Float, Int, Unicode
 from voila.app import Voila
+from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from workbench.web import assets, health, room
+from workbench.web import access_log, assets, health, room
 from workbench.web.pages import page_handlers
 from workbench.web.release import HEADER, SERVER_ADDRESS, release_signature
+from workbench.web.serve import SECRET_VARIABLES
 from workbench.web.templates import share_compiled_templates
 from workbench.web.unconnected import Unconnected
 
@@ -130,6 +132,11 @@ class WorkbenchVoila(Voila):
         assets.version_bundle_urls(self)  # Voilà's bundle at a URL that changes with it
 
     def init_handlers(self):
+        # The token was read (JUPYTER_TOKEN, staff server only): kernels do not inherit it.
+        _ = self.identity_provider.token
+        for name in SECRET_VARIABLES:
+            os.environ.pop(name, None)
+        access_log.install(self.app.settings)  # no token in the log
         self.app.settings["workbench_max_kernels"] = self.max_kernels
         self.app.settings["workbench_release_delay"] = self.release_delay
         self.app.settings["workbench_instance"] = self.instance_name
@@ -143,9 +150,11 @@ class WorkbenchVoila(Voila):
         # The _xsrf cookie every page now sets (RoomHandler): never sent by another site.
         self.app.settings["xsrf_cookie_kwargs"] = {
             **self.app.settings.get("xsrf_cookie_kwargs", {}), "samesite": "Strict"}
+        # Not the contents API: it listed the notebooks (and nothing needs it).
         handlers = [(pattern, RoomHandler, *rest) if handler is TornadoVoilaHandler
                     else (pattern, handler, *rest)
-                    for pattern, handler, *rest in super().init_handlers()]
+                    for pattern, handler, *rest in super().init_handlers()
+                    if handler is not VoilaContentsHandler]
         handlers = assets.install(self, handlers)  # gzip, Cache-Control (workbench.web.assets)
         release = (rf"{self.server_url.rstrip('/')}/workbench/release/([-\w]+)", ReleaseHandler)
         return [release, (rf"{self.server_url.rstrip('/')}/healthz", HealthHandler),

@@ -1,0 +1,53 @@
+"""Issue 17's defects that need no server: tokens, logged URLs, the throttle."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.errors import WorkbenchError
+from workbench.web import serve, throttle
+from workbench.web.access_log import scrubbed
+
+
+@pytest.mark.parametrize("token", ["a", "change-me", "x" * 40, "abcdefgh" * 4])
+def test_a_guessable_staff_token_is_refused_in_french(monkeypatch, token) -> None:
+    monkeypatch.setenv("WORKBENCH_STAFF_TOKEN", token)
+    with pytest.raises(WorkbenchError, match="trop facile à deviner"):
+        serve.staff_token()
+
+
+def test_a_staff_token_is_generated_long_or_taken_when_strong(monkeypatch) -> None:
+    monkeypatch.delenv("WORKBENCH_STAFF_TOKEN", raising=False)
+    token, generated = serve.staff_token()
+    assert generated and len(token) >= 43
+    monkeypatch.setenv("WORKBENCH_STAFF_TOKEN", token)
+    assert serve.staff_token() == (token, False)
+
+
+def test_the_public_servers_environment_holds_no_staff_secret(monkeypatch) -> None:
+    monkeypatch.setenv("WORKBENCH_STAFF_TOKEN", "s3cr3t-" * 6)
+    monkeypatch.setenv("JUPYTER_TOKEN", "s3cr3t-" * 6)
+    env = serve.public_app_environment()
+    assert not {"WORKBENCH_STAFF_TOKEN", "JUPYTER_TOKEN"} & set(env)
+    assert serve.staff_app_environment(env, "tok")["JUPYTER_TOKEN"] == "tok"
+    assert not any(part.startswith(("--token", "--Voila.token", "--IdentityProvider.token"))
+                   for part in serve.staff_app_command("h", 1))
+
+
+def test_logged_urls_lose_their_secrets() -> None:
+    assert scrubbed("/voila/render/q.ipynb?form=a&t=SECRET&token=S2&code=S3") == (
+        "/voila/render/q.ipynb?form=a&t=***&token=***&code=***")
+    assert scrubbed("/healthz") == "/healthz"
+
+
+def test_the_throttle_counts_per_source_and_overall(monkeypatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr(throttle.time, "monotonic", lambda: now[0])
+    guard = throttle.Throttle(per_source=2, overall=3, window=60)
+    guard.failed("a")
+    guard.failed("a")
+    assert not guard.allowed("a") and guard.allowed("b")
+    guard.failed("b")
+    assert not guard.allowed("c")  # three failures in all
+    now[0] += 61
+    assert guard.allowed("a") and guard.allowed("c")
