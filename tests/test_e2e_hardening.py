@@ -7,6 +7,7 @@ import email.utils
 import json
 import re
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,10 +121,55 @@ def test_a_staff_sign_in_lasts_a_working_day(both: Apps) -> None:
     assert 9.5 < hours <= 10
 
 
+def test_every_response_carries_the_security_headers(both: Apps) -> None:
+    urls = [both.public + "/", both.public + "/accessibilite",
+            participant_url(both.public, DEMO_SLUG), both.public + "/voila/render/nothing.ipynb",
+            both.public + "/healthz", both.staff + "/login",
+            f"{both.staff}/voila/render/console.ipynb?token={STAFF_TOKEN}"]
+    for url in urls:
+        try:
+            reply = urllib.request.urlopen(url, timeout=60)
+        except urllib.error.HTTPError as error:
+            reply = error
+        with reply:
+            headers = reply.headers
+            assets = re.findall(r'src="(/voila/templates/[^"]+)"', reply.read().decode())
+        assert "script-src 'self'" in headers["Content-Security-Policy"], url
+        assert "object-src 'none'" in headers["Content-Security-Policy"], url
+        assert headers["Referrer-Policy"] == "no-referrer", url
+        assert headers["X-Content-Type-Options"] == "nosniff", url
+        assert "Server" not in headers, url
+        for asset in assets[:2]:
+            with urllib.request.urlopen(both.public + asset.replace("&amp;", "&")) as reply:
+                assert reply.headers["Referrer-Policy"] == "no-referrer", asset
+
+
+def test_the_pages_work_under_the_content_security_policy(browser: Browser, both: Apps) -> None:
+    """The light front end and JupyterLab's: drawn, with no CSP violation."""
+    page = new_page(browser, PHONE)
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text)
+            if "Content Security Policy" in m.text else None)
+    page.goto(participant_url(both.public, DEMO_SLUG))
+    page.wait_for_selector(".wb-submit")
+    page.goto(both.public + "/voila/render/associations.ipynb")
+    page.get_by_role("heading", level=1).first.wait_for()
+    page.wait_for_selector(".wb-directory")
+    page.goto(f"{both.staff}/voila/render/console.ipynb?token={STAFF_TOKEN}")
+    page.get_by_role("heading", level=1).first.wait_for()
+    page.wait_for_timeout(1000)
+    assert refused == []
+    page.context.close()
+
+
 def test_wrong_tokens_are_throttled(both: Apps) -> None:
-    """Five wrong tokens from one address: the next attempts wait, even the right one."""
+    """Five wrong tokens from one address: the next attempts wait, even the right one.
+
+    Last of the module: the staff server then refuses this address for five minutes.
+    """
     page = f"{both.staff}/voila/render/console.ipynb"
     statuses = [http_status(f"{page}?token=wrong-{i}-{'x' * 40}") for i in range(8)]
     refused = statuses.index(429)  # earlier tests of this module may have failed once
     assert statuses[0] == 302 and 1 <= refused <= 5 and set(statuses[refused:]) == {429}
     assert http_status(f"{page}?token={STAFF_TOKEN}") == 429
+

@@ -28,6 +28,7 @@ from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
 from workbench.web import access_log, assets, health, room
+from workbench.web.headers import SecurityHeaders
 from workbench.web.pages import page_handlers
 from workbench.web.release import HEADER, SERVER_ADDRESS, release_signature
 from workbench.web.serve import SECRET_VARIABLES
@@ -137,6 +138,8 @@ class WorkbenchVoila(Voila):
         for name in SECRET_VARIABLES:
             os.environ.pop(name, None)
         access_log.install(self.app.settings)  # no token in the log
+        if SecurityHeaders not in self.app.transforms:
+            self.app.add_transform(SecurityHeaders)
         self.app.settings["workbench_max_kernels"] = self.max_kernels
         self.app.settings["workbench_release_delay"] = self.release_delay
         self.app.settings["workbench_instance"] = self.instance_name
