@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import datetime
 import email.utils
 import json
@@ -9,11 +11,14 @@ import re
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
 
 from workbench.demo.seed import DEMO_SLUG, seed_demo
 from workbench.web.urls import participant_url
@@ -162,6 +167,47 @@ def test_the_pages_work_under_the_content_security_policy(browser: Browser, both
     page.context.close()
 
 
+def test_hostile_kernel_messages_get_no_traceback(both: Apps) -> None:
+    """Unknown comm targets and models: the page learns nothing of the server's code."""
+    with urllib.request.urlopen(participant_url(both.public, DEMO_SLUG)) as reply:
+        kernel = re.search(r'"kernelId": "([^"]+)"', reply.read().decode()).group(1)
+    url = (both.public.replace("http", "ws") + f"/api/kernels/{kernel}/channels"
+           f"?session_id={uuid.uuid4().hex}")
+
+    def message(kind: str, content: dict) -> str:
+        header = {"msg_id": uuid.uuid4().hex, "username": "x", "session": uuid.uuid4().hex,
+                  "msg_type": kind, "version": "5.3", "date": ""}
+        return json.dumps({"header": header, "parent_header": {}, "metadata": {},
+                           "channel": "shell", "content": content, "buffers": []})
+
+    hostile = [message("comm_open", {"comm_id": uuid.uuid4().hex, "target_name": "nope",
+                                     "data": {}}),
+               message("comm_msg", {"comm_id": "nope", "data": {"method": "update"}}),
+               message("comm_open", {"comm_id": uuid.uuid4().hex,
+                                     "target_name": "jupyter.widget",
+                                     "data": {"state": {"_model_name": "Nope"}}})]
+
+    async def send() -> list[dict]:
+        socket = await websocket_connect(HTTPRequest(url))
+        for text in hostile:
+            await socket.write_message(text)
+        replies = []
+        try:
+            while (raw := await asyncio.wait_for(socket.read_message(), 3)) is not None:
+                replies.append(json.loads(raw))
+        except TimeoutError:
+            pass
+        socket.close()
+        return replies
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # Playwright owns this loop
+        replies = thread.submit(asyncio.run, send()).result()
+    assert sum(r["msg_type"] == "status" for r in replies) >= 3  # the kernel did handle them
+    told = json.dumps([r["content"] for r in replies])
+    assert not [r for r in replies if r["msg_type"] in ("stream", "error")], told
+    assert "Traceback" not in told and "site-packages" not in told
+    assert "Incompatible widget protocol" in Path(both.log.name).read_text()  # staff see it
+
 def test_wrong_tokens_are_throttled(both: Apps) -> None:
     """Five wrong tokens from one address: the next attempts wait, even the right one.
 
@@ -172,4 +218,3 @@ def test_wrong_tokens_are_throttled(both: Apps) -> None:
     refused = statuses.index(429)  # earlier tests of this module may have failed once
     assert statuses[0] == 302 and 1 <= refused <= 5 and set(statuses[refused:]) == {429}
     assert http_status(f"{page}?token={STAFF_TOKEN}") == 429
-

@@ -28,7 +28,7 @@ PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "ipykernel.comm",
     "IPython.core.interactiveshell", "ipywidgets", "anywidget", "sqlalchemy.dialects.sqlite",
     "workbench.forms.page", "workbench.workshops.sessions", "workbench.web.release",
-    "workbench.web.params",
+    "workbench.web.params", "workbench.web.kernel_output",
 )
 
 
@@ -76,6 +76,9 @@ def _run_kernel(arguments: list[str], env: dict[str, str], cwd: str) -> None:
         import ipywidgets
 
         ipywidgets.register_comm_target()
+        from workbench.web.kernel_output import keep_errors_in_the_server_log
+
+        keep_errors_in_the_server_log(app.shell)
         app.start()
         code = 0
     finally:
