@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from workbench.council.meetings import (
     SignIn,
@@ -16,12 +16,14 @@ from workbench.council.meetings import (
     plan_meeting,
     record_attendance,
     sign_in,
+    signin_activity,
+    unrecognised_limit,
 )
 from workbench.council.members import import_members
 from workbench.council.registry import export_members, list_members, purge_expired, save_member
 from workbench.errors import WorkbenchError
 from workbench.storage import write_transaction
-from workbench.storage.schema import council_member
+from workbench.storage.schema import council_member, council_signin_attempt
 
 TODAY = date(2026, 11, 29)
 
@@ -59,6 +61,28 @@ def test_members_sign_in_with_the_room_code_and_their_e_mail(engine) -> None:
                    engine) == SignIn.CLOSED
     sheet = {member: present for member, _name, present in attendance_sheet(meeting, engine)}
     assert sheet == {ids[0]: True, ids[1]: None}
+    activity = signin_activity(meeting, engine)
+    assert [name for name, _at in activity.signed] == ["Membre 0"]
+    assert activity.unrecognised == 2 and not activity.unusual
+
+
+def test_trying_addresses_with_the_room_code_is_limited_and_shown_to_staff(engine) -> None:
+    """Each unrecognised address counts (none is kept); past the limit, the sheet only."""
+    ids = _members(engine, "alice@exemple.invalid", "bruno@exemple.invalid")
+    meeting, code = _planned(engine, ids)
+    limit = unrecognised_limit(2)
+    for n in range(limit):
+        assert sign_in(meeting, code, f"essai{n}@exemple.invalid", TODAY, engine) \
+            == SignIn.NOT_INVITED
+        if n == limit // 2:
+            assert signin_activity(meeting, engine).unusual
+    # Now even an invited member's address is refused: the sheet at the entrance.
+    assert sign_in(meeting, code, "bruno@exemple.invalid", TODAY, engine) == SignIn.LIMITED
+    activity = signin_activity(meeting, engine)
+    assert activity.closed and activity.unrecognised == limit and activity.signed == []
+    with engine.connect() as conn:
+        stored = conn.execute(select(council_signin_attempt)).all()
+    assert len(stored) == limit and "essai" not in repr(stored)  # no address kept
 
 
 def test_unmarked_invitations_count_as_absences_once_the_day_is_over(engine) -> None:

@@ -13,7 +13,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, insert, select, update
 
@@ -25,13 +25,14 @@ from workbench.storage.schema import (
     council_body,
     council_meeting,
     council_member,
+    council_signin_attempt,
 )
 from workbench.territory.clock import local_today
 
-__all__ = ["BODY_KINDS", "AttendanceStats", "Meeting", "SignIn", "add_meeting",
+__all__ = ["BODY_KINDS", "AttendanceStats", "Meeting", "SignIn", "SignInActivity", "add_meeting",
            "attendance_sheet", "attendance_stats", "create_body", "list_bodies",
            "list_meetings", "plan_meeting", "record_attendance", "sign_in",
-           "signin_meeting"]
+           "signin_activity", "signin_meeting", "unrecognised_limit"]
 
 BODY_KINDS = ("plénière", "bureau", "comité de coordination", "groupe de travail")
 
@@ -165,37 +166,99 @@ def signin_meeting(meeting_id: int | None, code: str | None,
 
 
 class SignIn:
-    """Outcomes of a member's sign-in."""
+    """Outcomes of a member's sign-in.
+
+    The page shows SIGNED, ALREADY and NOT_INVITED alike: the room's code must not tell who
+    is invited. LIMITED: too many unrecognised addresses, the sign-in by phone is closed.
+    """
 
     SIGNED = "signed"
     ALREADY = "already"
     NOT_INVITED = "not-invited"
     CLOSED = "closed"
     UNKNOWN = "unknown"
+    LIMITED = "limited"
+
+
+def unrecognised_limit(invited: int) -> int:
+    """Unrecognised addresses a meeting's sign-in accepts before closing (typos: a few)."""
+    return max(10, invited // 4)
 
 
 def sign_in(meeting_id: int | None, code: str | None, email: str, today: date,
-            engine=None) -> str:
-    """A member signs in with the room's code and their e-mail, on the meeting's day only."""
+            engine=None, now: datetime | None = None) -> str:
+    """A member signs in with the room's code and their e-mail, on the meeting's day only.
+
+    An address that is not an invited member's is counted (not kept); past
+    ``unrecognised_limit`` of them, the sign-in by phone closes for that meeting, and the
+    staff's meeting page says so.
+    """
     with write_transaction(engine) as conn:
         meeting = signin_meeting(meeting_id, code, engine)
         if meeting is None:
             return SignIn.UNKNOWN
         if meeting[1] != today:
             return SignIn.CLOSED
+        invited = conn.scalar(select(func.count()).select_from(council_attendance).where(
+            council_attendance.c.meeting_id == meeting_id))
+        if _unrecognised(conn, meeting_id) >= unrecognised_limit(invited):
+            return SignIn.LIMITED
         row = conn.execute(
             select(council_attendance.c.member_id, council_attendance.c.present)
             .join(council_member, council_member.c.id == council_attendance.c.member_id)
             .where(council_attendance.c.meeting_id == meeting_id,
                    func.lower(council_member.c.email) == email.strip().lower())).first()
+        moment = now or datetime.now(UTC).replace(tzinfo=None)
         if row is None or not email.strip():
+            conn.execute(insert(council_signin_attempt).values(
+                meeting_id=meeting_id, attempted_at=moment))
             return SignIn.NOT_INVITED
         if row.present:
             return SignIn.ALREADY
         conn.execute(update(council_attendance).where(
             council_attendance.c.meeting_id == meeting_id,
-            council_attendance.c.member_id == row.member_id).values(present=True))
+            council_attendance.c.member_id == row.member_id).values(
+                present=True, signed_in_at=moment))
         return SignIn.SIGNED
+
+
+def _unrecognised(conn, meeting_id: int) -> int:
+    return conn.scalar(select(func.count()).select_from(council_signin_attempt).where(
+        council_signin_attempt.c.meeting_id == meeting_id))
+
+
+@dataclass(frozen=True)
+class SignInActivity:
+    """What staff see of a meeting's sign-in by phone."""
+
+    signed: list[tuple[str, datetime]]  # member, when (UTC), in order
+    unrecognised: int
+    limit: int
+
+    @property
+    def closed(self) -> bool:
+        return self.unrecognised >= self.limit
+
+    @property
+    def unusual(self) -> bool:
+        """Many unrecognised addresses: someone may be trying addresses with the code."""
+        return self.unrecognised >= max(3, self.limit // 2)
+
+
+def signin_activity(meeting_id: int, engine=None) -> SignInActivity:
+    """Sign-ins by phone of ``meeting_id`` and the unrecognised attempts."""
+    with read_connection(engine) as conn:
+        signed = conn.execute(
+            select(council_member.c.name, council_attendance.c.signed_in_at)
+            .join(council_member, council_member.c.id == council_attendance.c.member_id)
+            .where(council_attendance.c.meeting_id == meeting_id,
+                   council_attendance.c.signed_in_at.is_not(None))
+            .order_by(council_attendance.c.signed_in_at)).all()
+        invited = conn.scalar(select(func.count()).select_from(council_attendance).where(
+            council_attendance.c.meeting_id == meeting_id))
+        unrecognised = _unrecognised(conn, meeting_id)
+    return SignInActivity([(r.name, r.signed_in_at) for r in signed], unrecognised,
+                          unrecognised_limit(invited))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from workbench.i18n import _
 from workbench.territory.clock import local_today
 from workbench.web.field import Field
 
-__all__ = ["SignInPage"]
+__all__ = ["MAX_ATTEMPTS", "SignInPage"]
+
+MAX_ATTEMPTS = 3  # sign-ins from one page (a phone lent to a neighbour or two)
 
 
 def _meeting_id(value: str | None) -> int | None:
@@ -54,21 +56,50 @@ class SignInPage:
         button = w.Button(description=_("I am present"), button_style="primary")
         button.on_click(lambda _b: self._sign())
         self.status = w.HTML()
-        self.root.children = [heading, w.HTML("<p>" + html.escape(
+        self.attempts = 0
+        self.root.children = self.form = [heading, w.HTML("<p>" + html.escape(
             _("Give the e-mail address the council knows you by. Without one, sign the sheet at "
               "the entrance.")) + "</p>"), self.email, button, self.status]
 
     def _sign(self) -> None:
-        outcome = sign_in(self.meeting, self.code, self.email.value or "", local_today())
-        if outcome in (SignIn.SIGNED, SignIn.ALREADY):
-            self.root.children = [self.root.children[0], message_panel(
-                _("Thank you"), _("Your attendance is recorded.") if outcome == SignIn.SIGNED
-                else _("Your attendance was already recorded."), "info")]
+        address = (self.email.value or "").strip()
+        if "@" not in address:
+            text = _("Give your e-mail address (it contains @).")
+            self.status.value = f"<p class='wb-error' role='alert'>{html.escape(text)}</p>"
+            self.email.error = text
+            self.email.request_focus()
             return
-        text = {SignIn.NOT_INVITED: _("This address is not on the list of members invited to "
-                                      "this meeting: please see the staff at the entrance."),
-                SignIn.CLOSED: _("Sign-in is open on the day of the meeting only."),
-                }.get(outcome, _("Scan the QR code shown in the meeting room."))
-        self.status.value = f"<p class='wb-error' role='alert'>{html.escape(text)}</p>"
-        self.email.error = text
-        self.email.request_focus()
+        self.attempts += 1
+        outcome = sign_in(self.meeting, self.code, address, local_today())
+        if outcome in (SignIn.SIGNED, SignIn.ALREADY, SignIn.NOT_INVITED):
+            # The same answer for every address: the room's code does not tell who is invited.
+            self._finish(_("Thank you"), _(
+                "If this address is that of a member invited to this meeting, their attendance "
+                "is recorded. If you are not sure, sign the sheet at the entrance."), "info")
+        elif outcome == SignIn.LIMITED:
+            self._finish(_("Sign-in by phone closed"), _(
+                "Too many addresses were not recognised for this meeting: please sign the sheet "
+                "at the entrance."), "stop")
+        elif outcome == SignIn.CLOSED:
+            self._finish(_("Sign-in closed"),
+                         _("Sign-in is open on the day of the meeting only."), "info")
+        else:
+            self._finish(_("Link not recognised"),
+                         _("Scan the QR code shown in the meeting room."), "stop")
+
+    def _finish(self, title: str, text: str, kind: str) -> None:
+        """The page's last state; a page that has signed someone in offers another sign-in.
+
+        At most ``MAX_ATTEMPTS`` sign-ins from one page: then the sheet at the entrance.
+        """
+        children = [self.root.children[0], message_panel(title, text, kind)]
+        if kind == "info" and self.attempts < MAX_ATTEMPTS:
+            again = w.Button(description=_("Sign in another member"))
+            again.on_click(lambda _b: self._reset())
+            children.append(again)
+        self.root.children = children
+
+    def _reset(self) -> None:
+        self.email.value = ""
+        self.status.value = ""
+        self.root.children = self.form

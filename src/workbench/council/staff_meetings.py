@@ -19,12 +19,13 @@ from workbench.council.meetings import (
     list_meetings,
     plan_meeting,
     record_attendance,
+    signin_activity,
 )
 from workbench.council.members import active_members
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.reports.formatting import french_date, french_number
-from workbench.territory.clock import local_today
+from workbench.territory.clock import local_time, local_today
 from workbench.web.choices import set_options
 from workbench.web.markup import status, table
 from workbench.web.urls import signin_url
@@ -130,11 +131,34 @@ class MeetingsTab:
                 "<div class='wb-signin-code'><p>" + html.escape(
                     _("Members sign in on the day with their phone (their e-mail address):"))
                 + f" <a href='{html.escape(url)}'>{html.escape(url)}</a></p>{qr_svg(url)}</div>")
+        parts.append(self._signin_activity(meeting.id))
         self.details.value = "".join(parts)
         self.boxes = [(member, w.Checkbox(description=name, value=bool(present),
                                           indent=False))
                       for member, name, present in attendance_sheet(meeting.id)]
         self.sheet.children = [box for _m, box in self.boxes]
+
+    @staticmethod
+    def _signin_activity(meeting_id: int) -> str:
+        """Who signed in by phone and when; unrecognised addresses, flagged when many."""
+        activity = signin_activity(meeting_id)
+        if not activity.signed and not activity.unrecognised:
+            return ""
+        lines = ["<h3>" + html.escape(_("Sign-in by phone")) + "</h3>"]
+        if activity.signed:
+            lines.append("<p>" + html.escape(_("Signed in by phone: {entries}.").format(
+                entries=", ".join(f"{name} ({local_time(at)})"
+                                  for name, at in activity.signed))) + "</p>")
+        if activity.unrecognised:
+            text = _("Addresses not recognised: {n} (the sign-in by phone closes at {limit}).")
+            text = text.format(n=activity.unrecognised, limit=activity.limit)
+            if activity.closed:
+                text += " " + _("It is closed: check the sheet at the entrance.")
+            elif activity.unusual:
+                text += " " + _("Unusual: someone may be trying addresses with the room's code; "
+                                "check the sign-ins above against the room.")
+            lines.append(status(text, error=activity.unusual))
+        return "".join(lines)
 
     def _save_sheet(self) -> None:
         if self.meeting.value is None:

@@ -34,6 +34,7 @@ __all__ = [
     "council_draw",
     "council_meeting",
     "council_member",
+    "council_signin_attempt",
     "delphi_answer",
     "delphi_panelist",
     "delphi_round",
@@ -365,6 +366,17 @@ council_attendance = Table(
            primary_key=True),
     Column("member_id", ForeignKey("council_member.id", ondelete="CASCADE"), primary_key=True),
     Column("present", Boolean),  # NULL: invited, not marked yet (absent once the day is over)
+    Column("signed_in_at", DateTime),  # when the member signed in with the room's QR code
+)
+
+# An address the meeting's sign-in did not recognise (no address kept: only when).
+council_signin_attempt = Table(
+    "council_signin_attempt",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("meeting_id", ForeignKey("council_meeting.id", ondelete="CASCADE"), nullable=False,
+           index=True),
+    Column("attempted_at", DateTime, nullable=False),
 )
 
 
