@@ -101,7 +101,7 @@ def test_usage_errors_are_in_french(cli) -> None:
 
 def test_commands_on_an_uninitialised_database_say_what_to_do(cli) -> None:
     output = cli("responses", "export", "evaluation-transport", code=1)
-    assert "Erreur : La base de données est injoignable ou pas initialisée" in output
+    assert "Erreur : La base de données n'est pas initialisée ou pas à jour" in output
     assert "workbench db upgrade" in output
 
 

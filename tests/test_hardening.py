@@ -51,3 +51,44 @@ def test_the_throttle_counts_per_source_and_overall(monkeypatch) -> None:
     assert not guard.allowed("c")  # three failures in all
     now[0] += 61
     assert guard.allowed("a") and guard.allowed("c")
+
+
+def _failing_write(engine) -> Exception:
+    from sqlalchemy import insert
+
+    from workbench.storage import write_transaction
+    from workbench.storage.schema import council_body
+
+    try:
+        with write_transaction(engine) as conn:
+            for n in range(2000):
+                conn.execute(insert(council_body).values(name=f"Instance {n}" * 20, kind="x"))
+    except Exception as error:  # the driver's own error, as staff's commands would meet it
+        return error
+    raise AssertionError("the write did not fail")
+
+
+def test_a_read_only_or_full_database_says_so(tmp_path, engine) -> None:
+    """Not "unreachable or not initialised… run db upgrade": what happened, what to do."""
+    from sqlalchemy import create_engine, event
+
+    from workbench.storage.errors import explain_database_error
+
+    if engine.dialect.name == "sqlite":
+        path = engine.url.database
+        read_only = create_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+        full = create_engine(engine.url)
+        event.listen(full, "connect",
+                     lambda c, _r: c.execute("PRAGMA max_page_count=" + str(
+                         c.execute("PRAGMA page_count").fetchone()[0] + 2)))
+        assert "plein" in explain_database_error(_failing_write(full))
+    else:
+        options = engine.url.query.get("options", "") + " -cdefault_transaction_read_only=on"
+        read_only = create_engine(engine.url.update_query_dict({"options": options}))
+    message = explain_database_error(_failing_write(read_only))
+    assert "lecture seule" in message and "Rien n'a été enregistré" in message
+
+
+def test_sqlite_commits_are_on_disk_before_the_receipt(sqlite_engine) -> None:
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL

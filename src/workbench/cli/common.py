@@ -48,14 +48,14 @@ class WorkbenchGroup(click.Group):
     def invoke(self, ctx: click.Context):
         from sqlalchemy.exc import OperationalError, ProgrammingError
 
+        from workbench.storage.errors import explain_database_error
+
         try:
             return super().invoke(ctx)
         except WorkbenchError as error:
             raise StaffError(str(error)) from error
         except (OperationalError, ProgrammingError) as error:
-            raise StaffError(_("The database is unreachable or not initialised ({detail}): "
-                               "run 'workbench db upgrade'.").format(
-                                   detail=str(error.orig).strip())) from error
+            raise StaffError(explain_database_error(error)) from error
 
 
 def fail(message: str) -> StaffError:

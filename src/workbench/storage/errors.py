@@ -5,7 +5,7 @@ from __future__ import annotations
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 
-__all__ = ["DatabaseUnavailable", "SchemaOutOfDate", "StorageError"]
+__all__ = ["DatabaseUnavailable", "SchemaOutOfDate", "StorageError", "explain_database_error"]
 
 
 class StorageError(WorkbenchError):
@@ -37,3 +37,39 @@ class SchemaOutOfDate(StorageError):
             "The database schema is at revision {current}, the code expects {head}: "
             "run 'workbench db upgrade'."
         ).format(current=self.current or _("none"), head=self.head)
+
+
+# What the database said, in lower case, and what to tell staff (most specific first).
+_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("readonly", "read-only", "read only"), "read-only"),
+    (("disk is full", "no space left", "disk full", "diskfull"), "full"),
+    (("disk i/o error", "input/output error"), "io"),
+    (("no such table", "does not exist", "undefinedtable", "no such column"), "schema"),
+)
+
+
+def explain_database_error(error: Exception) -> str:
+    """A French sentence for a database failure: what happened and what to do.
+
+    ``error`` is SQLAlchemy's (``OperationalError``, ``ProgrammingError``…) or the driver's.
+    A read-only or full disk is not "unreachable": staff must know which to fix.
+    """
+    original = getattr(error, "orig", None) or error
+    detail = str(original).strip().splitlines()[0] if str(original).strip() else ""
+    said = f"{type(original).__name__} {original}".lower()
+    cause = next((name for words, name in _CAUSES if any(w in said for w in words)), None)
+    if cause == "read-only":
+        return _("The database is read-only ({detail}): check the rights on its file and "
+                 "folder, or the server's settings. Nothing was saved.").format(detail=detail)
+    if cause == "full":
+        return _("The database's disk is full ({detail}): free some space, then try again. "
+                 "Nothing was saved.").format(detail=detail)
+    if cause == "io":
+        return _("The disk of the database failed to read or write ({detail}): check the "
+                 "disk, then try again. Nothing was saved.").format(detail=detail)
+    if cause == "schema":
+        return _("The database is not initialised or not up to date ({detail}): run "
+                 "'workbench db upgrade'.").format(detail=detail)
+    return _("The database is unreachable or refused the operation ({detail}): check that it "
+             "runs and that WORKBENCH_DATABASE_URL points at it. Nothing was saved.").format(
+                 detail=detail)
