@@ -28,6 +28,7 @@ from workbench.cells import (
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
+from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import association, subsidy_request
 
 __all__ = ["COLUMNS", "CONVENTION_THRESHOLD", "DOCUMENTS", "KINDS", "SERVICES", "STATUSES",
@@ -167,14 +168,15 @@ def _store(conn, record: dict, now: datetime, request_id: int | None = None) -> 
               if k not in ("rna", "siret", "association", "commune")}
     values["association_id"] = _association_id(conn, record, now)
     values["updated_at"] = now
-    existing = request_id or conn.scalar(select(subsidy_request.c.id).where(
-        subsidy_request.c.reference == record["reference"]))
-    if existing:
-        conn.execute(update(subsidy_request).where(subsidy_request.c.id == existing)
-                     .values(**values))
-        return existing, False
-    return conn.scalar(insert(subsidy_request).values(**values)
-                       .returning(subsidy_request.c.id)), True
+    if request_id is None:
+        created = insert_new(conn, subsidy_request, values, keys=["reference"])
+        if created is not None:
+            return created.id, True
+        request_id = conn.scalar(select(subsidy_request.c.id).where(
+            subsidy_request.c.reference == record["reference"]))
+    conn.execute(update(subsidy_request).where(subsidy_request.c.id == request_id)
+                 .values(**values))
+    return request_id, False
 
 
 def import_requests(path: Path, engine=None) -> tuple[int, int]:
