@@ -361,3 +361,20 @@ def test_a_group_names_a_feasible_scenario_and_an_infeasible_one_is_refused(
     page.name.value = "Sobriété"
     page._save()
     assert "Sobriété" in page.saved.value and "Le bus partout" in page.saved.value
+
+
+def test_a_space_too_entangled_to_count_keeps_the_page_and_the_report_working(
+        sqlite_engine, monkeypatch) -> None:
+    """Past the bound, the French message replaces the count; picking and the report's other
+    parts go on."""
+    from workbench.foresight.scenario_page import ScenarioPage
+    from workbench.foresight.study import load_study
+    from workbench.reports.prospective import scenarios
+
+    monkeypatch.setattr("workbench.foresight.morpho_count.MAX_STATES", 2)
+    monkeypatch.setattr("workbench.storage.engine.get_engine", lambda url=None: sqlite_engine)
+    page = ScenarioPage("mobilite-2040")
+    assert "trop enchevêtré" in html.unescape(page.root.children[0].value)
+    assert len(page.pickers) == 5
+    blocks = scenarios(load_study("mobilite-2040"))
+    assert "trop enchevêtré" in blocks[0].markdown and len(blocks) == 2

@@ -93,7 +93,7 @@ class FeasibleCounter:
     """Counts (and steers the listing of) the assignments that break no exclusion."""
 
     def __init__(self, sizes: Sequence[int], allowed: Sequence[int], exclusions: set[Pair],
-                 order: Sequence[int] | None = None, max_states: int = MAX_STATES) -> None:
+                 order: Sequence[int] | None = None, max_states: int | None = None) -> None:
         self.order = list(order) if order is not None else narrow_order(len(sizes), exclusions)
         n = len(self.order)
         self.allowed = [allowed[c] for c in self.order]  # by position from here on
@@ -119,7 +119,7 @@ class FeasibleCounter:
         # free[m][p - m]: p's other values, kept as a count (the lowest ones stand for them)
         self.free = [[self.full[m + i] & ~r for i, r in enumerate(row)]
                      for m, row in enumerate(self.relevant)]
-        self.max_states = max_states
+        self.max_states = max_states or MAX_STATES
         self.memo: dict[tuple[int, ...], int] = {}
 
     def _canonical(self, m: int, masks: Sequence[int]) -> tuple[tuple[int, ...] | None, int]:
