@@ -144,3 +144,37 @@ def test_concurrent_creations_of_one_name_give_one_row_and_french_refusals(engin
     with read_connection(engine) as conn:
         for table in (micmac_study, council_body):
             assert conn.scalar(select(func.count()).select_from(table)) == 1
+
+
+def test_concurrent_delphi_answers_and_committee_scores_replace_each_other(
+        engine, tmp_path) -> None:
+    """Delete-then-insert raced too: the same page sent twice at once on PostgreSQL."""
+    from workbench.associations.grid import load_edition
+    from workbench.associations.requests import import_requests
+    from workbench.associations.scoring import assignments, record_scores
+    from workbench.foresight import delphi_rounds
+    from workbench.foresight.delphi import load_delphi
+    from workbench.storage.schema import committee_review, committee_score, delphi_answer
+
+    from .test_associations_subsidies import EDITION_FILE, ROWS, requests_file
+
+    delphi = load_delphi("mobilite-2040")
+    panelist = delphi_rounds.find_panelist(
+        delphi.slug, delphi_rounds.create_panel(delphi.slug, 1, engine)[0], engine)
+    errors = _at_once(lambda i: delphi_rounds.open_round(delphi, 1, engine), 6)
+    assert errors == []
+    import_requests(requests_file(tmp_path, *ROWS), engine)
+    edition = load_edition(EDITION_FILE)
+    request = assignments(edition, "Assesseur D (fictif)", engine)[0].request_id
+
+    def act(i: int) -> None:
+        assert delphi_rounds.submit_round(
+            delphi, 1, panelist, {item: (1 + i % 5, "") for item, _s in delphi.items},
+            engine) == {}
+        record_scores(edition, request, "Assesseur D (fictif)", {"budget": i % 4}, "", engine)
+
+    assert _at_once(act) == []
+    with read_connection(engine) as conn:
+        assert conn.scalar(select(func.count()).select_from(delphi_answer)) == len(delphi.items)
+        assert conn.scalar(select(func.count()).select_from(committee_score)) == 1
+        assert conn.scalar(select(func.count()).select_from(committee_review)) == 1
