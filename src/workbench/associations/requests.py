@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from workbench.cells import (
     FieldError,
@@ -157,10 +157,12 @@ def _association_id(conn, record: dict, now: datetime) -> int:
             found = conn.scalar(select(association.c.id).where(column == value).limit(1))
             if found:
                 return found
-    return conn.scalar(insert(association).values(
-        rna=record["rna"], siret=record["siret"], title=record["association"],
-        commune=record["commune"], position="A", source="saisie", imported_at=now)
-        .returning(association.c.id))
+    created = insert_new(conn, association, {  # an RNA number given meanwhile: that one
+        "rna": record["rna"], "siret": record["siret"], "title": record["association"],
+        "commune": record["commune"], "position": "A", "source": "saisie", "imported_at": now},
+        keys=["rna"])
+    return created.id if created else conn.scalar(
+        select(association.c.id).where(association.c.rna == record["rna"]))
 
 
 def _store(conn, record: dict, now: datetime, request_id: int | None = None) -> tuple[int, bool]:
