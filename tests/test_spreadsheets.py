@@ -6,8 +6,10 @@ import ast
 import csv
 import io
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from openpyxl import load_workbook
 
@@ -37,12 +39,14 @@ def test_csv_cells_are_neutralised_and_read_back(value, expected) -> None:
 def test_xlsx_keeps_numbers_and_writes_text_as_text(tmp_path: Path) -> None:
     book = Workbook()
     sheet = book.sheet("feuille")
-    sheet.append([HOSTILE_NAME, PHONE, -3, 2.5, None, "bip\x07", date(2026, 1, 2)])
+    sheet.append([HOSTILE_NAME, PHONE, -3, 2.5, None, "bip\x07", date(2026, 1, 2),
+                  Fraction(1, 4), np.int64(7)])
     book.save(tmp_path / "t.xlsx")
     cells = next(load_workbook(tmp_path / "t.xlsx").active.iter_rows())
     assert [c.data_type for c in cells[:4]] == ["s", "s", "n", "n"]
     assert [c.value for c in cells[:5]] == [HOSTILE_NAME, PHONE, -3, 2.5, None]
     assert cells[0].quotePrefix and cells[1].quotePrefix and cells[5].value == "bip"
+    assert [c.value for c in cells[7:]] == [0.25, 7]
 
 
 def test_a_failed_write_leaves_no_file(tmp_path: Path) -> None:

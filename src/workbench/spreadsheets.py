@@ -20,8 +20,7 @@ import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, time
-from numbers import Number
+from numbers import Number, Real
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,7 +29,6 @@ __all__ = ["FORMULA_STARTS", "CsvWriter", "Sheet", "Workbook", "csv_bytes", "csv
 
 # A spreadsheet runs a cell starting with these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_KEPT = (Number, date, datetime, time)  # numbers (bool, numpy's too) and dates stay typed
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 Row = Sequence[object]
@@ -108,10 +106,22 @@ def write_csv(path: Path, rows: Iterable[Row], delimiter: str = ";",
     return count
 
 
-def _illegal_characters() -> re.Pattern:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def _set(cell, value: object) -> None:
+    """Numbers and dates as they are (other real numbers as floats), anything else as text
+    without the characters XML refuses; text is never a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, TIME_TYPES
+    from openpyxl.compat.numbers import NUMERIC_TYPES
 
-    return ILLEGAL_CHARACTERS_RE
+    if value is None or isinstance(value, (*NUMERIC_TYPES, *TIME_TYPES)):
+        cell.value = value
+    elif isinstance(value, Real):  # a Fraction
+        cell.value = float(value)
+    else:
+        text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+        cell.value = text
+        cell.data_type = "s"  # never "f" (formula)
+        if text.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True  # stays text even when edited
 
 
 class Sheet:
@@ -127,14 +137,7 @@ class Sheet:
         cells = []
         for column, value in enumerate(row, start=1):
             cell = self.worksheet.cell(row=self._row, column=column)
-            if value is None or isinstance(value, _KEPT):
-                cell.value = value
-            else:
-                text = _illegal_characters().sub("", str(value))
-                cell.value = text
-                cell.data_type = "s"  # never "f" (formula)
-                if text.startswith(FORMULA_STARTS):
-                    cell.quotePrefix = True  # stays text even when edited
+            _set(cell, value)
             cells.append(cell)
         return cells
 
