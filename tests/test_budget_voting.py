@@ -280,3 +280,26 @@ def test_the_closed_ballot_box_is_shaken_once_and_exports_no_receipt(engine, edi
     assert all(after[code] != old for code, old in before)  # every ballot has a new id
     text = pabulib.dumps(store.export_pabulib("bp", engine))
     assert not any(receipt in text for receipt in receipts)
+
+
+def test_proposals_sent_at_once_get_a_number_each(engine, edition) -> None:
+    """Issue 17, defect 8 audit: the next project number was read then inserted (a unique
+    key): proposals sent together on PostgreSQL failed."""
+    from workbench.budget.proposals import Proposal, submit_proposal
+
+    from .test_concurrency import _at_once
+
+    with write_transaction(engine) as conn:
+        conn.execute(pb_edition.update().values(proposals_open=date(2027, 1, 1),
+                                                proposals_close=date(2027, 1, 31)))
+    numbers: list[str] = []
+
+    def propose(i: int) -> None:
+        proposal = Proposal(f"Un banc au soleil {i}", "Un banc face à la mer pour les "
+                            "promeneurs du dimanche.", "22070", "solidarite", 1500,
+                            "Anne Le Goff", "anne@example.fr")
+        numbers.append(submit_proposal("bp", proposal, submission_id=f"{i:032d}",
+                                       today=date(2027, 1, 10), engine=engine))
+
+    assert _at_once(propose, 12) == []
+    assert sorted(numbers, key=int) == [str(n) for n in range(5, 17)]

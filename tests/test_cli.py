@@ -92,6 +92,22 @@ def test_export_xlsx_has_one_row_per_response(cli, tmp_path) -> None:
     assert len(rows) == 13
 
 
+def test_export_without_output_goes_to_the_reports_dir(cli, tmp_path, monkeypatch) -> None:
+    """``WORKBENCH_REPORTS_DIR`` is where every default output goes (issue 17, defect 10)."""
+    home, reports = tmp_path / "home", tmp_path / "elsewhere"
+    home.mkdir()
+    (home / "widgets").symlink_to(ROOT / "widgets")
+    (home / "data").mkdir()
+    (home / "data" / "territory").symlink_to(ROOT / "data" / "territory")
+    monkeypatch.setenv("WORKBENCH_HOME", str(home))
+    monkeypatch.setenv("WORKBENCH_REPORTS_DIR", str(reports))
+    cli("db", "upgrade")
+    cli("demo", "seed", "--responses", "3")
+    cli("responses", "export", "evaluation-transport", "--format", "csv")
+    assert [p.parent.name for p in reports.rglob("*.csv")] == ["exports"]
+    assert not (home / "reports").exists()
+
+
 def test_usage_errors_are_in_french(cli) -> None:
     assert "Erreur : Commande inconnue : 'nope'." in cli("nope", code=2)
     output = cli("responses", "export", "x", "--format", "pdf", code=2)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import itertools
 import json
+import os
 import re
 
 import numpy as np
@@ -84,6 +85,100 @@ def test_morphology_errors_are_french() -> None:
     with pytest.raises(WorkbenchError, match="« b » n'est pas une configuration de « A »"):
         parse_morphology({"components": {"A": ["a"], "B": ["x"]},
                           "exclusions": [["A=b", "B=x"]]}, "f.yaml")
+
+
+boxes = st.integers(1, 6).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(1, 5), min_size=n, max_size=n),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, 4), st.integers(0, n - 1),
+                       st.integers(0, 4)), max_size=30),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, 4)), max_size=3)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(boxes)
+def test_dense_boxes_count_and_list_as_brute_force(box) -> None:
+    """Issue 17, defect 7: the bounded count and the steered listing against brute force,
+    with many exclusions and preferred configurations."""
+    sizes, raw_pairs, raw_preferred = box
+    components = {f"K{i}": [f"v{j}" for j in range(n)] for i, n in enumerate(sizes)}
+    names = list(components)
+
+    def config(i: int, x: int) -> str:
+        return f"{names[i]}={components[names[i]][x % sizes[i]]}"
+
+    exclusions = [[config(a, x), config(b, y)] for a, x, b, y in raw_pairs if a != b]
+    preferred = [config(i, x) for i, x in raw_preferred]
+    space = parse_morphology({"components": components, "exclusions": exclusions,
+                              "preferred": preferred})
+    kept = {i: {config(i, x) for j, x in raw_preferred if j == i} for i in range(len(sizes))}
+    expected = [scenario for scenario in itertools.product(*components.values())
+                if all(not kept[i] or f"{names[i]}={v}" in kept[i]
+                       for i, v in enumerate(scenario))
+                and not any({a, b} <= {f"{n}={v}" for n, v in zip(names, scenario, strict=True)}
+                            for a, b in exclusions)]
+    assert space.feasible_count() == len(expected)
+    assert list(space.scenarios()) == expected
+
+
+def dense_box(n: int) -> dict:
+    """n components × 5 configurations, one exclusion between every two components."""
+    return {"components": {f"C{i}": [f"h{j}" for j in range(5)] for i in range(n)},
+            "exclusions": [[f"C{i}=h{(i + 2 * j) % 5}", f"C{j}=h{(i * j + 3 * j) % 5}"]
+                           for i in range(n) for j in range(i + 1, n)]}
+
+
+def _bounded(code: str, seconds: float = 30, megabytes: int = 400) -> str:
+    """Run ``code`` in a fresh Python limited in time and memory; its output."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (megabytes << 20, megabytes << 20))
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=seconds, preexec_fn=limit,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "src")})
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout
+
+
+@pytest.mark.parametrize(("n", "expected"), [(12, 15_449_833), (16, 1_330_184_114)])
+def test_dense_boxes_are_counted_fast_in_bounded_memory(n, expected) -> None:
+    """Issue 17, defect 7: 12 × 5 with 66 exclusions took 37 s and 1.2 GB, 16 × 5 over a
+    minute and 2 GB."""
+    assert len(dense_box(n)["exclusions"]) == n * (n - 1) // 2
+    output = _bounded("from workbench.foresight.morpho import parse_morphology\n"
+                      f"print(parse_morphology({dense_box(n)!r}).feasible_count())")
+    assert int(output) == expected
+
+
+def test_past_its_bound_the_count_stops_with_a_french_message() -> None:
+    from workbench.foresight.morpho_count import FeasibleCounter, SpaceTooEntangled
+
+    space = parse_morphology(dense_box(12))
+    counter = FeasibleCounter([5] * 12, [31] * 12,
+                              {tuple(sorted(p)) for p in space.exclusions}, list(range(12)),
+                              max_states=1000)
+    with pytest.raises(SpaceTooEntangled, match=r"trop enchevêtré.*plus de 1\u202f000 états"):
+        counter.count()
+    assert len(counter.memo) <= 1000
+
+
+def test_listing_an_empty_space_stops_at_once(tmp_path) -> None:
+    """Issue 17, defect 7: ``--list`` on a space with no feasible scenario ran for ever."""
+    import yaml
+
+    data = {"components": dense_box(16)["components"],  # the first and last never fit
+            "exclusions": [[f"C0=h{x}", f"C15=h{y}"] for x in range(5) for y in range(5)]}
+    path = tmp_path / "vide.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    output = _bounded("import sys\nfrom workbench.cli import main\n"
+                      f"sys.argv = ['workbench', 'foresight', 'morpho', {str(path)!r}, '--list']\n"
+                      "main()", seconds=60)
+    assert "0 possibles" in output
+    space = parse_morphology(data)
+    assert list(space.scenarios()) == []
 
 
 # MICMAC ---------------------------------------------------------------------------------------
@@ -266,3 +361,20 @@ def test_a_group_names_a_feasible_scenario_and_an_infeasible_one_is_refused(
     page.name.value = "Sobriété"
     page._save()
     assert "Sobriété" in page.saved.value and "Le bus partout" in page.saved.value
+
+
+def test_a_space_too_entangled_to_count_keeps_the_page_and_the_report_working(
+        sqlite_engine, monkeypatch) -> None:
+    """Past the bound, the French message replaces the count; picking and the report's other
+    parts go on."""
+    from workbench.foresight.scenario_page import ScenarioPage
+    from workbench.foresight.study import load_study
+    from workbench.reports.prospective import scenarios
+
+    monkeypatch.setattr("workbench.foresight.morpho_count.MAX_STATES", 2)
+    monkeypatch.setattr("workbench.storage.engine.get_engine", lambda url=None: sqlite_engine)
+    page = ScenarioPage("mobilite-2040")
+    assert "trop enchevêtré" in html.unescape(page.root.children[0].value)
+    assert len(page.pickers) == 5
+    blocks = scenarios(load_study("mobilite-2040"))
+    assert "trop enchevêtré" in blocks[0].markdown and len(blocks) == 2

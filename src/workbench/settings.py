@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["TERRITORY_NAME", "database_url", "project_home"]
+__all__ = ["TERRITORY_NAME", "database_url", "project_home", "reports_dir"]
 
 TERRITORY_NAME = "Guingamp-Paimpol Agglomération"
 
@@ -32,3 +32,10 @@ def database_url() -> str:
     if url:
         return url
     return f"sqlite:///{project_home() / 'data' / 'workbench.sqlite'}"
+
+
+def reports_dir() -> Path:
+    """Where reports and exports go by default: ``WORKBENCH_REPORTS_DIR``, else
+    ``<project>/reports``."""
+    env = os.environ.get("WORKBENCH_REPORTS_DIR")
+    return Path(env) if env else project_home() / "reports"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from workbench.cells import (
     FieldError,
@@ -28,6 +28,7 @@ from workbench.cells import (
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
+from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import association, subsidy_request
 
 __all__ = ["COLUMNS", "CONVENTION_THRESHOLD", "DOCUMENTS", "KINDS", "SERVICES", "STATUSES",
@@ -156,10 +157,12 @@ def _association_id(conn, record: dict, now: datetime) -> int:
             found = conn.scalar(select(association.c.id).where(column == value).limit(1))
             if found:
                 return found
-    return conn.scalar(insert(association).values(
-        rna=record["rna"], siret=record["siret"], title=record["association"],
-        commune=record["commune"], position="A", source="saisie", imported_at=now)
-        .returning(association.c.id))
+    created = insert_new(conn, association, {  # an RNA number given meanwhile: that one
+        "rna": record["rna"], "siret": record["siret"], "title": record["association"],
+        "commune": record["commune"], "position": "A", "source": "saisie", "imported_at": now},
+        keys=["rna"])
+    return created.id if created else conn.scalar(
+        select(association.c.id).where(association.c.rna == record["rna"]))
 
 
 def _store(conn, record: dict, now: datetime, request_id: int | None = None) -> tuple[int, bool]:
@@ -167,14 +170,15 @@ def _store(conn, record: dict, now: datetime, request_id: int | None = None) -> 
               if k not in ("rna", "siret", "association", "commune")}
     values["association_id"] = _association_id(conn, record, now)
     values["updated_at"] = now
-    existing = request_id or conn.scalar(select(subsidy_request.c.id).where(
-        subsidy_request.c.reference == record["reference"]))
-    if existing:
-        conn.execute(update(subsidy_request).where(subsidy_request.c.id == existing)
-                     .values(**values))
-        return existing, False
-    return conn.scalar(insert(subsidy_request).values(**values)
-                       .returning(subsidy_request.c.id)), True
+    if request_id is None:
+        created = insert_new(conn, subsidy_request, values, keys=["reference"])
+        if created is not None:
+            return created.id, True
+        request_id = conn.scalar(select(subsidy_request.c.id).where(
+            subsidy_request.c.reference == record["reference"]))
+    conn.execute(update(subsidy_request).where(subsidy_request.c.id == request_id)
+                 .values(**values))
+    return request_id, False
 
 
 def import_requests(path: Path, engine=None) -> tuple[int, int]:

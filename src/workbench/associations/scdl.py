@@ -22,6 +22,7 @@ from sqlalchemy import select
 from workbench.errors import WorkbenchError
 from workbench.i18n import _, ngettext
 from workbench.settings import project_home
+from workbench.spreadsheets import write_csv
 from workbench.storage import read_connection
 from workbench.storage.schema import association, subsidy_request
 
@@ -172,10 +173,5 @@ def export_scdl(year: int, path: Path, engine=None) -> int:
         raise WorkbenchError(ngettext("The SCDL file was not written, {n} problem:\n{problems}",
                                       "The SCDL file was not written, {n} problems:\n{problems}",
                                       len(problems)).format(n=len(problems), problems=shown))
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=";", lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    return len(rows)
+    table = [list(COLUMNS), *([row[c] for c in COLUMNS] for row in rows)]
+    return write_csv(path, table, encoding="utf-8") - 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, select, update
 
 from workbench.associations.allocation import Candidate, propose
 from workbench.associations.grid import Edition
@@ -16,6 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.reports.formatting import french_number, tidy
 from workbench.storage import read_connection, write_transaction
+from workbench.storage.conflicts import upsert
 from workbench.storage.schema import (
     association,
     committee_review,
@@ -86,22 +87,18 @@ def record_scores(edition: Edition, request_id: int, assessor: str, scores: dict
         if not isinstance(score, int) or not low <= score <= high:
             raise WorkbenchError(_("The score of '{id}' must be a whole number from {low} to "
                                    "{high}.").format(id=criterion, low=low, high=high))
-    key = (committee_score.c.edition == edition.slug,
-           committee_score.c.request_id == request_id, committee_score.c.assessor == assessor)
-    with write_transaction(engine) as conn:
-        conn.execute(delete(committee_score).where(*key))
-        if scores:
-            conn.execute(insert(committee_score), [
-                {"edition": edition.slug, "request_id": request_id, "assessor": assessor,
-                 "criterion": c, "score": s} for c, s in scores.items()])
-        conn.execute(delete(committee_review).where(
-            committee_review.c.edition == edition.slug,
-            committee_review.c.request_id == request_id,
-            committee_review.c.assessor == assessor))
-        conn.execute(insert(committee_review).values(
-            edition=edition.slug, request_id=request_id, assessor=assessor,
-            comment=comment.strip(),
-            completed_at=_now() if set(scores) == criteria else None))
+    review = {"edition": edition.slug, "request_id": request_id, "assessor": assessor}
+    with write_transaction(engine) as conn:  # upserts: two pages saving at once both succeed
+        conn.execute(delete(committee_score).where(
+            committee_score.c.edition == edition.slug,
+            committee_score.c.request_id == request_id, committee_score.c.assessor == assessor,
+            committee_score.c.criterion.not_in(list(scores))))
+        for criterion, score in scores.items():
+            upsert(conn, committee_score, {**review, "criterion": criterion, "score": score},
+                   keys=[*review, "criterion"])
+        upsert(conn, committee_review, {
+            **review, "comment": comment.strip(),
+            "completed_at": _now() if set(scores) == criteria else None}, keys=list(review))
 
 
 def own_scores(edition: Edition, request_id: int, assessor: str,

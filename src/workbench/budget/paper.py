@@ -20,7 +20,8 @@ from workbench.budget.voting import BallotError, check_ballot, find_edition
 from workbench.cells import FieldError, parse_date, parse_table
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
-from workbench.storage.schema import pb_ballot, pb_ballot_choice, pb_project
+from workbench.storage.conflicts import lock
+from workbench.storage.schema import pb_ballot, pb_ballot_choice, pb_edition, pb_project
 
 __all__ = ["import_paper_ballots"]
 
@@ -61,6 +62,7 @@ def import_paper_ballots(slug: str, path: Path, engine: Engine | None = None) ->
 
     ballots = parse_table(Path(path), ("projets",), parse)
     with write_transaction(engine) as conn:
+        lock(conn, pb_edition, pb_edition.c.id == edition.id)  # paper ballot numbers in turn
         start = conn.scalar(select(func.count()).select_from(pb_ballot).where(
             pb_ballot.c.edition_id == edition.id, pb_ballot.c.voting_method == "papier"))
         for number, ballot in enumerate(ballots, start=start + 1):

@@ -22,7 +22,8 @@ from sqlalchemy.engine import Engine
 from workbench.budget.voting import BallotError, find_edition
 from workbench.i18n import _
 from workbench.storage import write_transaction
-from workbench.storage.schema import pb_project, pb_proposer
+from workbench.storage.conflicts import lock
+from workbench.storage.schema import pb_edition, pb_project, pb_proposer
 from workbench.territory.communes import commune_by_code
 
 __all__ = ["CATEGORIES", "Proposal", "ProposalErrors", "category_label", "submit_proposal"]
@@ -97,6 +98,7 @@ def submit_proposal(slug: str, proposal: Proposal, *, submission_id: str,
                          ).hexdigest()
     with write_transaction(engine) as conn:
         edition = find_edition(conn, slug)
+        lock(conn, pb_edition, pb_edition.c.id == edition.id)  # one project number at a time
         for row in conn.execute(select(pb_project.c.code, pb_project.c.extra_json).where(
                 pb_project.c.edition_id == edition.id)):
             if json.loads(row.extra_json or "{}").get("submission") == key:

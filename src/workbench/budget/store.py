@@ -21,6 +21,7 @@ from workbench.budget.election import Election, from_pabulib
 from workbench.budget.errors import ElectionError
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
+from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import (
     pb_ballot,
     pb_ballot_choice,
@@ -57,8 +58,6 @@ def import_pabulib(pb: pabulib.PabulibFile, slug: str, engine: Engine | None = N
     counting rules read it), then written in one transaction."""
     from_pabulib(pb)  # refuses what the rules cannot count, before anything is written
     with write_transaction(engine) as conn:
-        if conn.scalar(select(pb_edition.c.id).where(pb_edition.c.slug == slug)) is not None:
-            raise ElectionError(_("An edition “{slug}” exists already.").format(slug=slug))
         columns = {column: pb.meta[key] for key, column in META_COLUMNS.items()
                    if key in pb.meta}
         for column in ("budget", "max_cost", "max_projects", "points",
@@ -66,13 +65,16 @@ def import_pabulib(pb: pabulib.PabulibFile, slug: str, engine: Engine | None = N
             if columns.get(column):
                 columns[column] = _number(columns[column])
         others = {k: v for k, v in pb.meta.items() if k not in META_COLUMNS}
-        edition = conn.execute(insert(pb_edition).values(
+        created = insert_new(conn, pb_edition, dict(
             slug=slug, title=columns.pop("title", slug), source="pabulib",
             currency=columns.pop("currency", "EUR"), eligibility="token",
             ballot_kind=columns.pop("ballot_kind", "approval"),
             rule=columns.pop("rule", "greedy"), meta_json=json.dumps(
                 {"order": list(pb.meta), "fields": others}, ensure_ascii=False),
-            created_at=datetime.now(UTC).replace(tzinfo=None), **columns)).inserted_primary_key[0]
+            created_at=datetime.now(UTC).replace(tzinfo=None), **columns), keys=["slug"])
+        if created is None:
+            raise ElectionError(_("An edition “{slug}” exists already.").format(slug=slug))
+        edition = created.id
         ids = {}
         for code, fields in pb.projects.items():
             extra = {k: v for k, v in fields.items() if k not in PROJECT_COLUMNS}

@@ -125,9 +125,9 @@ def committee_results(edition: str, store: bool, as_json: bool) -> None:
               help=_("File to write (default: reports/<year>/subventions-<year>.csv)."))
 def export_scdl(year: int, output: Path | None) -> None:
     from workbench.associations.scdl import export_scdl as run
-    from workbench.settings import project_home
+    from workbench.settings import reports_dir
 
-    path = output or project_home() / "reports" / str(year) / f"subventions-{year}.csv"
+    path = output or reports_dir() / str(year) / f"subventions-{year}.csv"
     count = run(year, path)
     echo_ok(ngettext("{count} subsidy written to {file} (SCDL formats checked).",
                      "{count} subsidies written to {file} (SCDL formats checked).",

@@ -136,7 +136,6 @@ def paper(edition: str, file: Path) -> None:
 @click.option("--base-url", default=DEFAULT_BASE, show_default=True,
               help=_("Public address of the app."))
 def codes(edition: str, count: int, commune: str | None, base_url: str) -> None:
-    import csv
     import sys
     from urllib.parse import urlencode
 
@@ -147,8 +146,9 @@ def codes(edition: str, count: int, commune: str | None, base_url: str) -> None:
         raise click.BadParameter(_("“{code}” is not a commune of the Agglomération.").format(
             code=commune), param_hint="--commune")
     tokens = create_tokens(edition, count, commune=commune)
-    # Every cell is a commune code or an address starting with http: no spreadsheet formula.
-    writer = csv.writer(sys.stdout, delimiter=";")
+    from workbench.spreadsheets import CsvWriter
+
+    writer = CsvWriter(sys.stdout)
     writer.writerow([_("commune"), _("link")])
     for token in tokens:
         writer.writerow([commune or "", base_url.rstrip("/") + "/voila/render/budget.ipynb?"

@@ -236,7 +236,7 @@ def follow_up(year: int, as_json: bool, reminders: Path | None) -> None:
               help=_("Folder to write to (default: reports/conseil)."))
 def draft(file: Path, output: Path | None) -> None:
     from workbench.council.drafting import draft as write_draft
-    from workbench.settings import project_home
+    from workbench.settings import reports_dir
 
-    html_path, word_path = write_draft(file, output or project_home() / "reports" / "conseil")
+    html_path, word_path = write_draft(file, output or reports_dir() / "conseil")
     echo_ok(_("Written: {html} and {word}").format(html=html_path, word=word_path))

@@ -131,17 +131,15 @@ def scoring_group(slug: str, name: str, rows: str) -> None:
 @click.argument("slug")
 @click.option("--output", type=FILE, help=_("CSV file to write (for 'foresight micmac')."))
 def scoring_assemble(slug: str, output: Path | None) -> None:
-    import csv
-
     from workbench.foresight.scoring import assemble
+    from workbench.spreadsheets import write_csv
 
     assembly = assemble(slug)
     if output:
-        with output.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, delimiter=";")
-            writer.writerow(["", *assembly.variables])
-            for name, row in zip(assembly.variables, assembly.cells, strict=True):
-                writer.writerow([name, *row])
+        write_csv(output, [["", *assembly.variables],
+                           *([name, *row] for name, row in zip(assembly.variables,
+                                                              assembly.cells, strict=True))],
+                  encoding="utf-8")
         echo_ok(_("Matrix written: {file}").format(file=output))
     click.echo(_("Pairs not scored yet: {n}").format(n=assembly.missing))
     for source, target, values in assembly.disagreements:

@@ -10,6 +10,7 @@ import click
 
 from workbench.cli.common import WorkbenchGroup, fail, slug_argument
 from workbench.i18n import _, ngettext
+from workbench.spreadsheets import CsvWriter
 
 DEFAULT_BASE = "http://127.0.0.1:8866"
 
@@ -34,7 +35,7 @@ def create(slug: str, count: int | None, csv_file: Path | None, base_url: str) -
         raise fail(_("Give either --count N or --csv FILE."))
     recipients = _read_recipients(csv_file) if csv_file else [None] * count
     issued = create_invitations(slug, recipients)
-    writer = csv.writer(sys.stdout, delimiter=";")
+    writer = CsvWriter(sys.stdout)
     writer.writerow([_("recipient"), _("link")])
     for invitation in issued:
         writer.writerow([invitation.recipient or "",

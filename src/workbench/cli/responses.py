@@ -9,7 +9,7 @@ import click
 
 from workbench.cli.common import WorkbenchGroup, echo_ok, fail, slug_argument
 from workbench.i18n import _, ngettext
-from workbench.settings import project_home
+from workbench.settings import reports_dir
 
 
 @click.group("responses", cls=WorkbenchGroup, help=_("Responses: exports."))
@@ -30,8 +30,7 @@ def export(slug: str, fmt: str, output: Path | None) -> None:
     from workbench.storage.forms import latest_version
     from workbench.storage.responses import iter_responses
 
-    output = output or (project_home() / "reports" / "exports"
-                        / f"{slug}-{date.today().isoformat()}.{fmt}")
+    output = output or reports_dir() / "exports" / f"{slug}-{date.today().isoformat()}.{fmt}"
     output.parent.mkdir(parents=True, exist_ok=True)
     with read_connection() as conn:
         version = latest_version(conn, slug)

@@ -16,6 +16,7 @@ from workbench.council.follow_up import POSITIONS, STATUSES, LedgerEntry
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
+from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import avis_milestone, avis_recommendation, council_avis
 
 __all__ = ["add_milestone", "import_avis", "load_ledger", "record_answer"]
@@ -53,12 +54,13 @@ def import_avis(path: Path, engine=None) -> tuple[str, int]:
                                 "due_on": _day(item["due_on"], f"{path.name}: due_on")
                                 if item.get("due_on") else None})
     with write_transaction(engine) as conn:
-        if conn.scalar(select(council_avis.c.id).where(council_avis.c.slug == data["slug"])):
+        created = insert_new(conn, council_avis, {
+            "slug": data["slug"], "title": data["title"], "kind": data["kind"],
+            "adopted_on": adopted, "text": str(data.get("text") or "")}, keys=["slug"])
+        if created is None:
             raise WorkbenchError(_("The avis '{slug}' is already recorded.").format(
                 slug=data["slug"]))
-        avis_id = conn.scalar(insert(council_avis).values(
-            slug=data["slug"], title=data["title"], kind=data["kind"], adopted_on=adopted,
-            text=str(data.get("text") or "")).returning(council_avis.c.id))
+        avis_id = created.id
         conn.execute(insert(avis_recommendation),
                      [{"avis_id": avis_id, **r} for r in recommendations])
     return data["slug"], len(recommendations)

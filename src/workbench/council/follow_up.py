@@ -8,14 +8,13 @@ implemented (last milestone "réalisée"), and the overdue list (no answer after
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from workbench.i18n import _, ngettext
+from workbench.spreadsheets import csv_bytes
 
 __all__ = ["ANSWER_DELAY_DAYS", "POSITIONS", "STATUSES", "Indicators", "LedgerEntry",
            "indicators", "reminders_csv", "summary"]
@@ -99,11 +98,7 @@ def summary(result: Indicators, number: Callable[[object], str] = str) -> str:
 
 def reminders_csv(overdue: tuple[LedgerEntry, ...], today: date) -> bytes:
     """The overdue answers for a mail merge (UTF-8 with BOM, semicolons)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(["numero", "avis", "recommandation", "destinataire", "echeance",
-                     "jours_de_retard"])
-    for e in overdue:
-        writer.writerow([e.id, e.avis, e.text, e.addressee, e.due.isoformat(),
-                         (today - e.due).days])
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes([["numero", "avis", "recommandation", "destinataire", "echeance",
+                       "jours_de_retard"],
+                      *([e.id, e.avis, e.text, e.addressee, e.due.isoformat(),
+                         (today - e.due).days] for e in overdue)])

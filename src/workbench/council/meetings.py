@@ -20,6 +20,7 @@ from sqlalchemy import func, insert, select, update
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
+from workbench.storage.conflicts import insert_new, upsert
 from workbench.storage.schema import (
     council_attendance,
     council_body,
@@ -42,11 +43,8 @@ def create_body(name: str, kind: str, engine=None) -> int:
         raise WorkbenchError(_("The kind of body is one of: {values}.").format(
             values=", ".join(BODY_KINDS)))
     with write_transaction(engine) as conn:
-        existing = conn.scalar(select(council_body.c.id).where(council_body.c.name == name))
-        if existing:
-            return existing
-        return conn.scalar(insert(council_body).values(name=name, kind=kind)
-                           .returning(council_body.c.id))
+        insert_new(conn, council_body, {"name": name, "kind": kind}, keys=["name"])
+        return conn.scalar(select(council_body.c.id).where(council_body.c.name == name))
 
 
 def list_bodies(engine=None) -> list[tuple[int, str, str]]:
@@ -137,16 +135,10 @@ def record_attendance(meeting_id: int, marks: dict[int, bool], engine=None) -> N
         if conn.scalar(select(council_meeting.c.id).where(council_meeting.c.id == meeting_id)) \
                 is None:
             raise WorkbenchError(_("This meeting does not exist."))
-        known = set(conn.scalars(select(council_attendance.c.member_id).where(
-            council_attendance.c.meeting_id == meeting_id)))
         for member, present in marks.items():
-            if member in known:
-                conn.execute(update(council_attendance).where(
-                    council_attendance.c.meeting_id == meeting_id,
-                    council_attendance.c.member_id == member).values(present=present))
-            else:
-                conn.execute(insert(council_attendance).values(
-                    meeting_id=meeting_id, member_id=member, present=present))
+            upsert(conn, council_attendance, {"meeting_id": meeting_id, "member_id": member,
+                                              "present": present},
+                   keys=["meeting_id", "member_id"])
 
 
 def signin_meeting(meeting_id: int | None, code: str | None,

@@ -9,8 +9,6 @@ commune and attendance stay for the statistics of past years.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,6 +19,7 @@ from workbench.cells import cell_text
 from workbench.council.members import COLUMNS, FieldError, member_key, parse_member
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.spreadsheets import Workbook, csv_bytes, write_csv
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
 
@@ -73,35 +72,30 @@ def save_member(fields: dict[str, str], member_id: int | None = None, engine=Non
         return member_id
 
 
+def _member_rows(engine=None) -> list[list[str]]:
+    """The import's header, then a row per member."""
+    return [list(COLUMNS), *([record.fields[c] for c in COLUMNS]
+                             for record in list_members(engine))]
+
+
 def members_csv(engine=None) -> bytes:
     """The registry as CSV (UTF-8 with BOM, semicolons: what spreadsheets here open)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for record in list_members(engine):
-        writer.writerow([record.fields[c] for c in COLUMNS])
-    return out.getvalue().encode("utf-8-sig")
+    return csv_bytes(_member_rows(engine))
 
 
 def export_members(path: Path, engine=None) -> int:
     """Write the registry to ``path`` (.csv or .xlsx), in the import's format."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import Workbook
-
-        book = Workbook()
-        sheet = book.active
-        sheet.title = "membres"
-        sheet.append(COLUMNS)
-        records = list_members(engine)
-        for record in records:
-            sheet.append([record.fields[c] for c in COLUMNS])
-        book.save(path)
-        return len(records)
-    if path.suffix.lower() != ".csv":
+    if path.suffix.lower() not in (".csv", ".xlsx"):
         raise WorkbenchError(_("Export to a .csv or .xlsx file."))
-    data = members_csv(engine)
-    path.write_bytes(data)
-    return data.count(b"\r\n") - 1
+    rows = _member_rows(engine)
+    if path.suffix.lower() == ".csv":
+        return write_csv(path, rows) - 1
+    book = Workbook()
+    sheet = book.sheet("membres")
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+    return len(rows) - 1
 
 
 def purge_expired(today: date | None = None, engine=None) -> int:

@@ -9,7 +9,6 @@ Commune populations always come from the communes file.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.settings import project_home
+from workbench.spreadsheets import write_csv
 from workbench.tables import read_records
 from workbench.territory import communes
 
@@ -107,9 +107,7 @@ def import_insee_structure(path: Path) -> tuple[str, int]:
         raise WorkbenchError(_("{file}: missing columns: {columns}.").format(
             file=path.name, columns=", ".join(missing)))
     codes = {c.code_insee for c in communes()}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["code_insee", "variable", "modalite", "effectif", "source"])
+    table: list[list[str]] = [["code_insee", "variable", "modalite", "effectif", "source"]]
     found = 0
     source = f"INSEE, recensement 20{vintage} (base-cc-evol-struct-pop)"
     for line, row in enumerate(rows, start=2):
@@ -125,9 +123,9 @@ def import_insee_structure(path: Path) -> tuple[str, int]:
                                        "not a number.").format(file=path.name, line=line,
                                                                column=column,
                                                                value=value)) from None
-            writer.writerow([row["CODGEO"].strip(), variable, label, f"{number:.4f}", source])
+            table.append([row["CODGEO"].strip(), variable, label, f"{number:.4f}", source])
     if not found:
         raise WorkbenchError(_("{file}: none of the territory's communes is in this file.")
                              .format(file=path.name))
-    _stored().write_text(out.getvalue(), encoding="utf-8")
+    write_csv(_stored(), table, delimiter=",", lineterminator="\n", encoding="utf-8")
     return f"20{vintage}", found

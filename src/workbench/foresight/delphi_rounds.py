@@ -10,12 +10,13 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from workbench.errors import WorkbenchError
 from workbench.foresight.delphi import DelphiStudy, ItemStats, item_stats
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
+from workbench.storage.conflicts import upsert
 from workbench.storage.invitations import hash_token
 from workbench.storage.schema import delphi_answer, delphi_panelist, delphi_round
 
@@ -58,13 +59,9 @@ def open_round(study: DelphiStudy, number: int, engine=None) -> None:
             raise WorkbenchError(_("Open round {n} first.").format(n=last + 1))
         conn.execute(update(delphi_round).where(delphi_round.c.study == study.slug)
                      .values(status="closed"))
-        if number > last:
-            conn.execute(insert(delphi_round).values(study=study.slug, round=number,
-                                                     status="open", opened_at=_now()))
-        else:
-            conn.execute(update(delphi_round).where(delphi_round.c.study == study.slug,
-                                                    delphi_round.c.round == number)
-                         .values(status="open"))
+        upsert(conn, delphi_round, {"study": study.slug, "round": number, "status": "open",
+                                    "opened_at": _now()},
+               keys=["study", "round"], update=["status"])
 
 
 def current_round(study: str, engine=None) -> int | None:
@@ -117,11 +114,10 @@ def submit_round(study: DelphiStudy, number: int, panelist: int,
             delphi_round.c.study == study.slug, delphi_round.c.status == "open"))
         if open_now != number:
             return {"_": _("This round is closed.")}
-        conn.execute(delete(delphi_answer).where(
-            delphi_answer.c.study == study.slug, delphi_answer.c.round == number,
-            delphi_answer.c.panelist_id == panelist))
-        conn.execute(insert(delphi_answer), [
-            {"study": study.slug, "round": number, "panelist_id": panelist, "item_id": item,
-             "value": answers[item][0], "justification": answers[item][1].strip(),
-             "answered_at": _now()} for item, _s in study.items])
+        for item, _s in study.items:  # upserts: the same link sent twice at once is fine
+            upsert(conn, delphi_answer, {
+                "study": study.slug, "round": number, "panelist_id": panelist,
+                "item_id": item, "value": answers[item][0],
+                "justification": answers[item][1].strip(), "answered_at": _now()},
+                keys=["study", "round", "panelist_id", "item_id"])
     return {}

@@ -1,9 +1,7 @@
 """Morphological analysis: scenarios as one configuration per component, minus exclusions.
 
-The number of feasible scenarios is counted without enumerating them: components are taken
-in order and the count is carried over the configurations of the earlier components that
-still have exclusions with later ones (dynamic programming over that frontier). Scenarios are
-enumerated lazily (a generator with pruning) for listing and filtering.
+The number of feasible scenarios is counted without enumerating them, with bounded work
+(``morpho_count``); scenarios are listed lazily, never exploring a branch with none.
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ from math import prod
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.foresight.morpho_count import FeasibleCounter, SpaceTooEntangled
 from workbench.i18n import _
 
 __all__ = ["Morphology", "load_morphology", "parse_morphology"]
@@ -30,85 +29,28 @@ class Morphology:
     def raw_count(self) -> int:
         return prod(len(c) for c in self.configurations)
 
-    def _allowed(self, component: int) -> list[int]:
-        options = range(len(self.configurations[component]))
-        chosen = self.preferred.get(component)
-        return [c for c in options if chosen is None or c in chosen]
-
-    def _excluded(self) -> dict[int, list[tuple[int, int, int]]]:
-        """For each component, exclusions with an earlier one: (its config, earlier, config)."""
-        out: dict[int, list[tuple[int, int, int]]] = {}
-        for pair in self.exclusions:
-            (a, x), (b, y) = sorted(pair)
-            out.setdefault(b, []).append((y, a, x))
-        return out
-
-    def _order(self) -> list[int]:
-        """A component order that keeps the frontier small (most linked to those placed)."""
-        links: dict[int, set[int]] = {i: set() for i in range(len(self.components))}
-        for pair in self.exclusions:
-            (a, _x), (b, _y) = sorted(pair)
-            links[a].add(b)
-            links[b].add(a)
-        order: list[int] = []
-        left = set(links)
-        while left:
-            placed = set(order)
-            best = max(left, key=lambda c: (len(links[c] & placed), len(links[c]), -c))
-            order.append(best)
-            left.remove(best)
-        return order
+    def _counter(self, order: list[int] | None = None) -> FeasibleCounter:
+        allowed = [sum(1 << c for c in range(len(options))
+                       if self.preferred.get(i) is None or c in self.preferred[i])
+                   for i, options in enumerate(self.configurations)]
+        pairs = {tuple(sorted(pair)) for pair in self.exclusions}
+        return FeasibleCounter([len(c) for c in self.configurations], allowed, pairs, order)
 
     def feasible_count(self) -> int:
-        """Feasible scenarios, by dynamic programming over the frontier of components that
-        still have exclusions with components not placed yet. A frontier component keeps its
-        configuration only if that configuration is excluded with a later one (else it is
-        "any other"), which keeps the states few."""
-        order = self._order()
-        rank = {component: i for i, component in enumerate(order)}
-        later_rules: dict[int, dict[int, set[int]]] = {}  # component → config → later comps
-        rules: dict[int, list[tuple[int, int, int]]] = {}  # comp → (its config, earlier, cfg)
-        for pair in self.exclusions:
-            (a, x), (b, y) = sorted(pair, key=lambda item: rank[item[0]])
-            rules.setdefault(b, []).append((y, a, x))
-            later_rules.setdefault(a, {}).setdefault(x, set()).add(b)
-        last_use = {c: max(rank[b] for bs in configs.values() for b in bs)
-                    for c, configs in later_rules.items()}
-        states: dict[tuple[tuple[int, int], ...], int] = {(): 1}
-        for position, component in enumerate(order):
-            relevant = set(later_rules.get(component, {}))
-            following: dict[tuple[tuple[int, int], ...], int] = {}
-            for state, count in states.items():
-                chosen = dict(state)
-                kept_base = {c: v for c, v in chosen.items() if last_use[c] > position}
-                for option in self._allowed(component):
-                    if any(y == option and chosen.get(a) == x
-                           for y, a, x in rules.get(component, [])):
-                        continue
-                    kept = dict(kept_base)
-                    if last_use.get(component, -1) > position:
-                        kept[component] = option if option in relevant else -1
-                    key = tuple(sorted(kept.items()))
-                    following[key] = following.get(key, 0) + count
-            states = following
-        return sum(states.values())
+        """Feasible scenarios, counted without listing them (``morpho_count``); a French
+        ``SpaceTooEntangled`` error past a bounded amount of work."""
+        return self._counter().count()
 
     def scenarios(self) -> Iterator[tuple[str, ...]]:
-        """Every feasible scenario, lazily, in lexicographic order."""
-        excluded = self._excluded()
-
-        def extend(prefix: list[int]) -> Iterator[tuple[str, ...]]:
-            component = len(prefix)
-            if component == len(self.components):
-                yield tuple(self.configurations[i][c] for i, c in enumerate(prefix))
-                return
-            for option in self._allowed(component):
-                if any(y == option and prefix[a] == x
-                       for y, a, x in excluded.get(component, [])):
-                    continue
-                yield from extend([*prefix, option])
-
-        yield from extend([])
+        """Every feasible scenario, lazily, in lexicographic order (in the counting order if
+        that one is too entangled); none at once if the space has none."""
+        counter = self._counter(list(range(len(self.components))))
+        try:
+            counter.count()
+        except SpaceTooEntangled:
+            counter = self._counter()
+        for choice in counter.assignments():
+            yield tuple(self.configurations[i][c] for i, c in enumerate(choice))
 
     def violations(self, choice: tuple[int, ...]) -> list[tuple[str, str]]:
         """The exclusions a scenario (one configuration index per component) breaks."""

@@ -8,6 +8,7 @@ import ipywidgets as w
 
 from workbench.errors import WorkbenchError
 from workbench.foresight.morpho import load_morphology
+from workbench.foresight.morpho_count import SpaceTooEntangled
 from workbench.foresight.scenarios import list_scenarios, save_scenario
 from workbench.foresight.study import load_study
 from workbench.i18n import _
@@ -40,12 +41,20 @@ class ScenarioPage:
         save.on_click(lambda _b: self._save())
         self.saved = w.HTML()
         self.root.children = [
-            w.HTML(f"<h1>{html.escape(self.study.title)}</h1><p>" + html.escape(
-                _("{feasible} feasible scenarios out of {raw} combinations.").format(
-                    feasible=self.space.feasible_count(), raw=self.space.raw_count)) + "</p>"),
+            w.HTML(f"<h1>{html.escape(self.study.title)}</h1><p>" + html.escape(self._counts())
+                   + "</p>"),
             *self.pickers, self.feasibility, self.name, save, self.status, self.saved]
         self._check()
         self._list()
+
+    def _counts(self) -> str:
+        """How many scenarios are feasible, or why they cannot be counted (picking works)."""
+        try:
+            feasible = self.space.feasible_count()
+        except SpaceTooEntangled as error:
+            return str(error)
+        return _("{feasible} feasible scenarios out of {raw} combinations.").format(
+            feasible=feasible, raw=self.space.raw_count)
 
     def _choice(self) -> tuple[int, ...]:
         return tuple(p.value for p in self.pickers)

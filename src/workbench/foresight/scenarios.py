@@ -6,12 +6,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from workbench.errors import WorkbenchError
 from workbench.foresight.morpho import Morphology
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
+from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import foresight_scenario
 
 __all__ = ["NamedScenario", "list_scenarios", "save_scenario"]
@@ -36,12 +37,11 @@ def save_scenario(study: str, space: Morphology, name: str, choice: tuple[int, .
     choices = {c: space.configurations[i][k]
                for i, (c, k) in enumerate(zip(space.components, choice, strict=True))}
     with write_transaction(engine) as conn:
-        if conn.scalar(select(foresight_scenario.c.id).where(
-                foresight_scenario.c.study == study, foresight_scenario.c.name == name)):
+        if not insert_new(conn, foresight_scenario, {
+                "study": study, "name": name,
+                "choices_json": json.dumps(choices, ensure_ascii=False),
+                "created_at": datetime.now(UTC).replace(tzinfo=None)}, keys=["study", "name"]):
             raise WorkbenchError(_("A scenario is already called '{name}'.").format(name=name))
-        conn.execute(insert(foresight_scenario).values(
-            study=study, name=name, choices_json=json.dumps(choices, ensure_ascii=False),
-            created_at=datetime.now(UTC).replace(tzinfo=None)))
 
 
 def list_scenarios(study: str, engine=None) -> list[NamedScenario]:

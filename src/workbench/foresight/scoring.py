@@ -16,11 +16,12 @@ import statistics
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
+from workbench.storage.conflicts import insert_new, upsert
 from workbench.storage.schema import micmac_group, micmac_score, micmac_study
 from workbench.workshops.sessions import new_session_code
 
@@ -50,11 +51,11 @@ def create_study(slug: str, title: str, variables: list[str], engine=None) -> No
     if len(names) < 2 or len(set(names)) != len(names):
         raise WorkbenchError(_("A study needs at least two variables, each named once."))
     with write_transaction(engine) as conn:
-        if conn.scalar(select(micmac_study.c.id).where(micmac_study.c.slug == slug)):
+        if not insert_new(conn, micmac_study, {
+                "slug": slug, "title": title,
+                "variables_json": json.dumps(names, ensure_ascii=False),
+                "created_at": _now()}, keys=["slug"]):
             raise WorkbenchError(_("The study '{slug}' already exists.").format(slug=slug))
-        conn.execute(insert(micmac_study).values(
-            slug=slug, title=title, variables_json=json.dumps(names, ensure_ascii=False),
-            created_at=_now()))
 
 
 def create_group(slug: str, name: str, rows: list[str], engine=None) -> str:
@@ -108,13 +109,9 @@ def save_score(group: Group, source: str, target: str, value: str, engine=None) 
     if value not in VALUES:
         raise WorkbenchError(_("A score is 0, 1, 2, 3 or P."))
     with write_transaction(engine) as conn:
-        changed = conn.execute(update(micmac_score).where(
-            micmac_score.c.group_id == group.id, micmac_score.c.source == source,
-            micmac_score.c.target == target).values(value=value, scored_at=_now())).rowcount
-        if not changed:
-            conn.execute(insert(micmac_score).values(group_id=group.id, source=source,
-                                                     target=target, value=value,
-                                                     scored_at=_now()))
+        upsert(conn, micmac_score, {"group_id": group.id, "source": source, "target": target,
+                                    "value": value, "scored_at": _now()},
+               keys=["group_id", "source", "target"])
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from workbench import spreadsheets
 from workbench.forms.spec import DONT_KNOW, OTHER, FormSpec
 from workbench.i18n import _
 from workbench.storage.responses import StoredResponse
@@ -21,8 +22,6 @@ from workbench.territory import commune_by_code
 __all__ = ["ExportColumn", "export_columns", "read_export", "write_csv", "write_xlsx"]
 
 BASE_HEADERS = ("recu", "soumis_le_utc", "version", "synthetique")
-# A spreadsheet runs a cell starting with these as a formula ("CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -88,23 +87,7 @@ def _headers(spec: FormSpec) -> list[str]:
 
 def write_csv(spec: FormSpec, responses: Iterable[StoredResponse], path: Path) -> int:
     """Write a CSV for French spreadsheets (``;``, UTF-8 with BOM); returns the row count."""
-    count = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";")
-        writer.writerow(_headers(spec))
-        for row in _rows(spec, responses):
-            writer.writerow([_csv_cell(v) for v in row])
-            count += 1
-    return count
-
-
-def _csv_cell(value: object) -> object:
-    """Participant text never becomes a formula: a leading ``'`` marks it as text."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, "'")):
-        return "'" + value
-    return value
+    return spreadsheets.write_csv(path, [_headers(spec), *_rows(spec, responses)]) - 1
 
 
 def _label_rows(spec: FormSpec) -> list[list]:
@@ -147,26 +130,20 @@ def _codes(question) -> list[tuple[object, str]]:
 def write_xlsx(spec: FormSpec, responses: Iterable[StoredResponse], path: Path,
                version: int) -> int:
     """Write the three-sheet workbook; returns the row count."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("Responses")
+    book = spreadsheets.Workbook()
+    sheet = book.sheet(_("Responses"))
     sheet.append(_headers(spec))
-    count = 0
     for row in _rows(spec, responses):
         sheet.append(row)
-        for cell in sheet[sheet.max_row]:
-            if cell.data_type == "f":  # participant text such as "=HYPERLINK(…)": keep as text
-                cell.data_type = "s"
-        count += 1
-    sheet.freeze_panes = "B2"
-    labels = book.create_sheet(_("Labels"))
+    count = sheet.rows_written - 1
+    sheet.worksheet.freeze_panes = "B2"
+    labels = book.sheet(_("Labels"))
     labels.append([_("column"), _("question"), _("type"), _("code"), _("meaning")])
     for row in _label_rows(spec):
         labels.append(row)
-    about = book.create_sheet(_("About"))
+    about = book.sheet(_("About"))
     for row in (
         [_("Questionnaire"), spec.title],
         [_("Identifier"), spec.slug],
@@ -178,7 +155,7 @@ def write_xlsx(spec: FormSpec, responses: Iterable[StoredResponse], path: Path,
     ):
         about.append(row)
     for ws in (sheet, labels, about):
-        for cell in ws[1]:
+        for cell in ws.worksheet[1]:
             cell.font = Font(bold=True)
     book.save(path)
     return count
@@ -193,7 +170,7 @@ def read_export(spec: FormSpec, path: Path) -> dict[str, dict]:
         rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     else:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = [[v[1:] if v.startswith("'") else v for v in r]
+            rows = [[spreadsheets.read_csv_cell(v) for v in r]
                     for r in csv.reader(handle, delimiter=";")]
     header, body = rows[0], rows[1:]
     columns = {c.key: c for c in export_columns(spec)}

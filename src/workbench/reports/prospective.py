@@ -12,6 +12,7 @@ import numpy as np
 
 from workbench.foresight import mactor, micmac
 from workbench.foresight.morpho import load_morphology
+from workbench.foresight.morpho_count import SpaceTooEntangled
 from workbench.foresight.study import Study, load_study
 from workbench.i18n import _
 from workbench.reports.blocks import Cover, Figure, Table, Text
@@ -169,28 +170,34 @@ def actors(study: Study) -> list:
             Figure(_("Graph of the convergences between actors (order 2)"), edges + plane)]
 
 
-def scenarios(study: Study, shown: int = 20) -> list:
-    if study.morpho is None:
-        return [Text(_("No morphological analysis in this study."))]
-    space = load_morphology(study.morpho)
+def _possible(space, shown: int) -> list:
+    """The count of possible scenarios and the first ``shown`` of them."""
     feasible = space.feasible_count()
-    blocks: list = [
+    rows = [[number, *scenario] for number, scenario in
+            zip(range(1, shown + 1), space.scenarios(), strict=False)]
+    return [
         Text(_("The morphological space holds **{raw} combinations**, of which **{feasible} "
                "possible scenarios** once the {exclusions} incompatibilities are set "
                "aside.").format(raw=space.raw_count, feasible=feasible,
                                 exclusions=len(space.exclusions))),
-        Table(_("Components and configurations"), [_("Component"), _("Configurations")],
-              [[c, " / ".join(conf)] for c, conf in zip(space.components, space.configurations,
-                                                        strict=True)],
-              sheet=_("Components"))]
-    rows = []
-    for number, scenario in enumerate(space.scenarios(), start=1):
-        if number > shown:
-            break
-        rows.append([number, *scenario])
-    blocks.append(Table(_("First possible scenarios ({shown} of {feasible})").format(
-        shown=min(shown, feasible), feasible=feasible), [_("No."), *space.components], rows,
-        sheet=_("Scenarios")))
+        Table(_("First possible scenarios ({shown} of {feasible})").format(
+            shown=min(shown, feasible), feasible=feasible), [_("No."), *space.components], rows,
+            sheet=_("Scenarios"))]
+
+
+def scenarios(study: Study, shown: int = 20) -> list:
+    if study.morpho is None:
+        return [Text(_("No morphological analysis in this study."))]
+    space = load_morphology(study.morpho)
+    components = Table(_("Components and configurations"), [_("Component"), _("Configurations")],
+                       [[c, " / ".join(conf)]
+                        for c, conf in zip(space.components, space.configurations, strict=True)],
+                       sheet=_("Components"))
+    try:
+        blocks = _possible(space, shown)
+    except SpaceTooEntangled as error:  # the study's other results are still reported
+        blocks = [Text(str(error))]
+    blocks.insert(1, components)
     from workbench.foresight.scenarios import list_scenarios
 
     named = list_scenarios(study.slug)

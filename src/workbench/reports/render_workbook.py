@@ -7,16 +7,15 @@ Participant text stays text (never a formula).
 from __future__ import annotations
 
 import re
-import zipfile
 from pathlib import Path
 
 from workbench.i18n import _
 from workbench.reports.document import Document
 from workbench.reports.formatting import column_places, cover_labels
+from workbench.spreadsheets import Workbook
 
 __all__ = ["write_workbook"]
 
-_FIXED = (1980, 1, 1, 0, 0, 0)
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -32,28 +31,13 @@ def _sheet_names(titles: list[str]) -> list[str]:
     return names
 
 
-def _normalise(path: Path) -> None:
-    """Same content, same bytes: fixed zip times, no creation/modification timestamps."""
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*",
-                              rb"\g<1>2000-01-01T00:00:00Z", data)
-            target.writestr(zipfile.ZipInfo(name, date_time=_FIXED), data,
-                            compress_type=zipfile.ZIP_DEFLATED)
-
-
 def write_workbook(document: Document, path: Path) -> None:
     """Write the report's tables as ``.xlsx``."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     book = Workbook()
-    book.remove(book.active)
     tables = document.tables
-    about = book.create_sheet(_("About"))
+    about = book.sheet(_("About"))
     period, data_as_of, _produced = cover_labels()
     for row in ((_("Report"), document.cover.get("title", "")),
                 (_("Subject"), document.cover.get("subject", "")),
@@ -62,26 +46,21 @@ def write_workbook(document: Document, path: Path) -> None:
                 (_("Tables"), len(tables))):
         about.append(row)
     for name, table in zip(_sheet_names([t["sheet"] for t in tables]), tables, strict=True):
-        sheet = book.create_sheet(name)
-        sheet.append([table["title"]])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append(table["columns"])
-        for cell in sheet[2]:
+        sheet = book.sheet(name)
+        sheet.append([table["title"]])[0].font = Font(bold=True)
+        for cell in sheet.append(table["columns"]):
             cell.font = Font(bold=True)
         formats = ["0." + "0" * p if p else None for p in column_places(table)]
         for row in table["rows"]:
-            sheet.append(row)
-            for cell, number_format in zip(sheet[sheet.max_row], formats, strict=False):
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-                elif number_format and cell.data_type == "n":
+            for cell, number_format in zip(sheet.append(row), formats, strict=False):
+                if number_format and cell.data_type == "n":
                     cell.number_format = number_format
         if table.get("note"):
             sheet.append([])
             sheet.append([table["note"]])
-        sheet.freeze_panes = "A3"
+        ws = sheet.worksheet
+        ws.freeze_panes = "A3"
         for index, column in enumerate(table["columns"], start=1):
             width = max([len(str(column))] + [len(str(r[index - 1])) for r in table["rows"][:200]])
-            sheet.column_dimensions[sheet.cell(2, index).column_letter].width = min(60, width + 2)
-    book.save(path)
-    _normalise(path)
+            ws.column_dimensions[ws.cell(2, index).column_letter].width = min(60, width + 2)
+    book.save(path, reproducible=True)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from workbench.i18n import _
 from workbench.reports.catalogue import ReportNotebook, report_notebooks
-from workbench.settings import project_home
+from workbench.settings import project_home, reports_dir
 
 __all__ = ["RunResult", "output_folder", "plan_year", "run_all", "run_report"]
 
@@ -43,7 +43,7 @@ def output_folder(report: ReportNotebook, parameters: dict, year: int,
     """``reports/<year>/<name>[-<key>]``: the key is the other parameters' values."""
     keys = [_key(v) for k, v in sorted(parameters.items()) if k != "year" and v not in (None, "")]
     name = "-".join([report.name, *filter(None, keys)])
-    root = root or Path(os.environ.get("WORKBENCH_REPORTS_DIR") or project_home() / "reports")
+    root = root or reports_dir()
     return root / str(year) / name
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, func, insert, select
 
+from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import form, form_version
 
 __all__ = ["PublishedVersion", "get_version", "latest_version", "publish_version",
@@ -39,9 +40,9 @@ def publish_version(conn: Connection, slug: str, spec: dict) -> tuple[PublishedV
     text = _canonical(spec)
     digest = hashlib.sha256(text.encode()).hexdigest()
     now = datetime.now(UTC).replace(tzinfo=None)
-    form_id = conn.scalar(select(form.c.id).where(form.c.slug == slug))
-    if form_id is None:
-        form_id = conn.scalar(insert(form).values(slug=slug, created_at=now).returning(form.c.id))
+    insert_new(conn, form, {"slug": slug, "created_at": now}, keys=["slug"])
+    form_id = conn.scalar(select(form.c.id).where(form.c.slug == slug)
+                          .with_for_update())  # versions are numbered one publication at a time
     latest = latest_version(conn, slug)
     if latest is not None and _canonical(latest.spec) == text:
         return latest, False

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from workbench.storage.conflicts import insert_new, upsert
 from workbench.storage.schema import (
     answer,
     form,
@@ -88,11 +89,8 @@ def set_session(conn: Connection, session_id: int, **values) -> None:
 
 def release_question(conn: Connection, session_id: int, question_id: str, now: datetime) -> None:
     """Show a question to participants (idempotent)."""
-    exists = conn.scalar(select(func.count()).select_from(session_release).where(
-        session_release.c.session_id == session_id, session_release.c.question_id == question_id))
-    if not exists:
-        conn.execute(insert(session_release).values(session_id=session_id,
-                                                    question_id=question_id, released_at=now))
+    insert_new(conn, session_release, {"session_id": session_id, "question_id": question_id,
+                                       "released_at": now}, keys=["session_id", "question_id"])
 
 
 def withdraw_question(conn: Connection, session_id: int, question_id: str) -> None:
@@ -103,12 +101,8 @@ def withdraw_question(conn: Connection, session_id: int, question_id: str) -> No
 
 def touch_presence(conn: Connection, session_id: int, presence_id: str, now: datetime) -> None:
     """Record that a participant page is open."""
-    updated = conn.execute(update(session_presence).where(
-        session_presence.c.session_id == session_id,
-        session_presence.c.presence_id == presence_id).values(last_seen=now))
-    if updated.rowcount == 0:
-        conn.execute(insert(session_presence).values(session_id=session_id,
-                                                     presence_id=presence_id, last_seen=now))
+    upsert(conn, session_presence, {"session_id": session_id, "presence_id": presence_id,
+                                    "last_seen": now}, keys=["session_id", "presence_id"])
 
 
 def count_present(conn: Connection, session_id: int, now: datetime,
