@@ -92,3 +92,52 @@ def test_a_read_only_or_full_database_says_so(tmp_path, engine) -> None:
 def test_sqlite_commits_are_on_disk_before_the_receipt(sqlite_engine) -> None:
     with sqlite_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+class _Kernel:
+    execution_state = "idle"
+
+
+class _Manager:
+    """The part of Jupyter's kernel manager ``Unconnected`` uses."""
+
+    def __init__(self, *ids: str) -> None:
+        self.kernels = {kernel_id: _Kernel() for kernel_id in ids}
+        self.connections: list[str] = []
+
+    def list_kernel_ids(self) -> list[str]:
+        return list(self.kernels)
+
+    def get_kernel(self, kernel_id: str) -> _Kernel:
+        return self.kernels[kernel_id]
+
+    def notify_connect(self, kernel_id: str) -> None:
+        self.connections.append(kernel_id)
+
+    async def shutdown_kernel(self, kernel_id: str, now: bool = False) -> None:
+        del self.kernels[kernel_id]
+
+
+def test_unconnected_kernels_give_way_oldest_first_and_expire(monkeypatch) -> None:
+    import asyncio
+
+    from workbench.web import unconnected
+
+    clock = [0.0]
+    monkeypatch.setattr(unconnected.time, "monotonic", lambda: clock[0])
+    manager = _Manager("a", "b")
+    watch = unconnected.Unconnected(manager, timeout=45, grace=10, limit=3)
+    watch.waiting()  # a and b seen at 0
+    manager.notify_connect("a")  # a's page connected: never touched again
+    assert manager.connections == ["a"]
+    clock[0] = 5
+    manager.kernels["c"] = _Kernel()
+    assert asyncio.run(watch.make_room(full=False))  # room left: nobody evicted
+    assert asyncio.run(watch.make_room(full=True)) is False  # b is younger than the grace
+    clock[0] = 12
+    manager.kernels["b"].execution_state = "busy"  # still rendering: not taken
+    assert asyncio.run(watch.make_room(full=True)) is False
+    manager.kernels["b"].execution_state = "idle"
+    assert asyncio.run(watch.make_room(full=True)) and set(manager.kernels) == {"a", "c"}
+    clock[0] = 50  # c, seen at 5, is now 45 s unconnected
+    assert asyncio.run(watch.sweep()) == 1 and set(manager.kernels) == {"a"}
