@@ -1,8 +1,15 @@
 """Checking the cells of the tables staff import or type: dates, oui/non, amounts, and the
-row-and-column French error when one is wrong (nothing is written then)."""
+row-and-column French error when one is wrong (nothing is written then).
+
+The one set of rules every importer goes through, so that SQLite and PostgreSQL store the same
+things: text has no NUL byte and at most ``MAX_TEXT`` characters (:func:`text_problem`, applied
+to every cell by ``workbench.tables``); numbers are finite and bounded (:func:`parse_number`),
+amounts fit the ``Numeric(12, 2)`` money columns (:data:`MAX_AMOUNT`).
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime
@@ -10,11 +17,15 @@ from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.reports.formatting import french_number
 from workbench.tables import read_rows
 
-__all__ = ["FieldError", "cell_text", "parse_amount", "parse_bool", "parse_commune", "parse_date",
-           "parse_table"]
+__all__ = ["MAX_AMOUNT", "MAX_TEXT", "FieldError", "cell_text", "parse_amount", "parse_bool",
+           "parse_commune", "parse_date", "parse_number", "parse_table", "text_problem"]
 
+MAX_TEXT = 100_000  # characters in one cell (below csv's own 131,072 limit)
+MAX_AMOUNT = 9_999_999_999.99  # euros: Numeric(12, 2), the money columns on both databases
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
 YES, NO = {"oui", "o", "1", "vrai", "yes", "true"}, {"non", "n", "0", "faux", "no", "false", ""}
 
 
@@ -24,6 +35,38 @@ class FieldError(ValueError):
     def __init__(self, column: str, message: str) -> None:
         super().__init__(message)
         self.column, self.message = column, message
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cell cannot be stored (a NUL byte, too long), in French; None if it can."""
+    if "\x00" in value:
+        return _("the cell holds a NUL character (a binary file?).")
+    if len(value) > MAX_TEXT:
+        return _("the cell is longer than {n} characters.").format(n=french_number(MAX_TEXT))
+    return None
+
+
+def check_texts(row: dict[str, str]) -> None:
+    """Raise a ``FieldError`` for the first cell of ``row`` that :func:`text_problem` refuses."""
+    for column, value in row.items():
+        problem = text_problem(value or "")
+        if problem:
+            raise FieldError(column, problem)
+
+
+def parse_number(value: str, column: str, low: float, high: float) -> float:
+    """A finite number between ``low`` and ``high`` (``1500.5``, ``1 500,5``, ``1.5e3``);
+    ``nan``, ``inf`` and anything out of bounds are a ``FieldError``."""
+    text = re.sub(r"[\s\u202f\u00a0]", "", value or "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    number = float(text) if NUMBER.fullmatch(text) else math.nan
+    if not math.isfinite(number):
+        raise FieldError(column, _("'{value}' is not a number.").format(value=value))
+    if not low <= number <= high:
+        raise FieldError(column, _("'{value}' is not between {low} and {high}.").format(
+            value=value, low=cell_text(float(low)), high=cell_text(float(high))))
+    return number
 
 
 def cell_text(value: object) -> str:
@@ -69,13 +112,13 @@ def parse_amount(value: str, column: str, required: bool = False) -> float | Non
         return None
     if "," in text:
         text = text.replace(".", "").replace(",", ".")
-    try:
-        amount = round(float(text), 2)
-    except ValueError:
-        raise FieldError(column, _("'{value}' is not an amount in euros.").format(
-            value=value)) from None
+    if not NUMBER.fullmatch(text) or not math.isfinite(amount := round(float(text), 2)):
+        raise FieldError(column, _("'{value}' is not an amount in euros.").format(value=value))
     if amount < 0:
         raise FieldError(column, _("'{value}' is negative.").format(value=value))
+    if amount > MAX_AMOUNT:
+        raise FieldError(column, _("'{value}' is above {max} €.").format(
+            value=value, max="9 999 999 999,99"))
     return amount
 
 

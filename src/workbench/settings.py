@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["TERRITORY_NAME", "database_url", "project_home"]
+__all__ = ["TERRITORY_NAME", "database_url", "project_home", "runtime_data"]
 
 TERRITORY_NAME = "Guingamp-Paimpol Agglomération"
 
@@ -32,3 +32,10 @@ def database_url() -> str:
     if url:
         return url
     return f"sqlite:///{project_home() / 'data' / 'workbench.sqlite'}"
+
+
+def runtime_data() -> Path:
+    """Where the workbench writes what it imports or makes while it runs (the census, keys):
+    ``<project>/data/runtime``, under ``WORKBENCH_HOME`` when set; git-ignored, so that an
+    import never changes the source checkout."""
+    return project_home() / "data" / "runtime"

@@ -19,6 +19,7 @@ from sqlalchemy import insert, select, update
 from workbench.cells import (
     FieldError,
     cell_text,
+    check_texts,
     parse_amount,
     parse_bool,
     parse_commune,
@@ -96,6 +97,7 @@ def _choice(value: str, column: str, allowed: tuple[str, ...]) -> str:
 
 def parse_request(row: dict[str, str]) -> dict:
     """A request's columns (import names, text) checked and typed; raises FieldError."""
+    check_texts(row)
     row = {key: (value or "").strip() for key, value in row.items()}
     if not row.get("reference"):
         raise FieldError("reference", _("the reference is empty."))

@@ -17,6 +17,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import avis_milestone, avis_recommendation, council_avis
+from workbench.yamlfile import load_yaml_mapping
 
 __all__ = ["add_milestone", "import_avis", "load_ledger", "record_answer"]
 
@@ -33,9 +34,7 @@ def _day(value: object, what: str) -> date:
 
 def import_avis(path: Path, engine=None) -> tuple[str, int]:
     """Store the avis of ``path`` with its recommendations; (slug, recommendations)."""
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml_mapping(path)
     for key in ("slug", "title", "kind", "adopted_on", "recommendations"):
         if not data.get(key):
             raise WorkbenchError(_("{file}: '{key}' is required.").format(file=path.name,

@@ -15,6 +15,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.reports.document import Block, Document
 from workbench.reports.formatting import french_date
+from workbench.yamlfile import load_yaml_mapping
 
 __all__ = ["KINDS", "draft", "workshop_section"]
 
@@ -77,12 +78,10 @@ def workshop_section(code: str, engine=None) -> list[Block]:
 
 def draft(path: Path, output: Path, engine=None) -> tuple[Path, Path]:
     """Write ``<name>.html`` and ``<name>.docx`` for the draft in ``path``."""
-    import yaml
-
     from workbench.reports.render_html import render_html
     from workbench.reports.render_word import write_word
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml_mapping(path)
     kind = data.get("type")
     if kind not in KINDS:
         raise WorkbenchError(_("{file}: 'type' is compte-rendu or avis.").format(file=path.name))

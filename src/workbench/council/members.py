@@ -15,7 +15,14 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
-from workbench.cells import FieldError, parse_bool, parse_commune, parse_date, parse_table
+from workbench.cells import (
+    FieldError,
+    check_texts,
+    parse_bool,
+    parse_commune,
+    parse_date,
+    parse_table,
+)
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
@@ -43,6 +50,7 @@ class Member:
 
 def parse_member(row: dict[str, str]) -> dict:
     """A member's columns (import names, text) checked and typed; raises FieldError."""
+    check_texts(row)
     row = {key: (value or "") for key, value in row.items()}
 
     out: dict = {"name": row.get("nom", "").strip(),

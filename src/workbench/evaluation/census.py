@@ -2,7 +2,9 @@
 
 Two sources: INSEE's commune-level "base-cc-evol-struct-pop" files (any vintage: the ``Pxx_``
 and ``Cxx_`` prefixes are detected), once imported with ``workbench evaluation
-import-census``; until then the agglomeration-level 2017 structure shipped in ``data/``.
+import-census`` (stored under ``data/runtime/`` of the project home, never in the source
+checkout; counts finite, not negative); until then the agglomeration-level 2017 structure
+shipped in ``data/``.
 Commune populations always come from the communes file.
 """
 
@@ -14,9 +16,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.cells import FieldError, parse_number
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
-from workbench.settings import project_home
+from workbench.settings import project_home, runtime_data
 from workbench.tables import read_records
 from workbench.territory import communes
 
@@ -25,6 +28,7 @@ __all__ = ["AGE_BANDS", "CSP", "Census", "import_insee_structure", "load_census"
 AGE_BANDS = {"POP0014": "0-14 ans", "POP1529": "15-29 ans", "POP3044": "30-44 ans",
              "POP4559": "45-59 ans", "POP6074": "60-74 ans", "POP75P": "75 ans et plus"}
 SEXES = {"POPF": "Femme", "POPH": "Homme"}
+MAX_COUNT = 100_000_000  # people in one commune and category
 CSP = {f"POP15P_CS{i}": label for i, label in enumerate([
     "CS1 Agriculteurs exploitants", "CS2 Artisans commerçants chefs d'entreprise",
     "CS3 Cadres et professions intellectuelles supérieures", "CS4 Professions intermédiaires",
@@ -43,13 +47,33 @@ class Census:
         return self.shares.get(name, {})
 
 
-def _stored() -> Path:
-    """``WORKBENCH_CENSUS_FILE``, else ``data/territory/census-structure.csv``."""
+def _target() -> Path:
+    """Where an import writes: ``WORKBENCH_CENSUS_FILE``, else
+    ``data/runtime/census-structure.csv`` of the project home."""
     import os
 
     override = os.environ.get("WORKBENCH_CENSUS_FILE")
-    return Path(override) if override else (
-        project_home() / "data" / "territory" / "census-structure.csv")
+    return Path(override) if override else runtime_data() / "census-structure.csv"
+
+
+def _stored() -> Path:
+    """The imported census: :func:`_target`, else where imports wrote before
+    (``data/territory/census-structure.csv``)."""
+    import os
+
+    target = _target()
+    legacy = project_home() / "data" / "territory" / "census-structure.csv"
+    if os.environ.get("WORKBENCH_CENSUS_FILE") or target.is_file():
+        return target
+    return legacy if legacy.is_file() else target
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` whole: to a neighbour first, then renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    draft = path.with_name(f".{path.name}.draft")
+    draft.write_text(text, encoding="utf-8")
+    draft.replace(path)
 
 
 def _commune_shares() -> dict[str, float]:
@@ -117,17 +141,18 @@ def import_insee_structure(path: Path) -> tuple[str, int]:
             continue
         found += 1
         for column, (variable, label) in wanted.items():
-            value = str(row[column]).strip().replace(",", ".")
             try:
-                number = float(value or 0)
-            except ValueError:
-                raise WorkbenchError(_("{file}, line {line}, column {column}: '{value}' is "
-                                       "not a number.").format(file=path.name, line=line,
-                                                               column=column,
-                                                               value=value)) from None
+                number = parse_number(str(row[column]).strip() or "0", column, 0, MAX_COUNT)
+            except FieldError as error:
+                raise WorkbenchError(_("{file}, line {line}, column {column}: {problem}").format(
+                    file=path.name, line=line, column=column, problem=error.message)) from None
             writer.writerow([row["CODGEO"].strip(), variable, label, f"{number:.4f}", source])
     if not found:
         raise WorkbenchError(_("{file}: none of the territory's communes is in this file.")
                              .format(file=path.name))
-    _stored().write_text(out.getvalue(), encoding="utf-8")
+    try:
+        _write(_target(), out.getvalue())
+    except OSError as error:
+        raise WorkbenchError(_("Cannot write the census to {file}: {reason}").format(
+            file=_target(), reason=error.strerror or error)) from None
     return f"20{vintage}", found

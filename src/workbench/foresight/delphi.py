@@ -21,6 +21,7 @@ from workbench.evaluation.stats import quantiles
 from workbench.i18n import _
 from workbench.settings import project_home
 from workbench.slugs import data_file, shown
+from workbench.yamlfile import load_yaml_mapping
 
 __all__ = ["DelphiStudy", "ItemStats", "Rules", "item_stats", "load_delphi", "verdict"]
 
@@ -78,11 +79,9 @@ def verdict(current: ItemStats, previous: ItemStats | None, rules: Rules) -> dic
 
 
 def load_delphi(slug: str, root: Path | None = None) -> DelphiStudy:
-    import yaml
-
     path = data_file(root or project_home() / "data" / "delphi", slug, "{slug}.yaml",
                      _("The Delphi study '{slug}' does not exist."))
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml_mapping(path)
     try:
         low, high = (int(x) for x in data.get("scale", [1, 5]))
         items = tuple((str(i["id"]), str(i["statement"])) for i in data["items"])

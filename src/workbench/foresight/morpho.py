@@ -183,11 +183,6 @@ def parse_morphology(data: dict, source: str = "") -> Morphology:
 
 
 def load_morphology(path: Path) -> Morphology:
-    import yaml
+    from workbench.yamlfile import load_yaml
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise WorkbenchError(_("{file}: unreadable ({error}).").format(file=path.name,
-                                                                      error=error)) from None
-    return parse_morphology(data, path.name)
+    return parse_morphology(load_yaml(path), path.name)

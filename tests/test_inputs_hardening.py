@@ -1,0 +1,268 @@
+"""Issue 17, defects 5, 6 and 10 (census): hostile files give French errors, never a traceback,
+and leave the database as it was; numbers and text follow one set of cell rules on SQLite and
+PostgreSQL alike; the census import writes under the configured project home."""
+
+from __future__ import annotations
+
+import math
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from workbench.cells import FieldError, parse_amount
+from workbench.cli import main
+from workbench.errors import WorkbenchError
+from workbench.storage.schema import association, subsidy_request
+from workbench.tables import read_rows
+
+from .conftest import FIXTURES, ROOT, sqlite_url
+from .rna_files import COLUMNS, HEADER, rna_row, write_rna
+
+GUINGAMP = "22070"
+CENSUS = FIXTURES / "census" / "base-cc-evol-struct-pop-2019-extrait.csv"
+
+
+def billion_laughs(keys: str = "actors: *a9\nobjectives: *a9\n") -> str:
+    """Nine levels of nine aliases: a billion strings once expanded, 1 kB on disk."""
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
+    return "\n".join(lines) + "\n" + keys
+
+
+def run_cli(*args: str) -> tuple[int, str, BaseException | None]:
+    result = CliRunner().invoke(main, list(args))
+    unexpected = result.exception if not isinstance(result.exception, SystemExit) else None
+    return result.exit_code, result.output, unexpected
+
+
+# -- the shared table reader (defect 5) --------------------------------------------------------
+
+@pytest.mark.parametrize(("name", "content", "words"), [
+    ("vide.xlsx", b"", "classeur XLSX"),
+    ("abime.xlsx", b"PK\x03\x04 not a zip at all" * 20, "classeur XLSX"),
+    ("binaire.csv", bytes(range(256)) * 40, "tableau CSV"),
+    ("long.csv", b"a;b\n1;" + b"x" * 140_000 + b"\n", "dépasse 100\u202f000 caractères"),
+    ("nul.csv", b"a;b\n1;x\x00y\n", "NUL"),
+])
+def test_the_table_reader_refuses_a_bad_file_in_french(tmp_path, name, content, words) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(WorkbenchError) as raised:
+        read_rows(path)
+    assert words in str(raised.value) and name in str(raised.value)
+
+
+def test_a_windows_1252_table_is_read_as_such(tmp_path) -> None:
+    path = tmp_path / "excel.csv"
+    path.write_bytes("nom;commune\nÉcole de Pédernec;Guingamp\n".encode("cp1252"))
+    assert read_rows(path)[1] == ["École de Pédernec", "Guingamp"]
+
+
+# -- import-rna (defect 5) ---------------------------------------------------------------------
+
+def test_an_rna_file_whose_every_row_is_invalid_exits_1(tmp_path) -> None:
+    path = write_rna(tmp_path / "rna.csv", [rna_row("X1", "A", GUINGAMP),
+                                            rna_row("W221000001", "", GUINGAMP)])
+    url = sqlite_url(tmp_path)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBENCH_DATABASE_URL", url)
+        run_cli("db", "upgrade")
+        code, output, unexpected = run_cli("associations", "import-rna", str(path))
+    assert unexpected is None and code == 1, output
+    assert "rna.csv : ses 2 lignes sont invalides" in output
+    assert "ligne 2, colonne id" in output
+
+
+def test_an_rna_row_with_a_nul_byte_or_an_endless_line_is_skipped(engine, tmp_path) -> None:
+    from workbench.associations.rna import MAX_LINE, import_rna
+
+    good = rna_row("W221000001", "Les Amis du Trieux", GUINGAMP)
+    nul = rna_row("W221000002", "Nul\x00part", GUINGAMP)
+    path = write_rna(tmp_path / "rna.csv", [good, nul, "x" * (3 * MAX_LINE), good])
+    report = import_rna(path, engine)
+    assert (report.new, report.read, report.bad_rows) == (1, 4, 2)
+    assert "ligne 3, colonne titre" in report.errors[0] and "NUL" in report.errors[0]
+    assert "ligne 4" in report.errors[1]
+
+
+def test_an_rna_row_csv_cannot_read_is_reported_not_raised(engine, tmp_path) -> None:
+    from workbench.associations.rna import import_rna
+
+    good = rna_row("W221000001", "Les Amis du Trieux", GUINGAMP)
+    runaway = ";".join(['"' + "x" * 140_000] + [""] * (len(COLUMNS) - 1))
+    path = write_rna(tmp_path / "rna.csv", [good, runaway])
+    report = import_rna(path, engine)
+    assert report.new == 1 and report.bad_rows == 1
+
+
+# -- YAML files (defect 5) ---------------------------------------------------------------------
+
+def yaml_commands(path: Path) -> list[tuple[str, ...]]:
+    return [("foresight", "mactor", str(path)), ("foresight", "morpho", str(path)),
+            ("forms", "check", str(path)), ("associations", "committee-check", str(path))]
+
+
+@pytest.mark.parametrize("index", range(4))
+@pytest.mark.parametrize(("content", "words"), [
+    pytest.param("title: Sondage élus\n".encode("latin-1"), "pas en UTF-8 (octet 16)",
+                 id="latin-1"),
+    pytest.param(billion_laughs().encode(), "alias", id="billion-laughs"),
+])
+def test_yaml_commands_refuse_other_encodings_and_alias_bombs(tmp_path, index, content,
+                                                              words) -> None:
+    path = tmp_path / "fichier.yaml"
+    path.write_bytes(content)
+    started = time.monotonic()
+    code, output, unexpected = run_cli(*yaml_commands(path)[index])
+    assert unexpected is None, unexpected
+    assert code == 1 and words in output, output
+    assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("content", [
+    "a: 2026-02-30\n", "a: !!binary 'é'\n", "a: \x00\n", "[" * 5000 + "]" * 5000,
+    "? [a, b]\n: c\n", "a: &x [*x]\n",
+])
+def test_yaml_values_that_cannot_be_read_are_french_errors(tmp_path, content) -> None:
+    from workbench.yamlfile import YamlFileError, load_yaml
+
+    path = tmp_path / "f.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(YamlFileError):
+        load_yaml(path)
+
+
+def test_an_evaluation_framework_in_latin_1_is_a_french_error(tmp_path) -> None:
+    from workbench.evaluation.framework import load_framework
+    from workbench.forms.issues import SpecError
+
+    path = tmp_path / "cadre.yaml"
+    path.write_bytes("titre: Évaluation\n".encode("latin-1"))
+    with pytest.raises(SpecError, match="pas en UTF-8"):
+        load_framework(path)
+
+
+# -- numbers and text: one set of rules, both databases agree (defect 6) -----------------------
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "1e29", "1e400", "1_000",
+                                   "10000000000", "0x10"])
+def test_amounts_must_be_finite_and_fit_the_money_columns(value) -> None:
+    with pytest.raises(FieldError):
+        parse_amount(value, "montant_demande")
+
+
+def test_amounts_as_staff_type_them_still_read() -> None:
+    assert parse_amount("1 500,50 €", "m") == 1500.5
+    assert parse_amount("9999999999.99", "m") == 9_999_999_999.99
+    assert parse_amount("1.5e3", "m") == 1500
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "1e12", "", "12 abc"])
+def test_numbers_must_be_finite_and_within_bounds(value) -> None:
+    from workbench.cells import parse_number
+
+    with pytest.raises(FieldError):
+        parse_number(value, "n", 0, 1e8)
+    assert math.isclose(parse_number("1 234,5", "n", 0, 1e8), 1234.5)
+
+
+def test_text_cells_refuse_nul_and_huge_values() -> None:
+    from workbench.cells import text_problem
+
+    assert text_problem("a\x00b") and text_problem("x" * 100_001)
+    assert text_problem("École") is None
+
+
+REQUEST = ("reference;association;annee;service;type;intitule;montant_demande;description\n"
+           "S-1;Les Amis du Trieux;2026;culture;projet;Festival;{amount};{text}\n")
+
+
+@pytest.mark.parametrize(("amount", "text"), [
+    ("NaN", "x"), ("inf", "x"), ("1e29", "x"), ("1500", "nul\x00part"),
+])
+def test_a_bad_request_stores_nothing_on_either_database(engine, tmp_path, amount,
+                                                         text) -> None:
+    from workbench.associations.requests import import_requests
+
+    path = tmp_path / "demandes.csv"
+    path.write_text(REQUEST.format(amount=amount, text=text), encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"demandes\.csv, ligne 2, colonne"):
+        import_requests(path, engine)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(subsidy_request)) == 0
+        assert conn.scalar(select(func.count()).select_from(association)) == 0
+
+
+def test_the_largest_amount_is_stored_alike_on_both_databases(engine, tmp_path) -> None:
+    from workbench.associations.requests import import_requests
+
+    path = tmp_path / "demandes.csv"
+    path.write_text(REQUEST.format(amount="9999999999,99", text="x"), encoding="utf-8")
+    assert import_requests(path, engine) == (1, 0)
+    with engine.connect() as conn:
+        assert conn.scalar(select(subsidy_request.c.amount_requested)) == 9_999_999_999.99
+
+
+# -- the census (defects 6 and 10) -------------------------------------------------------------
+
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """A project home of its own (its communes), with no census file set."""
+    folder = tmp_path / "projet"
+    (folder / "data" / "territory").mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "territory" / "communes.csv", folder / "data" / "territory")
+    monkeypatch.setenv("WORKBENCH_HOME", str(folder))
+    monkeypatch.delenv("WORKBENCH_CENSUS_FILE", raising=False)
+    return folder
+
+
+@pytest.mark.parametrize("value", ["-5", "NaN", "inf", "1e300"])
+def test_census_counts_must_be_finite_and_not_negative(home, tmp_path, value) -> None:
+    from workbench.evaluation.census import import_insee_structure
+
+    lines = CENSUS.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(";")
+    cells[-1] = value
+    broken = tmp_path / "recensement.csv"
+    broken.write_text("\n".join([lines[0], ";".join(cells), *lines[2:]]) + "\n",
+                      encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"recensement\.csv, ligne 2, colonne"):
+        import_insee_structure(broken)
+    assert not list(home.rglob("census-structure.csv"))
+
+
+def test_the_census_is_written_under_the_configured_home(home) -> None:
+    from workbench.evaluation.census import import_insee_structure, load_census
+
+    assert import_insee_structure(CENSUS) == ("2019", 3)
+    assert (home / "data" / "runtime" / "census-structure.csv").is_file()
+    assert not (home / "data" / "territory" / "census-structure.csv").exists()
+    assert load_census().source.startswith("INSEE, recensement 2019")
+
+
+def test_the_census_location_is_ignored_by_git_in_a_checkout() -> None:
+    ignored = subprocess.run(["git", "check-ignore", "-q",
+                              "data/runtime/census-structure.csv"], cwd=ROOT, check=False)
+    assert ignored.returncode == 0
+
+
+def test_a_census_imported_before_is_still_read(home) -> None:
+    from workbench.evaluation.census import load_census
+
+    (home / "data" / "territory" / "census-structure.csv").write_text(
+        "code_insee,variable,modalite,effectif,source\n22070,sexe,Femme,10,Ancien\n",
+        encoding="utf-8")
+    assert load_census().source == "Ancien"
+
+
+def test_header_only_rna_is_not_an_error(tmp_path, engine) -> None:
+    from workbench.associations.rna import import_rna
+
+    path = tmp_path / "vide.csv"
+    path.write_text(HEADER + "\n", encoding="utf-8")
+    assert import_rna(path, engine).read == 0
