@@ -266,3 +266,65 @@ def test_header_only_rna_is_not_an_error(tmp_path, engine) -> None:
     path = tmp_path / "vide.csv"
     path.write_text(HEADER + "\n", encoding="utf-8")
     assert import_rna(path, engine).read == 0
+
+
+# -- found by the fuzzing of tests/test_fuzz_entry_points.py -----------------------------------
+
+@pytest.mark.parametrize(("args", "name", "content", "words"), [
+    (("pb", "results"), "bp.pb", "META\nkey;value\nbudget;é\n".encode("latin-1"),
+     "pas en UTF-8"),
+    (("pb", "results"), "bp.pb", b'META\nkey;value\nbudget;"' + b"x" * 140_000 + b"\n",
+     "illisible"),
+    (("invitations", "create", "evaluation-transport", "--csv"), "gens.csv",
+     bytes(range(256)), "tableau CSV"),
+    (("forms", "check"), "f.yaml", b"date:\n", "champ inconnu « date »"),
+    (("associations", "committee-check"), "f.yaml", b"date:\n", "champ inconnu « date »"),
+    (("council", "avis-import"), "avis.yaml",
+     b"slug: a\ntitle: t\nkind: saisine\nadopted_on: 2026-01-01\nrecommendations: 1\n",
+     "doit être une liste"),
+    (("council", "draft"), "cr.yaml",
+     b"type: avis\ntitre: x\ninstance: y\ndate: 2026-02-30x\n", "n'est pas une date"),
+    (("council", "draft"), "cr.yaml",
+     b'type: avis\ntitre: "a\\x19b"\ninstance: y\ndate: 2026-02-03\n', "U+0019"),
+])
+def test_hostile_files_found_by_fuzzing_exit_1_in_french(tmp_path, args, name, content,
+                                                         words) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
+        run_cli("db", "upgrade")
+        run_cli("forms", "publish", "evaluation-transport")
+        code, output, unexpected = run_cli(*args, str(path))
+    assert unexpected is None, unexpected
+    assert code == 1 and words in output, output
+
+
+def test_a_long_draft_title_still_gives_a_word_file(tmp_path) -> None:
+    path = tmp_path / "cr.yaml"
+    path.write_text(f"type: avis\ntitre: {'Mobilités ' * 40}\ninstance: Conseil\n"
+                    "date: 2026-02-03\n", encoding="utf-8")
+    code, output, unexpected = run_cli("council", "draft", str(path), "--output",
+                                       str(tmp_path / "sortie"))
+    assert unexpected is None and code == 0, output
+    assert (tmp_path / "sortie" / "cr.docx").is_file()
+
+
+def test_a_paper_ballot_with_a_superscript_digit_is_refused(engine, tmp_path) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import insert
+
+    from workbench.budget.paper import import_paper_ballots
+    from workbench.storage.schema import pb_edition, pb_project
+
+    with engine.begin() as conn:
+        edition = conn.execute(insert(pb_edition).values(
+            slug="papier", title="Papier", budget=1000, ballot_kind="cumulative", points=5,
+            max_points_per_project=3, created_at=datetime(2026, 1, 1))).inserted_primary_key[0]
+        conn.execute(insert(pb_project).values(edition_id=edition, code="1", title="Projet",
+                                               cost=100, status="recevable"))
+    path = tmp_path / "papier.csv"
+    path.write_text("projets;points\n1;²\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"ligne 2, colonne 2 \(points\)"):
+        import_paper_ballots("papier", path, engine)

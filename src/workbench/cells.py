@@ -20,11 +20,13 @@ from workbench.i18n import _
 from workbench.reports.formatting import french_number
 from workbench.tables import read_rows
 
-__all__ = ["MAX_AMOUNT", "MAX_TEXT", "FieldError", "cell_text", "parse_amount", "parse_bool",
-           "parse_commune", "parse_date", "parse_number", "parse_table", "text_problem"]
+__all__ = ["MAX_AMOUNT", "MAX_TEXT", "FieldError", "cell_text", "check_texts", "day_value",
+           "parse_amount", "parse_bool", "parse_commune", "parse_date", "parse_number",
+           "parse_table", "text_problem"]
 
 MAX_TEXT = 100_000  # characters in one cell (below csv's own 131,072 limit)
 MAX_AMOUNT = 9_999_999_999.99  # euros: Numeric(12, 2), the money columns on both databases
+CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")  # tab, line breaks allowed
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
 YES, NO = {"oui", "o", "1", "vrai", "yes", "true"}, {"non", "n", "0", "faux", "no", "false", ""}
 
@@ -38,9 +40,14 @@ class FieldError(ValueError):
 
 
 def text_problem(value: str) -> str | None:
-    """Why a text cell cannot be stored (a NUL byte, too long), in French; None if it can."""
+    """Why a text cell cannot be stored (a NUL byte, another control character that no XLSX or
+    Word document can hold, too long), in French; None if it can."""
     if "\x00" in value:
         return _("the cell holds a NUL character (a binary file?).")
+    control = CONTROL.search(value)
+    if control:
+        return _("the cell holds a control character (U+{code:04X}).").format(
+            code=ord(control.group()))
     if len(value) > MAX_TEXT:
         return _("the cell is longer than {n} characters.").format(n=french_number(MAX_TEXT))
     return None
@@ -94,6 +101,18 @@ def parse_date(value: str, column: str) -> date | None:
             continue
     raise FieldError(column, _("'{value}' is not a date (YYYY-MM-DD or DD/MM/YYYY).").format(
         value=value))
+
+
+def day_value(value: object, what: str) -> date:
+    """A date as a YAML file gives it (a date, or ``YYYY-MM-DD`` text), else a French
+    ``WorkbenchError`` naming ``what``."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise WorkbenchError(_("{what}: '{value}' is not a date (YYYY-MM-DD).").format(
+            what=what, value=value)) from None
 
 
 def parse_bool(value: str, column: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def loads(text: str) -> PabulibFile:
     section: str | None = None
     header: list[str] | None = None
     lines = text.lstrip("\ufeff").splitlines()
-    for number, row in enumerate(csv.reader(lines, delimiter=";"), start=1):
+    for number, row in enumerate(_rows(lines), start=1):
         if not row or not "".join(row).strip():
             continue
         first = row[0].strip()
@@ -79,6 +80,19 @@ def loads(text: str) -> PabulibFile:
     return parsed
 
 
+def _rows(lines: list[str]) -> Iterator[list[str]]:
+    """The ``;``-separated rows; one the csv module cannot read is a ``PabulibError``."""
+    reader = csv.reader(lines, delimiter=";")
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise PabulibError(reader.line_num, _("the row cannot be read (quotes or a field "
+                                                  "too long).")) from None
+
+
 def dumps(pb: PabulibFile) -> str:
     """The file's text: META, PROJECTS, VOTES, values quoted only where needed."""
     out = io.StringIO()
@@ -95,8 +109,15 @@ def dumps(pb: PabulibFile) -> str:
 
 
 def read(path: Path) -> PabulibFile:
-    """Read a ``.pb`` file (UTF-8)."""
-    return loads(Path(path).read_text(encoding="utf-8"))
+    """Read a ``.pb`` file (UTF-8; another encoding is a ``PabulibError`` with its line)."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PabulibError(data[:error.start].count(b"\n") + 1, _(
+            "the file is not in UTF-8 (byte {position}); save it again as UTF-8.").format(
+                position=error.start + 1)) from None
+    return loads(text)
 
 
 def write(pb: PabulibFile, path: Path) -> None:

@@ -8,9 +8,9 @@ with small cells suppressed as on every public output.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
+from workbench.cells import day_value, text_problem
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.reports.document import Block, Document
@@ -89,8 +89,12 @@ def draft(path: Path, output: Path, engine=None) -> tuple[Path, Path]:
         if not data.get(key):
             raise WorkbenchError(_("{file}: '{key}' is required.").format(file=path.name,
                                                                          key=key))
-    when = data["date"] if isinstance(data["date"], date) else date.fromisoformat(
-        str(data["date"]))
+    for key, value in data.items():
+        problem = text_problem(str(value))
+        if problem:
+            raise WorkbenchError(_("{what}: {problem}").format(what=f"{path.name}: {key}",
+                                                               problem=problem))
+    when = day_value(data["date"], f"{path.name}: date")
     document = Document(cover={"title": f"{_kind_title(kind)} — {data['titre']}",
                                "subject": str(data["instance"]), "period": french_date(when),
                                "data_as_of": french_date(when)})

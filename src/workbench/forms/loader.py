@@ -109,7 +109,9 @@ def spec_from_dict(data: dict) -> FormSpec:
 
 def issue_from_pydantic(error: dict) -> SpecIssue:
     ctx = dict(error.get("ctx") or {})
-    loc = tuple(part for part in error["loc"] if part not in QUESTION_TYPES)
+    # pydantic names a question's type after its index (questions.3.likert.labels): drop it
+    loc = tuple(part for i, part in enumerate(error["loc"]) if not (
+        part in QUESTION_TYPES and i and isinstance(error["loc"][i - 1], int)))
     kind = error["type"]
     if kind == "extra_forbidden":
         ctx["name"] = loc[-1]
