@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,11 @@ MEMBER_HEADER = ("nom", "email", "telephone", "commune", "sexe", "tranche_age", 
                  "conservation_jusqu_au")
 
 
+def _slug(path: Path) -> str:
+    """An identifier of its own for each file (a study created once per name)."""
+    return "fuzz-" + hashlib.sha256(str(path).encode()).hexdigest()[:10]
+
+
 @dataclass(frozen=True)
 class EntryPoint:
     """A command reading one file: its arguments around the file, the file's kind and, for
@@ -52,7 +58,7 @@ class EntryPoint:
     args: Callable[[Path], list[str]]
     suffix: str = ".csv"
     header: tuple[str, ...] = ()
-    kind: str = "table"  # table | yaml | pabulib
+    kind: str = "table"  # table | yaml | pabulib | json
     valid: tuple[str, ...] = ()  # a row that passes, cell for cell with the header
     example: str = ""  # YAML: a valid file (in the checkout) to mutate
 
@@ -79,6 +85,11 @@ ENTRY_POINTS: tuple[EntryPoint, ...] = (
                kind="pabulib"),
     EntryPoint("micmac", lambda f: ["foresight", "micmac", str(f)],
                header=("", "A", "B", "C"), valid=("B", "1", "0", "P")),
+    EntryPoint("scoring-study", lambda f: ["foresight", "scoring-study", _slug(f), "--title",
+                                           "Étude", "--from-matrix", str(f)],
+               header=("", "A", "B", "C"), valid=("B", "1", "0", "P")),
+    EntryPoint("draw-verify", lambda f: ["council", "draw-verify", str(f)], suffix=".json",
+               kind="json"),
     EntryPoint("invitations", lambda f: ["invitations", "create", "evaluation-transport",
                                          "--csv", str(f)],
                header=("nom", "email"), valid=("Ana", "ana@example.org")),
@@ -233,11 +244,19 @@ def mutated_yaml(draw: st.DrawFn, example: str) -> bytes:
     return yaml.safe_dump(data, allow_unicode=True).encode()
 
 
+AUDIT_KEYS = ("format", "seed", "seats", "inputs_sha256", "pool", "quotas", "panel",
+              "probabilities", "lottery", "versions", "algorithm", "seated")
+json_documents = st.builds(
+    lambda data: json.dumps(data, ensure_ascii=False).encode(),
+    st.dictionaries(st.sampled_from(AUDIT_KEYS), yaml_values, max_size=8).map(
+        lambda d: {**d, "format": d.get("format", "workbench-council-draw/1")}))
+
+
 def files_for(entry: EntryPoint) -> st.SearchStrategy[bytes]:
     """Hostile files for ``entry``: arbitrary bytes, or structured but wrong."""
     structured = {"table": lambda: tables(entry), "yaml": lambda: st.one_of(
         yaml_documents(), st.sampled_from(HOSTILE_YAML), mutated_yaml(entry.example)),
-        "pabulib": pabulib_files}
+        "pabulib": pabulib_files, "json": lambda: json_documents}
     return st.one_of(st.binary(max_size=512), structured[entry.kind]())
 
 

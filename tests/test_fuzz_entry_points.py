@@ -96,7 +96,9 @@ def test_a_huge_bad_rna_file_streams_in_bounded_memory(tmp_path) -> None:
     env = {**os.environ, "WORKBENCH_DATABASE_URL": url}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env=env, timeout=60, check=False)
-    figures = json.loads(result.stderr.strip().splitlines()[-1])
+    last = (result.stderr.strip().splitlines() or [""])[-1]
+    assert last.startswith("{"), result.stderr[-3000:]  # else it died (MemoryError…)
+    figures = json.loads(last)
     assert figures["status"] == 1, result.stderr
     assert "ligne 2" in result.stderr and "rna_nul.csv" in result.stderr
     assert "Traceback" not in result.stderr

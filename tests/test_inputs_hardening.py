@@ -8,6 +8,7 @@ import math
 import shutil
 import subprocess
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -278,6 +279,8 @@ def test_header_only_rna_is_not_an_error(tmp_path, engine) -> None:
     (("invitations", "create", "evaluation-transport", "--csv"), "gens.csv",
      bytes(range(256)), "tableau CSV"),
     (("forms", "check"), "f.yaml", b"date:\n", "champ inconnu « date »"),
+    (("foresight", "scoring-study", "etude", "--title", "Étude", "--from-matrix"), "m.csv",
+     b"", "au moins deux variables"),
     (("associations", "committee-check"), "f.yaml", b"date:\n", "champ inconnu « date »"),
     (("council", "avis-import"), "avis.yaml",
      b"slug: a\ntitle: t\nkind: saisine\nadopted_on: 2026-01-01\nrecommendations: 1\n",
@@ -328,3 +331,39 @@ def test_a_paper_ballot_with_a_superscript_digit_is_refused(engine, tmp_path) ->
     path.write_text("projets;points\n1;²\n", encoding="utf-8")
     with pytest.raises(WorkbenchError, match=r"ligne 2, colonne 2 \(points\)"):
         import_paper_ballots("papier", path, engine)
+
+
+# -- amounts typed on the committee pages, envelopes of a committee edition (defect 6) --------
+
+@pytest.mark.parametrize("amount", [math.nan, math.inf, -math.inf])
+def test_a_proposed_or_voted_amount_must_be_finite_on_both_databases(engine, tmp_path,
+                                                                     amount) -> None:
+    from workbench.associations.requests import import_requests
+    from workbench.associations.scoring import adjust, record_decision
+
+    path = tmp_path / "demandes.csv"
+    path.write_text(REQUEST.format(amount="1500", text="x"), encoding="utf-8")
+    import_requests(path, engine)
+    with engine.connect() as conn:
+        request_id = conn.scalar(select(subsidy_request.c.id))
+    with pytest.raises(WorkbenchError, match="entre 0 et le montant demandé"):
+        adjust(request_id, amount, engine)
+    with pytest.raises(WorkbenchError, match="entre 0 et le montant demandé"):
+        record_decision(request_id, amount, "DEL-1", date(2026, 6, 1), engine)
+    with engine.connect() as conn:
+        row = conn.execute(select(subsidy_request.c.amount_proposed,
+                                  subsidy_request.c.amount_voted)).one()
+    assert tuple(row) == (None, None)
+
+
+@pytest.mark.parametrize("value", [".inf", ".nan", "1e29"])
+def test_a_committee_envelope_must_be_a_finite_amount(tmp_path, value) -> None:
+    from workbench.associations.grid import load_edition
+    from workbench.forms.issues import SpecError
+
+    text = (ROOT / "data" / "associations" / "comites" / "comite-2026.yaml").read_text(
+        encoding="utf-8")
+    path = tmp_path / "comite-2026.yaml"
+    path.write_text(text.replace("  sport: 90000", f"  sport: {value}"), encoding="utf-8")
+    with pytest.raises(SpecError, match="envelopes"):
+        load_edition(path)
