@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,8 @@ from workbench.cli import main
 from workbench.settings import project_home
 from workbench.storage.schema import metadata
 
-__all__ = ["ENTRY_POINTS", "EntryPoint", "check_entry_point", "files_for", "snapshot"]
+__all__ = ["ENTRY_POINTS", "EntryPoint", "check_entry_point", "files_for", "place_file",
+           "snapshot"]
 
 RNA_HEADER = ("id", "titre", "adrs_codeinsee", "position", "date_creat", "date_disso",
               "objet", "siret")
@@ -61,6 +63,7 @@ class EntryPoint:
     kind: str = "table"  # table | yaml | pabulib | json
     valid: tuple[str, ...] = ()  # a row that passes, cell for cell with the header
     example: str = ""  # YAML: a valid file (in the checkout) to mutate
+    place: str = ""  # a file found by name: its place in a project home of its own
 
 
 ENTRY_POINTS: tuple[EntryPoint, ...] = (
@@ -106,6 +109,15 @@ ENTRY_POINTS: tuple[EntryPoint, ...] = (
     EntryPoint("morpho", lambda f: ["foresight", "morpho", str(f)], suffix=".yaml",
                kind="yaml",
                example="data/examples/morpho-mobilite.yaml"),
+    EntryPoint("evaluation-check", lambda f: ["evaluation", "check", "fichier"],
+               suffix=".yaml", kind="yaml", example="data/evaluations/evaluation-transport.yaml",
+               place="data/evaluations/fichier.yaml"),
+    EntryPoint("forms-publish", lambda f: ["forms", "publish", "fichier"], suffix=".yaml",
+               kind="yaml", example="widgets/evaluation-transport.yaml",
+               place="widgets/fichier.yaml"),
+    EntryPoint("delphi", lambda f: ["foresight", "delphi", "fichier", "--round", "1"],
+               suffix=".yaml", kind="yaml", example="data/delphi/mobilite-2040.yaml",
+               place="data/delphi/fichier.yaml"),
     EntryPoint("committee-check", lambda f: ["associations", "committee-check", str(f)],
                suffix=".yaml", kind="yaml",
                example="data/associations/comites/comite-2026.yaml"),
@@ -272,13 +284,26 @@ def snapshot(engine: Engine) -> dict[str, tuple[int, str]]:
     return out
 
 
+def place_file(entry: EntryPoint, data: bytes, folder: Path) -> tuple[Path, dict[str, str]]:
+    """Write ``data`` where ``entry`` reads it; the environment to run it with (a project home
+    of its own in ``folder`` for a file found by name)."""
+    path = folder / (entry.place or f"fichier{entry.suffix}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    if not entry.place:
+        return path, {}
+    (folder / "data" / "territory").mkdir(parents=True, exist_ok=True)
+    shutil.copy(project_home() / "data" / "territory" / "communes.csv",
+                folder / "data" / "territory")
+    return path, {"WORKBENCH_HOME": str(folder)}
+
+
 def check_entry_point(entry: EntryPoint, data: bytes, folder: Path, engine: Engine) -> None:
     """Run ``entry`` on a file holding ``data``: success, or exit 1 in French with the
     database unchanged; anything else (a traceback, another exit code) fails."""
-    path = folder / f"fichier{entry.suffix}"
-    path.write_bytes(data)
+    path, env = place_file(entry, data, folder)
     before = snapshot(engine)
-    result = CliRunner().invoke(main, entry.args(path), catch_exceptions=True)
+    result = CliRunner().invoke(main, entry.args(path), env=env, catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"{entry.name}: traceback on {data[:200]!r}") from result.exception
     assert result.exit_code in (0, 1), (entry.name, result.exit_code, result.output[-2000:])
