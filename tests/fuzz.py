@@ -298,12 +298,14 @@ def place_file(entry: EntryPoint, data: bytes, folder: Path) -> tuple[Path, dict
     return path, {"WORKBENCH_HOME": str(folder)}
 
 
-def check_entry_point(entry: EntryPoint, data: bytes, folder: Path, engine: Engine) -> None:
-    """Run ``entry`` on a file holding ``data``: success, or exit 1 in French with the
-    database unchanged; anything else (a traceback, another exit code) fails."""
-    path, env = place_file(entry, data, folder)
+def check_entry_point(entry: EntryPoint, data: bytes, folder: Path, engine: Engine,
+                      env: dict[str, str]) -> None:
+    """Run ``entry`` on a file holding ``data`` with ``env`` (the database…): success, or
+    exit 1 in French with the database unchanged; anything else (a traceback, another exit
+    code) fails."""
+    path, home = place_file(entry, data, folder)
     before = snapshot(engine)
-    result = CliRunner().invoke(main, entry.args(path), env=env, catch_exceptions=True)
+    result = CliRunner().invoke(main, entry.args(path), env=env | home, catch_exceptions=True)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"{entry.name}: traceback on {data[:200]!r}") from result.exception
     assert result.exit_code in (0, 1), (entry.name, result.exit_code, result.output[-2000:])

@@ -43,10 +43,9 @@ def workbench_db(tmp_path_factory):
     upgrade(engine)
     publish_spec_file(DEMO_SPEC, engine)
     paper_edition(engine)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WORKBENCH_DATABASE_URL", url)
-        patch.setenv("WORKBENCH_CENSUS_FILE", str(folder / "census.csv"))
-        yield engine, folder
+    # the environment of each run only (CliRunner), never the test process's
+    yield engine, folder, {"WORKBENCH_DATABASE_URL": url,
+                           "WORKBENCH_CENSUS_FILE": str(folder / "census.csv")}
     engine.dispose()
 
 
@@ -63,13 +62,13 @@ def paper_edition(engine) -> None:
 
 @pytest.mark.parametrize("entry", ENTRY_POINTS, ids=[e.name for e in ENTRY_POINTS])
 def test_hostile_files_never_give_a_traceback(entry: EntryPoint, workbench_db) -> None:
-    engine, folder = workbench_db
+    engine, folder, env = workbench_db
 
     @FUZZ
     @given(data=files_for(entry))
     def run(data: bytes) -> None:
         with tempfile.TemporaryDirectory(dir=folder) as scratch:
-            check_entry_point(entry, data, Path(scratch), engine)
+            check_entry_point(entry, data, Path(scratch), engine, env)
 
     run()
 
