@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import shutil
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from workbench.storage.schema import metadata
 __all__ = ["ENTRY_POINTS", "EntryPoint", "check_entry_point", "files_for", "place_file",
            "snapshot"]
 
+SECONDS = 10  # at most, for one command on one (small) hostile file
 RNA_HEADER = ("id", "titre", "adrs_codeinsee", "position", "date_creat", "date_disso",
               "objet", "siret")
 CENSUS_HEADER = ("CODGEO", "P19_POP", "P19_POP0014", "P19_POP1529", "P19_POP3044",
@@ -305,7 +307,10 @@ def check_entry_point(entry: EntryPoint, data: bytes, folder: Path, engine: Engi
     code) fails."""
     path, home = place_file(entry, data, folder)
     before = snapshot(engine)
+    started = time.monotonic()
     result = CliRunner().invoke(main, entry.args(path), env=env | home, catch_exceptions=True)
+    elapsed = time.monotonic() - started
+    assert elapsed < SECONDS, f"{entry.name}: {elapsed:.1f} s on {data[:200]!r}"
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"{entry.name}: traceback on {data[:200]!r}") from result.exception
     assert result.exit_code in (0, 1), (entry.name, result.exit_code, result.output[-2000:])

@@ -367,3 +367,31 @@ def test_a_committee_envelope_must_be_a_finite_amount(tmp_path, value) -> None:
     path.write_text(text.replace("  sport: 90000", f"  sport: {value}"), encoding="utf-8")
     with pytest.raises(SpecError, match="envelopes"):
         load_edition(path)
+
+
+def test_a_census_counting_no_one_in_a_dimension_is_refused(home, tmp_path) -> None:
+    from workbench.evaluation.census import import_insee_structure
+
+    lines = CENSUS.read_text(encoding="utf-8").splitlines()
+    zero = [";".join(c if i == 0 or not h.startswith("C19_") else "0"
+                     for i, (h, c) in enumerate(zip(lines[0].split(";"), row.split(";"),
+                                                    strict=True)))
+            for row in lines[1:]]
+    path = tmp_path / "recensement.csv"
+    path.write_text("\n".join([lines[0], *zero]) + "\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="csp"):
+        import_insee_structure(path)
+    assert not list(home.rglob("census-structure.csv"))
+
+
+@pytest.mark.parametrize("count", ["nan", "-3", "x"])
+def test_a_stored_census_with_bad_counts_is_a_french_error(home, count) -> None:
+    from workbench.evaluation.census import load_census
+
+    stored = home / "data" / "runtime" / "census-structure.csv"
+    stored.parent.mkdir(parents=True)
+    stored.write_text("code_insee,variable,modalite,effectif,source\n"
+                      f"22070,sexe,Femme,{count},INSEE\n22070,sexe,Homme,5,INSEE\n",
+                      encoding="utf-8")
+    with pytest.raises(WorkbenchError, match=r"census-structure\.csv"):
+        load_census()

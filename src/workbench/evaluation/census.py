@@ -82,17 +82,31 @@ def _commune_shares() -> dict[str, float]:
     return {code: n / total for code, n in people.items()}
 
 
+def _stored_counts(path: Path) -> tuple[list[dict[str, str]], dict[str, dict[str, float]]]:
+    """The rows of the stored census and its counts per dimension and category; a count that
+    is not a finite number ≥ 0 (a file written before they were checked) is a French error."""
+    counts: dict[str, dict[str, float]] = {}
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for line, row in enumerate(rows, start=2):
+        try:
+            count = parse_number(row.get("effectif") or "", "effectif", 0, MAX_COUNT)
+        except FieldError as error:
+            raise WorkbenchError(_("{file}, line {line}, column {column}: {problem}").format(
+                file=path, line=line, column="effectif", problem=error.message) + " " + _(
+                "Import the census again.")) from None
+        dim = counts.setdefault(row.get("variable") or "", {})
+        dim[row.get("modalite") or ""] = dim.get(row.get("modalite") or "", 0.0) + count
+    return rows, counts
+
+
 def load_census() -> Census:
     """The imported commune-level structure if any, else the agglomeration's 2017 shares."""
     stored = _stored()
     if stored.is_file():
-        counts: dict[str, dict[str, float]] = {}
-        with stored.open(encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        for row in rows:
-            dim = counts.setdefault(row["variable"], {})
-            dim[row["modalite"]] = dim.get(row["modalite"], 0.0) + float(row["effectif"])
-        shares = {d: {k: v / sum(c.values()) for k, v in c.items()} for d, c in counts.items()}
+        rows, counts = _stored_counts(stored)
+        shares = {d: {k: v / sum(c.values()) for k, v in c.items()}
+                  for d, c in counts.items() if sum(c.values()) > 0}
         source = rows[0]["source"] if rows else "INSEE"
     else:
         path = project_home() / "data" / "territory" / "structure_epci_2017.csv"
@@ -104,6 +118,17 @@ def load_census() -> Census:
         source = _("INSEE census 2017, Guingamp-Paimpol Agglomération (GéoBretagne)")
     shares["commune"] = _commune_shares()
     return Census(source, shares)
+
+
+def _refuse_empty_dimensions(table: str, name: str) -> None:
+    """A dimension (age, sexe, csp) counting no one in the territory cannot give shares."""
+    totals: dict[str, float] = {}
+    for row in csv.DictReader(io.StringIO(table)):
+        totals[row["variable"]] = totals.get(row["variable"], 0.0) + float(row["effectif"])
+    empty = sorted(variable for variable, total in totals.items() if total <= 0)
+    if empty:
+        raise WorkbenchError(_("{file}: no one is counted for {variables} in the territory's "
+                               "communes.").format(file=name, variables=", ".join(empty)))
 
 
 def import_insee_structure(path: Path) -> tuple[str, int]:
@@ -150,6 +175,7 @@ def import_insee_structure(path: Path) -> tuple[str, int]:
     if not found:
         raise WorkbenchError(_("{file}: none of the territory's communes is in this file.")
                              .format(file=path.name))
+    _refuse_empty_dimensions(out.getvalue(), path.name)
     try:
         _write(_target(), out.getvalue())
     except OSError as error:
