@@ -61,13 +61,19 @@ def check_texts(row: dict[str, str]) -> None:
             raise FieldError(column, problem)
 
 
+def _number(value: str) -> float:
+    """``1 500,5`` or ``1500.5`` (``1.500,5``, ``1.5e3``, a euro sign) as a float; NaN for
+    anything else, for ``nan`` and ``inf`` as for ``12 abc`` (``float()`` alone takes them)."""
+    text = re.sub(r"[\s\u202f\u00a0€]", "", value or "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    return float(text) if NUMBER.fullmatch(text) else math.nan
+
+
 def parse_number(value: str, column: str, low: float, high: float) -> float:
     """A finite number between ``low`` and ``high`` (``1500.5``, ``1 500,5``, ``1.5e3``);
     ``nan``, ``inf`` and anything out of bounds are a ``FieldError``."""
-    text = re.sub(r"[\s\u202f\u00a0]", "", value or "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    number = float(text) if NUMBER.fullmatch(text) else math.nan
+    number = _number(value)
     if not math.isfinite(number):
         raise FieldError(column, _("'{value}' is not a number.").format(value=value))
     if not low <= number <= high:
@@ -124,14 +130,12 @@ def parse_bool(value: str, column: str) -> bool:
 
 def parse_amount(value: str, column: str, required: bool = False) -> float | None:
     """``1 500,50 €``, ``1500.5`` → 1500.5 (euros, two decimals); empty → None."""
-    text = re.sub(r"[\s\u202f\u00a0€]", "", value or "")
-    if not text:
+    if not re.sub(r"[\s\u202f\u00a0€]", "", value or ""):
         if required:
             raise FieldError(column, _("the amount is missing."))
         return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    if not NUMBER.fullmatch(text) or not math.isfinite(amount := round(float(text), 2)):
+    amount = round(_number(value), 2)
+    if not math.isfinite(amount):
         raise FieldError(column, _("'{value}' is not an amount in euros.").format(value=value))
     if amount < 0:
         raise FieldError(column, _("'{value}' is negative.").format(value=value))
