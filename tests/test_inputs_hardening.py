@@ -395,3 +395,44 @@ def test_a_stored_census_with_bad_counts_is_a_french_error(home, count) -> None:
                       encoding="utf-8")
     with pytest.raises(WorkbenchError, match=r"census-structure\.csv"):
         load_census()
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("Dron z kamerą", "Dron\x00z kamerą"), ("budget;1070000", "budget;1e400"),
+    ("currency;PLN", "currency;ZLOTYS"),
+])
+def test_a_pabulib_file_with_a_nul_byte_or_huge_budget_stores_nothing(engine, old,
+                                                                      new) -> None:
+    from workbench.budget import pabulib, store
+    from workbench.storage.schema import pb_edition
+
+    text = (FIXTURES / "pabulib" / "Poland_Swiecie_2023.pb").read_text(encoding="utf-8")
+    with pytest.raises(WorkbenchError):
+        store.import_pabulib(pabulib.loads(text.replace(old, new, 1)), "swiecie", engine)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(pb_edition)) == 0
+
+
+# -- values that do not fit their column: PostgreSQL refuses them, SQLite stored them ---------
+
+def test_an_rna_row_that_does_not_fit_its_columns_is_skipped(engine, tmp_path) -> None:
+    from workbench.associations.rna import import_rna
+
+    good = rna_row("W221000001", "Les Amis du Trieux", GUINGAMP)
+    cells = rna_row("W221000002", "Trop long", GUINGAMP).split(";")
+    cells[COLUMNS.index("adrs_codepostal")] = "22200 GUINGAMP CEDEX"
+    report = import_rna(write_rna(tmp_path / "rna.csv", [good, ";".join(cells)]), engine)
+    assert (report.new, report.bad_rows) == (1, 1)
+    assert "ligne 3, colonne postcode" in report.errors[0]
+
+
+def test_a_request_reference_longer_than_its_column_stores_nothing(engine, tmp_path) -> None:
+    from workbench.associations.requests import import_requests
+
+    path = tmp_path / "demandes.csv"
+    path.write_text(REQUEST.format(amount="1500", text="x").replace("S-1", "S" * 40),
+                    encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="dépasse 32 caractères"):
+        import_requests(path, engine)
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(subsidy_request)) == 0

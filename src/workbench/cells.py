@@ -15,12 +15,15 @@ from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import Column, Integer, Numeric, Table
+
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.reports.formatting import french_number
 from workbench.tables import read_rows
 
-__all__ = ["MAX_AMOUNT", "MAX_TEXT", "FieldError", "cell_text", "check_texts", "day_value",
+__all__ = ["MAX_AMOUNT", "MAX_TEXT", "FieldError", "cell_text", "check_columns", "check_texts",
+           "column_problem", "day_value",
            "parse_amount", "parse_bool", "parse_commune", "parse_date", "parse_number",
            "parse_table", "text_problem"]
 
@@ -50,6 +53,40 @@ def text_problem(value: str) -> str | None:
             code=ord(control.group()))
     if len(value) > MAX_TEXT:
         return _("the cell is longer than {n} characters.").format(n=french_number(MAX_TEXT))
+    return None
+
+
+def column_problem(column: Column, value: object) -> str | None:
+    """Why ``value`` does not fit ``column`` on both databases, in French (PostgreSQL enforces
+    lengths and ranges, SQLite stores anything); None if it fits."""
+    kind = column.type
+    if isinstance(value, str):
+        length = getattr(kind, "length", None)
+        if length and len(value) > length:
+            return _("the cell is longer than {n} characters.").format(n=length)
+        return text_problem(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(kind, Integer):
+        low, high = -(2**31), 2**31 - 1
+    elif isinstance(kind, Numeric) and kind.precision:
+        high = 10 ** (kind.precision - (kind.scale or 0)) - 10 ** -(kind.scale or 0)
+        low = -high
+    else:
+        return None
+    if not (math.isfinite(value) and low <= value <= high):
+        return _("'{value}' is not between {low} and {high}.").format(
+            value=value, low=cell_text(float(low)), high=cell_text(float(high)))
+    return None
+
+
+def check_columns(table: Table, values: dict[str, object]) -> tuple[str, str] | None:
+    """The first of ``values`` (by column name) that does not fit ``table``, with why."""
+    for name, value in values.items():
+        if name in table.c:
+            problem = column_problem(table.c[name], value)
+            if problem:
+                return name, problem
     return None
 
 

@@ -21,7 +21,7 @@ from typing import BinaryIO
 from sqlalchemy import insert, select, update
 
 from workbench.associations.directory import row_search_key
-from workbench.cells import text_problem
+from workbench.cells import check_columns, text_problem
 from workbench.errors import WorkbenchError
 from workbench.i18n import _, ngettext
 from workbench.storage import write_transaction
@@ -215,6 +215,10 @@ def _import(handle: BinaryIO, name: str, engine) -> RnaReport:
                 record = _record(row)
             except _BadRow as error:
                 report.error(line, error.column, error.message)
+                continue
+            misfit = check_columns(association, record)  # PostgreSQL would refuse it
+            if misfit:
+                report.error(line, *misfit)
                 continue
             if record["rna"] in seen:  # the same association twice in one file: last wins
                 batch = [b for b in batch if b["rna"] != record["rna"]]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.budget.errors import PabulibError
+from workbench.cells import text_problem
 from workbench.i18n import _
 
 __all__ = ["PabulibFile", "dumps", "loads", "read", "write"]
@@ -44,6 +45,9 @@ def loads(text: str) -> PabulibFile:
     for number, row in enumerate(_rows(lines), start=1):
         if not row or not "".join(row).strip():
             continue
+        problem = next(filter(None, map(text_problem, row)), None)
+        if problem:
+            raise PabulibError(number, problem)
         first = row[0].strip()
         if first.upper() in SECTIONS and not any(cell.strip() for cell in row[1:]):
             if section is None and first.upper() != "META":

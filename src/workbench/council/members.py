@@ -17,6 +17,7 @@ from sqlalchemy import insert, select, update
 
 from workbench.cells import (
     FieldError,
+    check_columns,
     check_texts,
     parse_bool,
     parse_commune,
@@ -84,6 +85,9 @@ def parse_member(row: dict[str, str]) -> dict:
     if out["exit_date"] and out["exit_date"] < out["entry_date"]:
         raise FieldError("sortie", _("the exit date is before the entry date."))
     out["commune"] = parse_commune(row.get("commune", ""), "commune")
+    misfit = check_columns(council_member, out)  # PostgreSQL would refuse it
+    if misfit:
+        raise FieldError(*misfit)
     return out
 
 
