@@ -8,18 +8,19 @@ import os
 import subprocess
 import sys
 import tempfile
+import uuid
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, text
 
 from workbench.storage import get_engine
 from workbench.storage.migrate import upgrade
 from workbench.storage.schema import pb_edition, pb_project
 
-from .conftest import DEMO_SPEC, sqlite_url
+from .conftest import DEMO_SPEC, POSTGRES_URL, postgres_or_fail, sqlite_url
 from .fuzz import ENTRY_POINTS, EntryPoint, check_entry_point, files_for
 from .rna_files import HEADER
 
@@ -32,13 +33,33 @@ FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
 
 @pytest.fixture(scope="module")
 def workbench_db(tmp_path_factory):
-    """One database for the module: migrated, the demo questionnaire and a small cumulative
-    budget edition in it (so that invitations and paper ballots get past their first
-    checks)."""
+    """One SQLite database for the module: migrated, the demo questionnaire and a small
+    cumulative budget edition in it (so that invitations and paper ballots get past their
+    first checks)."""
+    folder = tmp_path_factory.mktemp("fuzz")
+    yield from _prepared(sqlite_url(folder), folder)
+
+
+@pytest.fixture(scope="module")
+def workbench_postgresql(tmp_path_factory):
+    """The same in a PostgreSQL schema of its own, dropped afterwards."""
+    postgres_or_fail()
+    schema = f"fuzz_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f"create schema {schema}"))
+    try:
+        yield from _prepared(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}",
+                             tmp_path_factory.mktemp("fuzz-pg"))
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f"drop schema {schema} cascade"))
+        admin.dispose()
+
+
+def _prepared(url: str, folder: Path):
     from workbench.forms.publish import publish_spec_file
 
-    folder = tmp_path_factory.mktemp("fuzz")
-    url = sqlite_url(folder)
     engine = get_engine(url)
     upgrade(engine)
     publish_spec_file(DEMO_SPEC, engine)
@@ -60,9 +81,8 @@ def paper_edition(engine) -> None:
              "status": "recevable"} for n in (1, 2, 3)])
 
 
-@pytest.mark.parametrize("entry", ENTRY_POINTS, ids=[e.name for e in ENTRY_POINTS])
-def test_hostile_files_never_give_a_traceback(entry: EntryPoint, workbench_db) -> None:
-    engine, folder, env = workbench_db
+def _fuzz(entry: EntryPoint, database: tuple) -> None:
+    engine, folder, env = database
 
     @FUZZ
     @given(data=files_for(entry))
@@ -71,6 +91,23 @@ def test_hostile_files_never_give_a_traceback(entry: EntryPoint, workbench_db) -
             check_entry_point(entry, data, Path(scratch), engine, env)
 
     run()
+
+
+@pytest.mark.parametrize("entry", ENTRY_POINTS, ids=[e.name for e in ENTRY_POINTS])
+def test_hostile_files_never_give_a_traceback(entry: EntryPoint, workbench_db) -> None:
+    _fuzz(entry, workbench_db)
+
+
+STORING = [e for e in ENTRY_POINTS if e.stores]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("entry", STORING, ids=[e.name for e in STORING])
+def test_hostile_files_store_nothing_wrong_on_postgresql(entry: EntryPoint,
+                                                          workbench_postgresql) -> None:
+    """PostgreSQL refuses what SQLite stores (NUL bytes, long texts, big numbers): the
+    commands that write are fuzzed there too."""
+    _fuzz(entry, workbench_postgresql)
 
 
 @pytest.mark.slow
