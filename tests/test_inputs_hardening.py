@@ -436,3 +436,30 @@ def test_a_request_reference_longer_than_its_column_stores_nothing(engine, tmp_p
         import_requests(path, engine)
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(subsidy_request)) == 0
+
+
+def test_a_workbook_claiming_a_huge_sheet_stops_in_french(tmp_path, monkeypatch) -> None:
+    """A small XLSX whose sheet claims A1:XFD1048576: openpyxl pads each row to 16,384
+    cells; the reader stops at MAX_CELLS (lowered here) instead of filling the memory."""
+    import zipfile
+
+    from openpyxl import Workbook
+
+    import workbench.tables
+
+    path = tmp_path / "bombe.xlsx"
+    book = Workbook()
+    for n in range(5):
+        book.active.append([n])
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b'<dimension ref="A1:A5"/>',
+                                        b'<dimension ref="A1:XFD1048576"/>')
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in parts.items():
+            target.writestr(name, data)
+    monkeypatch.setattr(workbench.tables, "MAX_CELLS", 50_000, raising=False)
+    with pytest.raises(WorkbenchError, match="plus de 50"):
+        read_rows(path)

@@ -11,14 +11,17 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.reports.formatting import french_number
 
-__all__ = ["MAX_BYTES", "read_records", "read_rows"]
+__all__ = ["MAX_BYTES", "MAX_CELLS", "read_records", "read_rows"]
 
 MAX_BYTES = 100_000_000  # INSEE's national census file is about 25 MB
+MAX_CELLS = 10_000_000  # that file holds about 3.5 million; a small XLSX may claim far more
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -50,9 +53,7 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         try:
-            sheet = book.worksheets[0]
-            return [["" if v is None else str(v).strip() for v in row]
-                    for row in sheet.iter_rows(values_only=True)]
+            return _collect(book.worksheets[0].iter_rows(values_only=True), path.name)
         finally:
             book.close()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, InvalidFileException, KeyError,
@@ -60,6 +61,22 @@ def _xlsx_rows(path: Path) -> list[list[str]]:
             SyntaxError):  # SyntaxError: ElementTree's ParseError
         raise WorkbenchError(_("{file}: not a readable XLSX workbook (empty, damaged or "
                                "of another format).").format(file=path.name)) from None
+
+
+def _collect(rows: Iterable[Iterable[object]], name: str) -> list[list[str]]:
+    """The rows as stripped text, at most ``MAX_CELLS`` cells (a workbook claiming a million
+    rows of 16,384 columns stops here, not in memory)."""
+    out: list[list[str]] = []
+    count = 0
+    for row in rows:
+        cells = ["" if v is None else str(v).strip() for v in row]
+        count += len(cells)
+        if count > MAX_CELLS:
+            raise WorkbenchError(_("{file}: more than {n} cells, more than any table the "
+                                   "workbench reads.").format(file=name,
+                                                              n=french_number(MAX_CELLS)))
+        out.append(cells)
+    return out
 
 
 def _decode(data: bytes) -> str:
@@ -78,7 +95,7 @@ def _csv_rows(path: Path) -> list[list[str]]:
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        return [[c.strip() for c in row] for row in reader]
+        return _collect(reader, path.name)
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             problem = text_problem("x" * (MAX_TEXT + 1))
