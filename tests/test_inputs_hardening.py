@@ -463,3 +463,14 @@ def test_a_workbook_claiming_a_huge_sheet_stops_in_french(tmp_path, monkeypatch)
     monkeypatch.setattr(workbench.tables, "MAX_CELLS", 50_000, raising=False)
     with pytest.raises(WorkbenchError, match="plus de 50"):
         read_rows(path)
+
+
+@pytest.mark.parametrize("rules", ["[1, 2]", "{iqr_max: 1e400}", "{max_rounds: [1]}"])
+def test_a_delphi_study_with_rules_of_the_wrong_kind_is_a_french_error(tmp_path,
+                                                                       rules) -> None:
+    from workbench.foresight.delphi import load_delphi
+
+    (tmp_path / "etude.yaml").write_text(
+        f"title: Étude\nitems: [{{id: a, statement: Bus}}]\nrules: {rules}\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="étude Delphi invalide"):
+        load_delphi("etude", tmp_path)
