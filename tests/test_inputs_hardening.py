@@ -474,3 +474,18 @@ def test_a_delphi_study_with_rules_of_the_wrong_kind_is_a_french_error(tmp_path,
         f"title: Étude\nitems: [{{id: a, statement: Bus}}]\nrules: {rules}\n", encoding="utf-8")
     with pytest.raises(WorkbenchError, match="étude Delphi invalide"):
         load_delphi("etude", tmp_path)
+
+
+def test_a_questionnaire_date_with_a_time_zone_is_read_as_paris_time(tmp_path) -> None:
+    """Specs hold naive Paris times; an offset given in the file used to meet a naive date
+    in the checks (TypeError: can't compare offset-naive and offset-aware datetimes)."""
+    from datetime import datetime
+
+    from workbench.forms.loader import load_spec_file
+
+    text = (ROOT / "widgets" / "evaluation-transport.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "evaluation-transport.yaml"
+    path.write_text(text.replace("opens_at: 2026-11-02", "opens_at: 2026-01-01T10:00:00+00:00")
+                    .replace("closes_at: 2027-06-30", "closes_at: 2026-02-01"), encoding="utf-8")
+    spec = load_spec_file(path)
+    assert spec.opens_at == datetime(2026, 1, 1, 11, 0)
