@@ -17,6 +17,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 import yaml
@@ -211,7 +212,8 @@ HOSTILE_YAML = (
 
 yaml_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=8),
-              st.sampled_from(HOSTILE_CELLS[:20])),
+              st.sampled_from(HOSTILE_CELLS[:20]), st.dates(),
+              st.datetimes(timezones=st.sampled_from([None, UTC]))),
     lambda children: st.one_of(st.lists(children, max_size=4),
                                st.dictionaries(st.text(max_size=8), children, max_size=4)),
     max_leaves=12)
@@ -262,7 +264,7 @@ def mutated_yaml(draw: st.DrawFn, example: str) -> bytes:
 AUDIT_KEYS = ("format", "seed", "seats", "inputs_sha256", "pool", "quotas", "panel",
               "probabilities", "lottery", "versions", "algorithm", "seated")
 json_documents = st.builds(
-    lambda data: json.dumps(data, ensure_ascii=False).encode(),
+    lambda data: json.dumps(data, ensure_ascii=False, default=str).encode(),
     st.dictionaries(st.sampled_from(AUDIT_KEYS), yaml_values, max_size=8).map(
         lambda d: {**d, "format": d.get("format", "workbench-council-draw/1")}))
 

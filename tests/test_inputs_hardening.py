@@ -279,6 +279,8 @@ def test_header_only_rna_is_not_an_error(tmp_path, engine) -> None:
     (("invitations", "create", "evaluation-transport", "--csv"), "gens.csv",
      bytes(range(256)), "tableau CSV"),
     (("forms", "check"), "f.yaml", b"date:\n", "champ inconnu « date »"),
+    (("foresight", "mactor"), "m.yaml", b"actors: true\nobjectives: 2026-01-01\n",
+     "listes « actors » et « objectives » sont obligatoires"),
     (("foresight", "scoring-study", "etude", "--title", "Étude", "--from-matrix"), "m.csv",
      b"", "au moins deux variables"),
     (("associations", "committee-check"), "f.yaml", b"date:\n", "champ inconnu « date »"),

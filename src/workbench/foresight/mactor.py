@@ -131,7 +131,9 @@ def load_mactor(path: Path, include_diagonal: bool = False) -> Mactor:
     from workbench.yamlfile import load_yaml
 
     data = load_yaml(path)
-    if not isinstance(data, dict) or not data.get("actors") or not data.get("objectives"):
+    if not isinstance(data, dict) or not isinstance(data.get("actors"), list) \
+            or not isinstance(data.get("objectives"), list) or not data["actors"] \
+            or not data["objectives"]:
         raise WorkbenchError(_("{file}: 'actors' and 'objectives' lists are required.")
                              .format(file=path.name))
     actors, objectives = [str(a) for a in data["actors"]], [str(o) for o in data["objectives"]]
