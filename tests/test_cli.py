@@ -71,7 +71,8 @@ def test_invitations_print_single_use_links(cli, tmp_path) -> None:
                for x in links)
     assert "3 liens à usage unique créés" in output
     people = tmp_path / "membres.csv"
-    people.write_text("nom;email\nAnne Le Goff;anne@example.org\n;\n", encoding="utf-8")
+    people.write_text("nom;email\nAnne Le Goff;anne@example.org\n;\nBob;bob@example.org\n",
+                      encoding="utf-8")
     output = cli("invitations", "create", "evaluation-transport", "--csv", str(people), code=1)
     assert "ligne 3 : les colonnes « nom » et « email » sont vides" in output
 

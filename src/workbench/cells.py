@@ -1,20 +1,36 @@
 """Checking the cells of the tables staff import or type: dates, oui/non, amounts, and the
-row-and-column French error when one is wrong (nothing is written then)."""
+row-and-column French error when one is wrong (nothing is written then).
+
+The one set of rules every importer goes through, so that SQLite and PostgreSQL store the same
+things: text has no NUL byte and at most ``MAX_TEXT`` characters (:func:`text_problem`, applied
+to every cell by ``workbench.tables``); numbers are finite and bounded (:func:`parse_number`),
+amounts fit the ``Numeric(12, 2)`` money columns (:data:`MAX_AMOUNT`).
+"""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
+from sqlalchemy import Column, Integer, Numeric, Table
+
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.reports.formatting import french_number
 from workbench.tables import read_rows
 
-__all__ = ["FieldError", "cell_text", "parse_amount", "parse_bool", "parse_commune", "parse_date",
-           "parse_table"]
+__all__ = ["MAX_AMOUNT", "MAX_TEXT", "FieldError", "cell_text", "check_columns", "check_texts",
+           "column_problem", "day_value",
+           "parse_amount", "parse_bool", "parse_commune", "parse_date", "parse_number",
+           "parse_table", "text_problem"]
 
+MAX_TEXT = 100_000  # characters in one cell (below csv's own 131,072 limit)
+MAX_AMOUNT = 9_999_999_999.99  # euros: Numeric(12, 2), the money columns on both databases
+CONTROL = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f]")  # tab, line breaks allowed
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d{1,3})?")
 YES, NO = {"oui", "o", "1", "vrai", "yes", "true"}, {"non", "n", "0", "faux", "no", "false", ""}
 
 
@@ -24,6 +40,83 @@ class FieldError(ValueError):
     def __init__(self, column: str, message: str) -> None:
         super().__init__(message)
         self.column, self.message = column, message
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cell cannot be stored (a NUL byte, another control character that no XLSX or
+    Word document can hold, too long), in French; None if it can."""
+    if "\x00" in value:
+        return _("the cell holds a NUL character (a binary file?).")
+    control = CONTROL.search(value)
+    if control:
+        return _("the cell holds a control character (U+{code:04X}).").format(
+            code=ord(control.group()))
+    if len(value) > MAX_TEXT:
+        return _("the cell is longer than {n} characters.").format(n=french_number(MAX_TEXT))
+    return None
+
+
+def column_problem(column: Column, value: object) -> str | None:
+    """Why ``value`` does not fit ``column`` on both databases, in French (PostgreSQL enforces
+    lengths and ranges, SQLite stores anything); None if it fits."""
+    kind = column.type
+    if isinstance(value, str):
+        length = getattr(kind, "length", None)
+        if length and len(value) > length:
+            return _("the cell is longer than {n} characters.").format(n=length)
+        return text_problem(value)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    if isinstance(kind, Integer):
+        low, high = -(2**31), 2**31 - 1
+    elif isinstance(kind, Numeric) and kind.precision:
+        high = 10 ** (kind.precision - (kind.scale or 0)) - 10 ** -(kind.scale or 0)
+        low = -high
+    else:
+        return None
+    if not (math.isfinite(value) and low <= value <= high):
+        return _("'{value}' is not between {low} and {high}.").format(
+            value=value, low=cell_text(float(low)), high=cell_text(float(high)))
+    return None
+
+
+def check_columns(table: Table, values: dict[str, object]) -> tuple[str, str] | None:
+    """The first of ``values`` (by column name) that does not fit ``table``, with why."""
+    for name, value in values.items():
+        if name in table.c:
+            problem = column_problem(table.c[name], value)
+            if problem:
+                return name, problem
+    return None
+
+
+def check_texts(row: dict[str, str]) -> None:
+    """Raise a ``FieldError`` for the first cell of ``row`` that :func:`text_problem` refuses."""
+    for column, value in row.items():
+        problem = text_problem(value or "")
+        if problem:
+            raise FieldError(column, problem)
+
+
+def _number(value: str) -> float:
+    """``1 500,5`` or ``1500.5`` (``1.500,5``, ``1.5e3``, a euro sign) as a float; NaN for
+    anything else, for ``nan`` and ``inf`` as for ``12 abc`` (``float()`` alone takes them)."""
+    text = re.sub(r"[\s\u202f\u00a0€]", "", value or "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    return float(text) if NUMBER.fullmatch(text) else math.nan
+
+
+def parse_number(value: str, column: str, low: float, high: float) -> float:
+    """A finite number between ``low`` and ``high`` (``1500.5``, ``1 500,5``, ``1.5e3``);
+    ``nan``, ``inf`` and anything out of bounds are a ``FieldError``."""
+    number = _number(value)
+    if not math.isfinite(number):
+        raise FieldError(column, _("'{value}' is not a number.").format(value=value))
+    if not low <= number <= high:
+        raise FieldError(column, _("'{value}' is not between {low} and {high}.").format(
+            value=value, low=cell_text(float(low)), high=cell_text(float(high))))
+    return number
 
 
 def cell_text(value: object) -> str:
@@ -53,6 +146,18 @@ def parse_date(value: str, column: str) -> date | None:
         value=value))
 
 
+def day_value(value: object, what: str) -> date:
+    """A date as a YAML file gives it (a date, or ``YYYY-MM-DD`` text), else a French
+    ``WorkbenchError`` naming ``what``."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise WorkbenchError(_("{what}: '{value}' is not a date (YYYY-MM-DD).").format(
+            what=what, value=value)) from None
+
+
 def parse_bool(value: str, column: str) -> bool:
     value = (value or "").strip().lower()
     if value not in YES | NO:
@@ -62,20 +167,18 @@ def parse_bool(value: str, column: str) -> bool:
 
 def parse_amount(value: str, column: str, required: bool = False) -> float | None:
     """``1 500,50 €``, ``1500.5`` → 1500.5 (euros, two decimals); empty → None."""
-    text = re.sub(r"[\s\u202f\u00a0€]", "", value or "")
-    if not text:
+    if not re.sub(r"[\s\u202f\u00a0€]", "", value or ""):
         if required:
             raise FieldError(column, _("the amount is missing."))
         return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        amount = round(float(text), 2)
-    except ValueError:
-        raise FieldError(column, _("'{value}' is not an amount in euros.").format(
-            value=value)) from None
+    amount = round(_number(value), 2)
+    if not math.isfinite(amount):
+        raise FieldError(column, _("'{value}' is not an amount in euros.").format(value=value))
     if amount < 0:
         raise FieldError(column, _("'{value}' is negative.").format(value=value))
+    if amount > MAX_AMOUNT:
+        raise FieldError(column, _("'{value}' is above {max} €.").format(
+            value=value, max="9 999 999 999,99"))
     return amount
 
 

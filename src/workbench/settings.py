@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["TERRITORY_NAME", "database_url", "project_home", "reports_dir"]
+__all__ = ["TERRITORY_NAME", "database_url", "project_home", "reports_dir", "runtime_data"]
 
 TERRITORY_NAME = "Guingamp-Paimpol Agglomération"
 
@@ -39,3 +39,10 @@ def reports_dir() -> Path:
     ``<project>/reports``."""
     env = os.environ.get("WORKBENCH_REPORTS_DIR")
     return Path(env) if env else project_home() / "reports"
+
+
+def runtime_data() -> Path:
+    """Where the workbench writes what it imports or makes while it runs (the census, keys):
+    ``<project>/data/runtime``, under ``WORKBENCH_HOME`` when set; git-ignored, so that an
+    import never changes the source checkout."""
+    return project_home() / "data" / "runtime"

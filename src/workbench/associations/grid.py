@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from workbench.associations.requests import SERVICES
+from workbench.cells import MAX_AMOUNT
 from workbench.forms.issues import SpecIssue
 from workbench.forms.loader import load_yaml_model
 from workbench.i18n import _
@@ -69,7 +70,7 @@ class Edition(_Model):
     scale: Scale = Scale()
     criteria: Annotated[list[Criterion], Field(min_length=1, max_length=20)]
     service_criteria: dict[Service, list[Criterion]] = Field(default_factory=dict)
-    envelopes: dict[Service, Annotated[float, Field(ge=0)]]
+    envelopes: dict[Service, Annotated[float, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]]
     allocation: Allocation = Allocation()
     disagreement: Annotated[float, Field(gt=0)] = 1.5  # spread of weighted scores flagged
     assessors: Annotated[list[Assessor], Field(min_length=1, max_length=50)]

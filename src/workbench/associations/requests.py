@@ -19,6 +19,8 @@ from sqlalchemy import select, update
 from workbench.cells import (
     FieldError,
     cell_text,
+    check_columns,
+    check_texts,
     parse_amount,
     parse_bool,
     parse_commune,
@@ -97,6 +99,16 @@ def _choice(value: str, column: str, allowed: tuple[str, ...]) -> str:
 
 def parse_request(row: dict[str, str]) -> dict:
     """A request's columns (import names, text) checked and typed; raises FieldError."""
+    record = _parse_request(row)
+    misfit = check_columns(subsidy_request, record) or check_columns(association, {
+        "rna": record["rna"], "siret": record["siret"], "title": record["association"]})
+    if misfit:
+        raise FieldError(*misfit)
+    return record
+
+
+def _parse_request(row: dict[str, str]) -> dict:
+    check_texts(row)
     row = {key: (value or "").strip() for key, value in row.items()}
     if not row.get("reference"):
         raise FieldError("reference", _("the reference is empty."))

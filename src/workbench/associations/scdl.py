@@ -124,10 +124,9 @@ def _amount(value: float) -> str:
 
 
 def _attribuant() -> tuple[str, str]:
-    import yaml
+    from workbench.yamlfile import load_yaml_mapping
 
-    data = yaml.safe_load((project_home() / "data" / "associations" / "attribuant.yaml")
-                          .read_text(encoding="utf-8"))
+    data = load_yaml_mapping(project_home() / "data" / "associations" / "attribuant.yaml")
     return str(data["nom"]), str(data["siret"])
 
 

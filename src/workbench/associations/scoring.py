@@ -5,6 +5,7 @@ within each service's envelope, staff adjustments and the decisions voted."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -228,12 +229,12 @@ def store_proposals(edition: Edition, engine=None) -> int:
 
 
 def _within_request(conn, request_id: int, amount: float, message: str) -> None:
-    """Refuse an amount below 0 or above what was requested."""
+    """Refuse an amount below 0, above what was requested, or not a number (NaN)."""
     requested = conn.scalar(select(subsidy_request.c.amount_requested).where(
         subsidy_request.c.id == request_id))
     if requested is None:
         raise WorkbenchError(_("No request no. {id}.").format(id=request_id))
-    if amount < 0 or amount > requested:
+    if not math.isfinite(amount) or amount < 0 or amount > requested:
         raise WorkbenchError(message.format(requested=french_number(tidy(requested))))
 
 

@@ -14,11 +14,14 @@ import numpy as np
 
 from workbench.budget.errors import ElectionError
 from workbench.budget.pabulib import PabulibFile
+from workbench.cells import MAX_AMOUNT
 from workbench.i18n import _
 
 __all__ = ["Election", "from_pabulib"]
 
 VOTE_TYPES = ("approval", "cumulative")
+
+MAX_POINTS = 1_000_000  # points one voter gives one project (int64 arrays, any real vote)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,9 @@ def number(text: str, what: str) -> Fraction:
             what=what, text=text)) from None
     if value < 0:
         raise ElectionError(_("{what}: “{text}” is negative.").format(what=what, text=text))
+    if value > MAX_AMOUNT:  # the money columns, Numeric(12, 2), on both databases
+        raise ElectionError(_("{what}: “{text}” is above {max}.").format(
+            what=what, text=text, max="9 999 999 999,99"))
     return value
 
 
@@ -84,6 +90,9 @@ def from_pabulib(pb: PabulibFile) -> Election:
             except ValueError:
                 raise ElectionError(_("Voter {id}: “{points}” is not a whole number of points.")
                                     .format(id=voter_id, points=point)) from None
+            if weight > MAX_POINTS:
+                raise ElectionError(_("Voter {id}: “{points}” points is more than {max}.")
+                                    .format(id=voter_id, points=point, max=MAX_POINTS))
             if weight > 0:
                 voters[index[project]].append(voter)
                 points[index[project]].append(weight)

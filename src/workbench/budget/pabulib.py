@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.budget.errors import PabulibError
+from workbench.cells import text_problem
 from workbench.i18n import _
 
 __all__ = ["PabulibFile", "dumps", "loads", "read", "write"]
@@ -40,9 +42,12 @@ def loads(text: str) -> PabulibFile:
     section: str | None = None
     header: list[str] | None = None
     lines = text.lstrip("\ufeff").splitlines()
-    for number, row in enumerate(csv.reader(lines, delimiter=";"), start=1):
+    for number, row in enumerate(_rows(lines), start=1):
         if not row or not "".join(row).strip():
             continue
+        problem = next(filter(None, map(text_problem, row)), None)
+        if problem:
+            raise PabulibError(number, problem)
         first = row[0].strip()
         if first.upper() in SECTIONS and not any(cell.strip() for cell in row[1:]):
             if section is None and first.upper() != "META":
@@ -79,6 +84,19 @@ def loads(text: str) -> PabulibFile:
     return parsed
 
 
+def _rows(lines: list[str]) -> Iterator[list[str]]:
+    """The ``;``-separated rows; one the csv module cannot read is a ``PabulibError``."""
+    reader = csv.reader(lines, delimiter=";")
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise PabulibError(reader.line_num, _("the row cannot be read (quotes or a field "
+                                                  "too long).")) from None
+
+
 def dumps(pb: PabulibFile) -> str:
     """The file's text: META, PROJECTS, VOTES, values quoted only where needed."""
     out = io.StringIO()
@@ -95,8 +113,15 @@ def dumps(pb: PabulibFile) -> str:
 
 
 def read(path: Path) -> PabulibFile:
-    """Read a ``.pb`` file (UTF-8)."""
-    return loads(Path(path).read_text(encoding="utf-8"))
+    """Read a ``.pb`` file (UTF-8; another encoding is a ``PabulibError`` with its line)."""
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PabulibError(data[:error.start].count(b"\n") + 1, _(
+            "the file is not in UTF-8 (byte {position}); save it again as UTF-8.").format(
+                position=error.start + 1)) from None
+    return loads(text)
 
 
 def write(pb: PabulibFile, path: Path) -> None:

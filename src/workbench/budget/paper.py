@@ -47,7 +47,8 @@ def import_paper_ballots(slug: str, path: Path, engine: Engine | None = None) ->
             raise FieldError("projets", _("a project is written twice."))
         points = [p for p in SEPARATORS.split(row.get("points", "")) if p]
         if edition.ballot_kind == "cumulative":
-            if len(points) != len(codes) or not all(p.isdigit() for p in points):
+            # isdecimal, not isdigit: int() refuses "²", a digit that is not decimal
+            if len(points) != len(codes) or not all(p.isdecimal() for p in points):
                 raise FieldError("points", _("one whole number of points per project, in "
                                              "the same order."))
             given = [int(p) for p in points]

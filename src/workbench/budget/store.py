@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from fractions import Fraction
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.engine import Engine
 
 from workbench.budget import pabulib
 from workbench.budget.election import Election, from_pabulib
+from workbench.budget.election import number as checked_number
 from workbench.budget.errors import ElectionError
+from workbench.cells import check_columns
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.conflicts import insert_new
@@ -40,9 +41,18 @@ PROJECT_COLUMNS = {"project_id", "cost", "name", "selected", "category", "descri
 VOTE_COLUMNS = {"voter_id", "vote", "points", "voting_method"}
 
 
-def _number(text: str) -> float | int:
-    value = Fraction(text.replace(",", "."))
+def _number(text: str, what: str) -> float | int:
+    value = checked_number(text, what)  # a French error for text, a negative or a huge number
     return int(value) if value.denominator == 1 else float(value)
+
+
+def _fit(table: Table, values: dict) -> dict:
+    """``values`` if each fits its column on both databases, else a French ``ElectionError``
+    (PostgreSQL refuses too long texts and numbers out of range; SQLite stores them)."""
+    misfit = check_columns(table, values)
+    if misfit:
+        raise ElectionError(_("{what}: {problem}").format(what=misfit[0], problem=misfit[1]))
+    return values
 
 
 def _text(value) -> str:
@@ -63,15 +73,15 @@ def import_pabulib(pb: pabulib.PabulibFile, slug: str, engine: Engine | None = N
         for column in ("budget", "max_cost", "max_projects", "points",
                        "max_points_per_project", "min_age"):
             if columns.get(column):
-                columns[column] = _number(columns[column])
+                columns[column] = _number(columns[column], column)
         others = {k: v for k, v in pb.meta.items() if k not in META_COLUMNS}
-        created = insert_new(conn, pb_edition, dict(
+        created = insert_new(conn, pb_edition, _fit(pb_edition, dict(
             slug=slug, title=columns.pop("title", slug), source="pabulib",
             currency=columns.pop("currency", "EUR"), eligibility="token",
             ballot_kind=columns.pop("ballot_kind", "approval"),
             rule=columns.pop("rule", "greedy"), meta_json=json.dumps(
                 {"order": list(pb.meta), "fields": others}, ensure_ascii=False),
-            created_at=datetime.now(UTC).replace(tzinfo=None), **columns), keys=["slug"])
+            created_at=datetime.now(UTC).replace(tzinfo=None), **columns)), keys=["slug"])
         if created is None:
             raise ElectionError(_("An edition “{slug}” exists already.").format(slug=slug))
         edition = created.id
@@ -79,27 +89,27 @@ def import_pabulib(pb: pabulib.PabulibFile, slug: str, engine: Engine | None = N
         for code, fields in pb.projects.items():
             extra = {k: v for k, v in fields.items() if k not in PROJECT_COLUMNS}
             selected = fields.get("selected")
-            ids[code] = conn.execute(insert(pb_project).values(
+            ids[code] = conn.execute(insert(pb_project).values(_fit(pb_project, dict(
                 edition_id=edition, code=code, title=fields.get("name", code),
                 description=fields.get("description", ""), category=fields.get("category"),
-                cost=_number(fields["cost"]), status="recevable",
+                cost=_number(fields["cost"], "cost"), status="recevable",
                 selected=None if selected in (None, "") else selected == "1",
                 extra_json=json.dumps({"columns": pb.project_columns, "fields": extra},
-                                      ensure_ascii=False))).inserted_primary_key[0]
+                                      ensure_ascii=False))))).inserted_primary_key[0]
         for code, fields in pb.votes.items():
             extra = {k: v for k, v in fields.items() if k not in VOTE_COLUMNS}
-            ballot = conn.execute(insert(pb_ballot).values(
+            ballot = conn.execute(insert(pb_ballot).values(_fit(pb_ballot, dict(
                 edition_id=edition, code=code,
                 voting_method=fields.get("voting_method") or "internet",
                 extra_json=json.dumps({"columns": pb.vote_columns, "fields": extra,
                                        "method_given": "voting_method" in fields},
-                                      ensure_ascii=False))).inserted_primary_key[0]
+                                      ensure_ascii=False))))).inserted_primary_key[0]
             chosen = [v.strip() for v in fields.get("vote", "").split(",") if v.strip()]
             points = [p.strip() for p in fields.get("points", "").split(",") if p.strip()]
             if chosen:
-                conn.execute(insert(pb_ballot_choice), [
-                    {"ballot_id": ballot, "project_id": ids[project], "position": position,
-                     "points": int(points[position]) if points else 1}
+                conn.execute(insert(pb_ballot_choice), [_fit(pb_ballot_choice, {
+                    "ballot_id": ballot, "project_id": ids[project], "position": position,
+                    "points": _number(points[position], "points") if points else 1})
                     for position, project in enumerate(chosen)])
     return edition
 

@@ -101,11 +101,11 @@ def morpho(file: Path, as_json: bool, listing: bool) -> None:
 def scoring_study(slug: str, title: str, variables: str | None,
                   from_matrix: Path | None) -> None:
     from workbench.foresight.scoring import create_study
-    from workbench.tables import read_rows
+    from workbench.tables import read_records
 
     if bool(variables) == bool(from_matrix):
         raise fail(_("Give either --variables or --from-matrix."))
-    names = (read_rows(from_matrix)[0][1:] if from_matrix
+    names = (read_records(from_matrix)[0][1:] if from_matrix  # the header, an empty file: []
              else [v.strip() for v in variables.split(",")])
     create_study(slug, title, names)
     echo_ok(_("Study '{slug}' created with {n} variables.").format(slug=slug, n=len(names)))

@@ -46,11 +46,10 @@ def create(slug: str, count: int | None, csv_file: Path | None, base_url: str) -
 
 
 def _read_recipients(path: Path) -> list[str]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        sample = handle.read(2048)
-        handle.seek(0)
-        dialect = csv.Sniffer().sniff(sample, delimiters=";,\t")
-        rows = list(csv.DictReader(handle, dialect=dialect))
+    """``nom <email>`` per row of the table (CSV or XLSX, read by ``workbench.tables``)."""
+    from workbench.tables import read_records
+
+    _header, rows = read_records(path)
     recipients = []
     for number, row in enumerate(rows, start=2):
         name = (row.get("nom") or "").strip()

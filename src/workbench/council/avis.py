@@ -12,31 +12,31 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
+from workbench.cells import day_value, text_problem
 from workbench.council.follow_up import POSITIONS, STATUSES, LedgerEntry
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.slugs import is_slug
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import avis_milestone, avis_recommendation, council_avis
+from workbench.yamlfile import load_yaml_mapping
 
 __all__ = ["add_milestone", "import_avis", "load_ledger", "record_answer"]
 
 
-def _day(value: object, what: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise WorkbenchError(_("{what}: '{value}' is not a date (YYYY-MM-DD).").format(
-            what=what, value=value)) from None
+def _text(value: object, what: str) -> str:
+    """A text field of the file, checked by the cell rules (no NUL byte, bounded)."""
+    text = str(value)
+    problem = text_problem(text)
+    if problem:
+        raise WorkbenchError(_("{what}: {problem}").format(what=what, problem=problem))
+    return text
 
 
 def import_avis(path: Path, engine=None) -> tuple[str, int]:
     """Store the avis of ``path`` with its recommendations; (slug, recommendations)."""
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml_mapping(path)
     for key in ("slug", "title", "kind", "adopted_on", "recommendations"):
         if not data.get(key):
             raise WorkbenchError(_("{file}: '{key}' is required.").format(file=path.name,
@@ -44,19 +44,27 @@ def import_avis(path: Path, engine=None) -> tuple[str, int]:
     if data["kind"] not in ("saisine", "auto-saisine"):
         raise WorkbenchError(_("{file}: 'kind' is saisine or auto-saisine.").format(
             file=path.name))
-    adopted = _day(data["adopted_on"], f"{path.name}: adopted_on")
+    if not isinstance(data["slug"], str) or not is_slug(data["slug"]):
+        raise WorkbenchError(_("{file}: 'slug' is an identifier (lower-case letters, digits "
+                               "and dashes).").format(file=path.name))
+    if not isinstance(data["recommendations"], list):
+        raise WorkbenchError(_("{file}: 'recommendations' is a list.").format(file=path.name))
+    adopted = day_value(data["adopted_on"], f"{path.name}: adopted_on")
+    title = _text(data["title"], f"{path.name}: title")
+    body = _text(data.get("text") or "", f"{path.name}: text")
     recommendations = []
     for n, item in enumerate(data["recommendations"], start=1):
         if not isinstance(item, dict) or not item.get("text") or not item.get("addressee"):
             raise WorkbenchError(_("{file}: recommendation {n} needs 'text' and "
                                    "'addressee'.").format(file=path.name, n=n))
-        recommendations.append({"text": str(item["text"]), "addressee": str(item["addressee"]),
-                                "due_on": _day(item["due_on"], f"{path.name}: due_on")
+        recommendations.append({"text": _text(item["text"], f"{path.name}: text"),
+                                "addressee": _text(item["addressee"], f"{path.name}: addressee"),
+                                "due_on": day_value(item["due_on"], f"{path.name}: due_on")
                                 if item.get("due_on") else None})
     with write_transaction(engine) as conn:
         created = insert_new(conn, council_avis, {
-            "slug": data["slug"], "title": data["title"], "kind": data["kind"],
-            "adopted_on": adopted, "text": str(data.get("text") or "")}, keys=["slug"])
+            "slug": data["slug"], "title": title, "kind": data["kind"],
+            "adopted_on": adopted, "text": body}, keys=["slug"])
         if created is None:
             raise WorkbenchError(_("The avis '{slug}' is already recorded.").format(
                 slug=data["slug"]))

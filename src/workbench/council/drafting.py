@@ -8,13 +8,14 @@ with small cells suppressed as on every public output.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
+from workbench.cells import day_value, text_problem
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.reports.document import Block, Document
 from workbench.reports.formatting import french_date
+from workbench.yamlfile import load_yaml_mapping
 
 __all__ = ["KINDS", "draft", "workshop_section"]
 
@@ -77,12 +78,10 @@ def workshop_section(code: str, engine=None) -> list[Block]:
 
 def draft(path: Path, output: Path, engine=None) -> tuple[Path, Path]:
     """Write ``<name>.html`` and ``<name>.docx`` for the draft in ``path``."""
-    import yaml
-
     from workbench.reports.render_html import render_html
     from workbench.reports.render_word import write_word
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml_mapping(path)
     kind = data.get("type")
     if kind not in KINDS:
         raise WorkbenchError(_("{file}: 'type' is compte-rendu or avis.").format(file=path.name))
@@ -90,8 +89,12 @@ def draft(path: Path, output: Path, engine=None) -> tuple[Path, Path]:
         if not data.get(key):
             raise WorkbenchError(_("{file}: '{key}' is required.").format(file=path.name,
                                                                          key=key))
-    when = data["date"] if isinstance(data["date"], date) else date.fromisoformat(
-        str(data["date"]))
+    for key, value in data.items():
+        problem = text_problem(str(value))
+        if problem:
+            raise WorkbenchError(_("{what}: {problem}").format(what=f"{path.name}: {key}",
+                                                               problem=problem))
+    when = day_value(data["date"], f"{path.name}: date")
     document = Document(cover={"title": f"{_kind_title(kind)} — {data['titre']}",
                                "subject": str(data["instance"]), "period": french_date(when),
                                "data_as_of": french_date(when)})

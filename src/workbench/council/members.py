@@ -15,7 +15,15 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, update
 
-from workbench.cells import FieldError, parse_bool, parse_commune, parse_date, parse_table
+from workbench.cells import (
+    FieldError,
+    check_columns,
+    check_texts,
+    parse_bool,
+    parse_commune,
+    parse_date,
+    parse_table,
+)
 from workbench.i18n import _
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
@@ -43,6 +51,7 @@ class Member:
 
 def parse_member(row: dict[str, str]) -> dict:
     """A member's columns (import names, text) checked and typed; raises FieldError."""
+    check_texts(row)
     row = {key: (value or "") for key, value in row.items()}
 
     out: dict = {"name": row.get("nom", "").strip(),
@@ -76,6 +85,9 @@ def parse_member(row: dict[str, str]) -> dict:
     if out["exit_date"] and out["exit_date"] < out["entry_date"]:
         raise FieldError("sortie", _("the exit date is before the entry date."))
     out["commune"] = parse_commune(row.get("commune", ""), "commune")
+    misfit = check_columns(council_member, out)  # PostgreSQL would refuse it
+    if misfit:
+        raise FieldError(*misfit)
     return out
 
 

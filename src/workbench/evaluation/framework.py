@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic_core import PydanticCustomError
 
 from workbench.forms.issues import SpecError, SpecIssue
-from workbench.forms.loader import load_yaml_model, located, parse_yaml
+from workbench.forms.loader import load_yaml_model, located, parse_yaml, read_text
 from workbench.forms.spec import FormSpec
 from workbench.i18n import _
 from workbench.reports.formatting import french_number, tidy
@@ -172,7 +172,7 @@ def load_framework(path: str | Path) -> EvaluationFramework:
 def check_against_forms(framework: EvaluationFramework, path: str | Path,
                         forms: dict[str, FormSpec]) -> None:
     """Every questionnaire and question the framework names must be published and fit."""
-    _data, root = parse_yaml(Path(path).read_text(encoding="utf-8"), shown(Path(path)))
+    _data, root = parse_yaml(read_text(Path(path), shown(Path(path))), shown(Path(path)))
     issues: list[SpecIssue] = []
 
     def question_of(slug: str, qid: str, loc: tuple) -> object | None:

@@ -12,6 +12,7 @@ Light (standard library only): the Delphi page runs in a participant kernel.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from workbench.evaluation.stats import quantiles
 from workbench.i18n import _
 from workbench.settings import project_home
 from workbench.slugs import data_file, shown
+from workbench.yamlfile import load_yaml_mapping
 
 __all__ = ["DelphiStudy", "ItemStats", "Rules", "item_stats", "load_delphi", "verdict"]
 
@@ -77,21 +79,27 @@ def verdict(current: ItemStats, previous: ItemStats | None, rules: Rules) -> dic
     return {"consensus": consensus, "stable": stable}
 
 
-def load_delphi(slug: str, root: Path | None = None) -> DelphiStudy:
-    import yaml
+def _finite(value: object) -> float:
+    """A rule's number; NaN and infinities are a ``ValueError`` (then a French error)."""
+    number = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return number
 
+
+def load_delphi(slug: str, root: Path | None = None) -> DelphiStudy:
     path = data_file(root or project_home() / "data" / "delphi", slug, "{slug}.yaml",
                      _("The Delphi study '{slug}' does not exist."))
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml_mapping(path)
     try:
         low, high = (int(x) for x in data.get("scale", [1, 5]))
         items = tuple((str(i["id"]), str(i["statement"])) for i in data["items"])
         raw = data.get("rules") or {}
-        rules = Rules(float(raw.get("iqr_max", 1)),
+        rules = Rules(_finite(raw.get("iqr_max", 1)),
                       tuple(int(x) for x in raw.get("top_band", [high - 1, high])),
-                      float(raw.get("top_share", 0.7)),
-                      float(raw.get("median_change_max", 0.5)), int(raw.get("max_rounds", 3)))
-    except (KeyError, TypeError, ValueError) as error:
+                      _finite(raw.get("top_share", 0.7)),
+                      _finite(raw.get("median_change_max", 0.5)), int(raw.get("max_rounds", 3)))
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as error:
         raise WorkbenchError(_("{file}: invalid Delphi study ({error}).").format(
             file=shown(path), error=error)) from None
     if low >= high or not items or len({i for i, _s in items}) != len(items):

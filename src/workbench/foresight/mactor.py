@@ -128,14 +128,12 @@ def _matrix(data: dict, key: str, rows: int, columns: int, low: int, high: int,
 
 def load_mactor(path: Path, include_diagonal: bool = False) -> Mactor:
     """Read a MACTOR YAML file (actors, objectives, mid, mao) and analyse it."""
-    import yaml
+    from workbench.yamlfile import load_yaml
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise WorkbenchError(_("{file}: unreadable ({error}).").format(file=path.name,
-                                                                      error=error)) from None
-    if not isinstance(data, dict) or not data.get("actors") or not data.get("objectives"):
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("actors"), list) \
+            or not isinstance(data.get("objectives"), list) or not data["actors"] \
+            or not data["objectives"]:
         raise WorkbenchError(_("{file}: 'actors' and 'objectives' lists are required.")
                              .format(file=path.name))
     actors, objectives = [str(a) for a in data["actors"]], [str(o) for o in data["objectives"]]

@@ -106,7 +106,7 @@ def parse_morphology(data: dict, source: str = "") -> Morphology:
         return index, configurations[index].index(configuration.strip())
 
     exclusions = set()
-    for n, pair in enumerate(data.get("exclusions") or [], start=1):
+    for n, pair in enumerate(_listed(data, "exclusions", source), start=1):
         where = _("exclusion {n}").format(n=n)
         if not isinstance(pair, list) or len(pair) != 2:
             raise WorkbenchError(_("{file}: {where}: a pair of configurations is expected.")
@@ -117,19 +117,22 @@ def parse_morphology(data: dict, source: str = "") -> Morphology:
                                    "component.").format(file=source, where=where))
         exclusions.add(frozenset((first, second)))
     preferred: dict[int, set[int]] = {}
-    for n, text in enumerate(data.get("preferred") or [], start=1):
+    for n, text in enumerate(_listed(data, "preferred", source), start=1):
         component, configuration = locate(text, _("preferred {n}").format(n=n))
         preferred.setdefault(component, set()).add(configuration)
     return Morphology(tuple(names), tuple(configurations), frozenset(exclusions),
                       {k: frozenset(v) for k, v in preferred.items()})
 
 
-def load_morphology(path: Path) -> Morphology:
-    import yaml
+def _listed(data: dict, key: str, source: str) -> list:
+    """The list under ``key`` (absent: empty); anything else is a French error."""
+    value = data.get(key) or []
+    if not isinstance(value, list):
+        raise WorkbenchError(_("{file}: '{key}' must be a list.").format(file=source, key=key))
+    return value
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise WorkbenchError(_("{file}: unreadable ({error}).").format(file=path.name,
-                                                                      error=error)) from None
-    return parse_morphology(data, path.name)
+
+def load_morphology(path: Path) -> Morphology:
+    from workbench.yamlfile import load_yaml
+
+    return parse_morphology(load_yaml(path), path.name)

@@ -9,6 +9,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.settings import project_home
 from workbench.slugs import data_file, shown
+from workbench.yamlfile import load_yaml_mapping
 
 __all__ = ["Study", "load_study"]
 
@@ -27,12 +28,10 @@ class Study:
 
 
 def load_study(slug: str, root: Path | None = None) -> Study:
-    import yaml
-
     path = data_file(root or project_home() / "data" / "foresight", slug, "{slug}/study.yaml",
                      _("The foresight study '{slug}' does not exist."))
     folder = path.parent
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_yaml_mapping(path)
     files = {}
     for key in ("micmac", "mactor", "morpho"):
         if data.get(key):

@@ -54,6 +54,7 @@ class SpecError(WorkbenchError):
 def _messages() -> dict[str, str]:
     return {
         "yaml_syntax": _("invalid YAML syntax: {problem}"),
+        "yaml_file": "{problem}",  # already French (workbench.yamlfile)
         "not_mapping": _("the file must describe a questionnaire (fields 'title', 'questions'…)"),
         "missing": _("required field missing"),
         "extra_forbidden": _("unknown field '{name}'"),

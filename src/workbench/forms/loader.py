@@ -12,9 +12,11 @@ from pydantic import BaseModel, ValidationError
 from workbench.forms.checks import cross_question_issues
 from workbench.forms.issues import SpecError, SpecIssue
 from workbench.forms.spec import QUESTION_TYPES, FormSpec
+from workbench.yamlfile import YamlFileError, read_yaml_text
+from workbench.yamlfile import parse_yaml as parse_bounded_yaml
 
 __all__ = ["issue_from_pydantic", "load_spec_file", "load_spec_text", "load_yaml_model",
-           "located", "parse_yaml", "spec_from_dict"]
+           "located", "parse_yaml", "read_text", "spec_from_dict"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -22,24 +24,31 @@ M = TypeVar("M", bound=BaseModel)
 def load_spec_file(path: str | Path) -> FormSpec:
     """The validated spec in ``path``; its slug defaults to the file name."""
     path = Path(path)
-    return load_spec_text(path.read_text(encoding="utf-8"), str(path), path.stem)
+    return load_spec_text(read_text(path, str(path)), str(path), path.stem)
+
+
+def read_text(path: Path, source: str) -> str:
+    """The text of a YAML file (strict UTF-8, bounded), or a ``SpecError``."""
+    try:
+        return read_yaml_text(path, source)
+    except YamlFileError as error:
+        raise _spec_error(error) from None
 
 
 def parse_yaml(text: str, source: str) -> tuple[object, yaml.Node | None]:
     """The data of YAML ``text`` and its node tree (for line numbers), or a ``SpecError``."""
-    loader = yaml.SafeLoader(text)
     try:
-        # One parse: the node tree gives the lines, the same nodes give the data.
-        root = loader.get_single_node()
-        data = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark else None
-        issue = SpecIssue("yaml_syntax", (), {"problem": error.problem}, line)
-        raise SpecError(source, [issue]) from None
-    finally:
-        loader.dispose()
-    return data, root
+        return parse_bounded_yaml(text, source)
+    except YamlFileError as error:
+        raise _spec_error(error) from None
+
+
+def _spec_error(error: YamlFileError) -> SpecError:
+    if error.syntax is not None:
+        issue = SpecIssue("yaml_syntax", (), {"problem": error.syntax}, error.line)
+    else:
+        issue = SpecIssue("yaml_file", (), {"problem": error.problem}, error.line or 1)
+    return SpecError(error.source, [issue])
 
 
 def load_yaml_model(path: str | Path, model: type[M],
@@ -52,7 +61,7 @@ def load_yaml_model(path: str | Path, model: type[M],
     source = source or str(path)
     if not path.is_file():
         raise SpecError(source, [SpecIssue("file_missing", (), {}, 1)])
-    data, root = parse_yaml(path.read_text(encoding="utf-8"), source)
+    data, root = parse_yaml(read_text(path, source), source)
     if not isinstance(data, dict):
         raise SpecError(source, [SpecIssue("not_mapping", (), {}, 1)])
     data.setdefault("slug", path.stem)
@@ -100,7 +109,9 @@ def spec_from_dict(data: dict) -> FormSpec:
 
 def issue_from_pydantic(error: dict) -> SpecIssue:
     ctx = dict(error.get("ctx") or {})
-    loc = tuple(part for part in error["loc"] if part not in QUESTION_TYPES)
+    # pydantic names a question's type after its index (questions.3.likert.labels): drop it
+    loc = tuple(part for i, part in enumerate(error["loc"]) if not (
+        part in QUESTION_TYPES and i and isinstance(error["loc"][i - 1], int)))
     kind = error["type"]
     if kind == "extra_forbidden":
         ctx["name"] = loc[-1]

@@ -250,6 +250,16 @@ class FormSpec(_Model):
     synthetic_demo: bool = False
     questions: Annotated[list[Question], Field(min_length=1, max_length=200)]
 
+    @field_validator("opens_at", "closes_at")
+    @classmethod
+    def _paris_time(cls, value: date | datetime | None) -> date | datetime | None:
+        """Specs hold naive Paris times (``local_now``): an offset is converted to one."""
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            from workbench.territory.clock import PARIS
+
+            return value.astimezone(PARIS).replace(tzinfo=None)
+        return value
+
     def question(self, question_id: str):
         """The question with ``question_id`` (KeyError if absent)."""
         for question in self.questions:

@@ -93,7 +93,8 @@ def write_word(document: Document, path: Path, run_date) -> None:
     """Write the report as ``.docx``."""
     word = WordDocument()
     cover = document.cover
-    word.core_properties.title = cover.get("title", "")
+    # Word's document properties hold at most 255 characters; the page shows the whole title
+    word.core_properties.title = cover.get("title", "")[:255]
     word.core_properties.author = TERRITORY_NAME
     word.core_properties.language = "fr-FR"
     word.add_paragraph(TERRITORY_NAME).runs[0].font.size = Pt(14)
