@@ -140,3 +140,12 @@ def test_only_the_spreadsheets_module_writes_csv_or_xlsx() -> None:
 
 def test_csv_text_neutralises_headers_too() -> None:
     assert csv_text([["=x", 1]], delimiter=",", lineterminator="\n") == "'=x,1\n"
+
+
+def test_a_protected_csv_reads_back_as_written(tmp_path: Path) -> None:
+    """The shared table reader removes the ' the writer put, and only that one."""
+    from workbench.tables import read_rows
+
+    cells = [HOSTILE_NAME, PHONE, "'quoted", "'Ti Kêr", "-5 €", "plain"]
+    write_csv(tmp_path / "t.csv", [cells])
+    assert read_rows(tmp_path / "t.csv") == [cells]

@@ -46,8 +46,10 @@ def csv_cell(value: object) -> object:
 
 
 def read_csv_cell(text: str) -> str:
-    """The text ``csv_cell`` was given (its one leading ``'`` removed)."""
-    return text[1:] if text.startswith("'") else text
+    """The text ``csv_cell`` was given: one leading ``'`` removed where ``csv_cell`` puts one
+    (before a formula's first character or another ``'``); any other text as it is."""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(
+        (*FORMULA_STARTS, "'")) else text
 
 
 class CsvWriter:

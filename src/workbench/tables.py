@@ -89,13 +89,15 @@ def _decode(data: bytes) -> str:
 
 def _csv_rows(path: Path) -> list[list[str]]:
     from workbench.cells import MAX_TEXT, text_problem
+    from workbench.spreadsheets import read_csv_cell
 
     text = _decode(path.read_bytes())
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
-        return _collect(reader, path.name)
+        # A cell the workbench's own CSV writer protected ('+33 6…) reads back as written.
+        return [[read_csv_cell(cell) for cell in row] for row in _collect(reader, path.name)]
     except csv.Error as error:
         if "field larger than field limit" in str(error):
             problem = text_problem("x" * (MAX_TEXT + 1))
