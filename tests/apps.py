@@ -64,6 +64,9 @@ class Apps:
         self.public = f"http://127.0.0.1:{free_port()}"
         self.staff = f"http://127.0.0.1:{free_port()}" if staff else None
         environment = public_app_environment(public_url=self.public)
+        # As in production: ipykernel behaves differently under pytest (it does not capture
+        # the kernel's file descriptors), which once hid tracebacks sent to pages.
+        environment.pop("PYTEST_CURRENT_TEST", None)
         environment.update({"WORKBENCH_DATABASE_URL": self.url,
                             "WORKBENCH_RUNTIME_DIR": str(folder / "pool"),
                             "WORKBENCH_EXPECTED": str(expect), **(env or {})})

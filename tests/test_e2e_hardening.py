@@ -34,7 +34,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 def apps(tmp_path_factory) -> Iterator[Apps]:
     """A room of three, where a page has 2 s to connect and an unconnected kernel lives 4 s."""
     running = Apps(tmp_path_factory.mktemp("hardening"), max_kernels=3, public_args=(
-        "--WorkbenchVoila.unconnected_timeout=4", "--WorkbenchVoila.unconnected_grace=2"))
+        "--WorkbenchVoila.unconnected_timeout=4", "--WorkbenchVoila.unconnected_grace=2",
+        "--WorkbenchVoila.disconnected_grace=6"))
     seed_demo(0, running.engine)
     yield running
     running.stop()
@@ -43,6 +44,12 @@ def apps(tmp_path_factory) -> Iterator[Apps]:
 def kernels(apps: Apps) -> int:
     with urllib.request.urlopen(apps.public + "/healthz", timeout=30) as reply:
         return json.load(reply)["kernels"]
+
+
+def off_loop(coroutine):
+    """Run ``coroutine`` to its end in a thread of its own (Playwright owns this one's loop)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
 
 
 def wait_for_kernels(apps: Apps, expected: int, seconds: float) -> int:
@@ -69,6 +76,37 @@ def test_plain_requests_cannot_hold_the_room(browser: Browser, apps: Apps) -> No
     assert wait_for_kernels(apps, 1, 20) == 1
     page.get_by_role("button", name="Envoyer").wait_for()
     page.context.close()
+
+
+def test_a_burst_of_requests_cannot_pass_the_cap(apps: Apps) -> None:
+    """Places are counted before the kernels exist: twelve requests at once, three kernels."""
+    wait_for_kernels(apps, 0, 30)
+    url = participant_url(apps.public, DEMO_SLUG)
+    with concurrent.futures.ThreadPoolExecutor(12) as pool:
+        statuses = list(pool.map(lambda _n: http_status(url), range(12)))
+    assert statuses.count(200) == 3 and statuses.count(503) == 9
+    assert kernels(apps) <= 3
+
+
+def test_connecting_and_leaving_does_not_hold_the_room(apps: Apps) -> None:
+    """A script that opens each kernel's websocket and closes it at once: its kernels give
+    their places once their pages have been gone for the grace (6 s here, 2 min live)."""
+    assert wait_for_kernels(apps, 0, 30) == 0
+    url = participant_url(apps.public, DEMO_SLUG)
+    for _ in range(3):
+        with urllib.request.urlopen(url, timeout=60) as reply:
+            kernel = re.search(r'"kernelId": "([^"]+)"', reply.read().decode()).group(1)
+        ws = (apps.public.replace("http", "ws") + f"/api/kernels/{kernel}/channels"
+              f"?session_id={uuid.uuid4().hex}")
+
+        async def touch(address: str = ws) -> None:
+            (await websocket_connect(HTTPRequest(address))).close()
+
+        off_loop(touch())
+    time.sleep(1)
+    assert kernels(apps) == 3 and http_status(url) == 503
+    time.sleep(6)
+    assert http_status(url) == 200
 
 
 @pytest.fixture(scope="module")
@@ -200,8 +238,7 @@ def test_hostile_kernel_messages_get_no_traceback(both: Apps) -> None:
         socket.close()
         return replies
 
-    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # Playwright owns this loop
-        replies = thread.submit(asyncio.run, send()).result()
+    replies = off_loop(send())
     assert sum(r["msg_type"] == "status" for r in replies) >= 3  # the kernel did handle them
     told = json.dumps([r["content"] for r in replies])
     assert not [r for r in replies if r["msg_type"] in ("stream", "error")], told

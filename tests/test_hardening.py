@@ -103,7 +103,7 @@ class _Manager:
 
     def __init__(self, *ids: str) -> None:
         self.kernels = {kernel_id: _Kernel() for kernel_id in ids}
-        self.connections: list[str] = []
+        self.started = 0
 
     def list_kernel_ids(self) -> list[str]:
         return list(self.kernels)
@@ -112,13 +112,22 @@ class _Manager:
         return self.kernels[kernel_id]
 
     def notify_connect(self, kernel_id: str) -> None:
-        self.connections.append(kernel_id)
+        pass
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        pass
+
+    async def start_kernel(self) -> str:
+        self.started += 1
+        kernel_id = f"k{self.started}"
+        self.kernels[kernel_id] = _Kernel()
+        return kernel_id
 
     async def shutdown_kernel(self, kernel_id: str, now: bool = False) -> None:
         del self.kernels[kernel_id]
 
 
-def test_unconnected_kernels_give_way_oldest_first_and_expire(monkeypatch) -> None:
+def test_unconnected_and_departed_kernels_give_way_and_expire(monkeypatch) -> None:
     import asyncio
 
     from workbench.web import unconnected
@@ -126,18 +135,62 @@ def test_unconnected_kernels_give_way_oldest_first_and_expire(monkeypatch) -> No
     clock = [0.0]
     monkeypatch.setattr(unconnected.time, "monotonic", lambda: clock[0])
     manager = _Manager("a", "b")
-    watch = unconnected.Unconnected(manager, timeout=45, grace=10, limit=3)
+    watch = unconnected.Unconnected(manager, timeout=45, grace=10, limit=3, left_grace=120)
     watch.waiting()  # a and b seen at 0
-    manager.notify_connect("a")  # a's page connected: never touched again
-    assert manager.connections == ["a"]
+    manager.notify_connect("a")  # a's page connected
     clock[0] = 5
     manager.kernels["c"] = _Kernel()
-    assert asyncio.run(watch.make_room(full=False))  # room left: nobody evicted
-    assert asyncio.run(watch.make_room(full=True)) is False  # b is younger than the grace
+
+    async def page() -> bool:
+        """One page request: admitted or not; if admitted, its kernel starts."""
+        reservation = await watch.admit(cap=3)
+        if reservation is None:
+            return False
+        await manager.start_kernel()
+        reservation.release()
+        return True
+
+    assert asyncio.run(page()) is False  # full, and b is younger than the grace
     clock[0] = 12
     manager.kernels["b"].execution_state = "busy"  # still rendering: not taken
-    assert asyncio.run(watch.make_room(full=True)) is False
+    assert asyncio.run(page()) is False
     manager.kernels["b"].execution_state = "idle"
-    assert asyncio.run(watch.make_room(full=True)) and set(manager.kernels) == {"a", "c"}
-    clock[0] = 50  # c, seen at 5, is now 45 s unconnected
-    assert asyncio.run(watch.sweep()) == 1 and set(manager.kernels) == {"a"}
+    assert asyncio.run(page()) and set(manager.kernels) == {"a", "c", "k1"}
+    watch.waiting()  # the sweep, every two seconds, sees k1
+    # a connected page never gives way while connected; once it left, after left_grace only.
+    clock[0] = 20
+    manager.notify_disconnect("a")
+    clock[0] = 100
+    assert asyncio.run(watch.sweep()) == 2  # c (seen at 5) and k1 (seen at 12) expired
+    clock[0] = 135
+    manager.kernels.update({"d": _Kernel(), "e": _Kernel()})
+    watch.waiting()
+    clock[0] = 139
+    assert asyncio.run(page()) is False  # d and e are new, a left 119 s ago
+    clock[0] = 141
+    assert asyncio.run(page()) and set(manager.kernels) == {"d", "e", "k2"}
+
+
+def test_parallel_requests_cannot_pass_the_cap() -> None:
+    """Places are counted when admitted, before any kernel exists."""
+    import asyncio
+
+    from workbench.web import unconnected
+
+    manager = _Manager()
+    watch = unconnected.Unconnected(manager, timeout=45, grace=10, limit=100)
+
+    async def page() -> bool:
+        reservation = await watch.admit(cap=8)
+        if reservation is None:
+            return False
+        await asyncio.sleep(0.01)  # Voilà reads the notebook before starting the kernel
+        await manager.start_kernel()
+        reservation.release()
+        return True
+
+    async def burst() -> list[bool]:
+        return await asyncio.gather(*(page() for _ in range(30)))
+
+    assert sum(asyncio.run(burst())) == 8 and len(manager.kernels) == 8
+    assert watch.reserved == 0

@@ -69,6 +69,10 @@ def _run_kernel(arguments: list[str], env: dict[str, str], cwd: str) -> None:
         # As jupyter_client's launcher does with JPY_PARENT_PID (a trait default read at
         # import, i.e. in this server): the kernel leaves when its parent, this server, does.
         sys.argv.append(f"--IPKernelApp.parent_handle={os.getppid()}")
+        # What the process writes to its file descriptors 1 and 2 (C libraries, and Python's
+        # logs and tracebacks, see workbench.web.kernel_output) goes to the server's log, not
+        # to the page: ipykernel would forward it to every page connected to the kernel.
+        sys.argv.append("--IPKernelApp.capture_fd_output=False")
         app = kernelapp.IPKernelApp.instance()
         app.initialize()
         # ipywidgets registers its comm targets at import only when a kernel is running:

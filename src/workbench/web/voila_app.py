@@ -27,7 +27,8 @@ from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
-from workbench.web import access_log, assets, health, room
+from workbench.web import access_log, assets, health
+from workbench.web import room as rooms
 from workbench.web.headers import SecurityHeaders
 from workbench.web.pages import page_handlers
 from workbench.web.release import HEADER, SERVER_ADDRESS, release_signature
@@ -45,22 +46,30 @@ class RoomHandler(TornadoVoilaHandler):
         limit = self.settings.get("workbench_max_kernels", 0)
         manager = self.kernel_manager
         preheated = bool(path) and manager.get_pool_size(path) > 0
-        full = bool(limit) and len(manager.list_kernel_ids()) >= limit
-        unconnected: Unconnected | None = self.settings.get("workbench_unconnected")
-        if unconnected is not None and not preheated:
-            full = not await unconnected.make_room(full)  # a script's kernel may give way
-        if full and not preheated:
-            page, delay = room.waiting_page()
-            self.set_status(503)
-            self.set_header("Retry-After", str(delay))
-            self.set_header("Cache-Control", "no-store")
-            self.finish(page)
-            return
+        room: Unconnected | None = self.settings.get("workbench_unconnected")
+        reservation = None
+        if not preheated:
+            if room is not None:  # a place counted now, before the kernel exists
+                reservation = await room.admit(limit)
+                full = reservation is None
+            else:
+                full = bool(limit) and len(manager.list_kernel_ids()) >= limit
+            if full:
+                page, delay = rooms.waiting_page()
+                self.set_status(503)
+                self.set_header("Retry-After", str(delay))
+                self.set_header("Cache-Control", "no-store")
+                self.finish(page)
+                return
         # Sets the _xsrf cookie: the page's front end posts it when the page is left, and
         # Voilà shuts that kernel down at once (without it, a 403: the kernel stayed until
         # culled, 30 minutes later, holding a place in the room).
         _ = self.xsrf_token
-        await super().get(path)
+        try:
+            await super().get(path)
+        finally:
+            if reservation is not None:
+                reservation.release()
 
 
 class ReleaseHandler(tornado.web.RequestHandler):
@@ -118,6 +127,9 @@ class WorkbenchVoila(Voila):
                                 help="Seconds before a kernel whose page never connected goes.")
     unconnected_grace = Float(10.0, config=True,
                               help="Seconds a page has to connect before its place can be taken.")
+    disconnected_grace = Float(
+        120.0, config=True,
+        help="Seconds after its page left before a kernel may give its place in a full room.")
     max_unconnected = Int(0, config=True,
                           help="Kernels without a websocket at most (0: half the cap, >= 4).")
 
@@ -147,7 +159,8 @@ class WorkbenchVoila(Voila):
             watch = Unconnected(self.kernel_manager, self.unconnected_timeout,
                                 self.unconnected_grace,
                                 self.max_unconnected
-                                or (max(4, self.max_kernels // 2) if self.max_kernels else 100))
+                                or (max(4, self.max_kernels // 2) if self.max_kernels else 100),
+                                left_grace=self.disconnected_grace)
             self.app.settings["workbench_unconnected"] = watch
             tornado.ioloop.IOLoop.current().add_callback(watch.run)
         # The _xsrf cookie every page now sets (RoomHandler): never sent by another site.
