@@ -9,6 +9,7 @@ from sqlalchemy import insert, select
 
 from workbench.council.meetings import (
     SignIn,
+    attempts_limit,
     attendance_sheet,
     attendance_stats,
     create_body,
@@ -17,13 +18,13 @@ from workbench.council.meetings import (
     record_attendance,
     sign_in,
     signin_activity,
-    unrecognised_limit,
 )
 from workbench.council.members import import_members
 from workbench.council.registry import export_members, list_members, purge_expired, save_member
 from workbench.errors import WorkbenchError
 from workbench.storage import write_transaction
 from workbench.storage.schema import council_member, council_signin_attempt
+from workbench.territory.clock import local_today
 
 TODAY = date(2026, 11, 29)
 
@@ -63,23 +64,26 @@ def test_members_sign_in_with_the_room_code_and_their_e_mail(engine) -> None:
     assert sheet == {ids[0]: True, ids[1]: None}
     activity = signin_activity(meeting, engine)
     assert [name for name, _at in activity.signed] == ["Membre 0"]
-    assert activity.unrecognised == 2 and not activity.unusual
+    assert (activity.attempts, activity.unrecognised) == (4, 2) and not activity.unusual
 
 
-def test_trying_addresses_with_the_room_code_is_limited_and_shown_to_staff(engine) -> None:
-    """Each unrecognised address counts (none is kept); past the limit, the sheet only."""
+def test_attempts_with_the_room_code_are_limited_and_shown_to_staff(engine) -> None:
+    """Every attempt counts, whatever the address (none is kept): the moment the sign-in
+    closes tells nothing of who is invited; past the limit, the sheet only."""
     ids = _members(engine, "alice@exemple.invalid", "bruno@exemple.invalid")
     meeting, code = _planned(engine, ids)
-    limit = unrecognised_limit(2)
-    for n in range(limit):
+    limit = attempts_limit(2)
+    assert limit == 12
+    assert sign_in(meeting, code, "alice@exemple.invalid", TODAY, engine) == SignIn.SIGNED
+    for n in range(limit - 1):
         assert sign_in(meeting, code, f"essai{n}@exemple.invalid", TODAY, engine) \
             == SignIn.NOT_INVITED
-        if n == limit // 2:
+        if n == 4:
             assert signin_activity(meeting, engine).unusual
     # Now even an invited member's address is refused: the sheet at the entrance.
     assert sign_in(meeting, code, "bruno@exemple.invalid", TODAY, engine) == SignIn.LIMITED
     activity = signin_activity(meeting, engine)
-    assert activity.closed and activity.unrecognised == limit and activity.signed == []
+    assert activity.closed and (activity.attempts, activity.unrecognised) == (limit, limit - 1)
     with engine.connect() as conn:
         stored = conn.execute(select(council_signin_attempt)).all()
     assert len(stored) == limit and "essai" not in repr(stored)  # no address kept
@@ -136,3 +140,27 @@ def test_the_registry_exports_in_the_import_format_and_purges(engine, tmp_path) 
     gone = next(r for n, r in names.items() if n.startswith("Membre retiré"))
     assert gone.fields["email"] == "" and gone.fields["sexe"] == "H"
     assert names["Claire Le Goff"].id == member
+
+
+def test_one_page_signs_in_three_people_at_most(tmp_path, monkeypatch) -> None:
+    """The limit is the kernel's: a page whose 'another member' button is gone cannot be
+    driven further by sending the first button's clicks again."""
+    from workbench.council.signin_page import MAX_ATTEMPTS, SignInPage
+    from workbench.storage import get_engine
+    from workbench.storage.migrate import upgrade
+
+    from .conftest import sqlite_url
+
+    url = sqlite_url(tmp_path)
+    engine = get_engine(url)
+    upgrade(engine)
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", url)
+    emails = [f"m{n}@exemple.invalid" for n in range(5)]
+    ids = _members(engine, *emails)
+    meeting, code = _planned(engine, ids, on=local_today())
+    page = SignInPage(str(meeting), code)
+    for email in emails:
+        page.email.value = email
+        page._sign()  # what a click on "Je suis présent·e" runs, even when hidden
+    marked = [present for _m, _n, present in attendance_sheet(meeting, engine)]
+    assert marked.count(True) == MAX_ATTEMPTS == 3

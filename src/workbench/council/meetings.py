@@ -30,10 +30,10 @@ from workbench.storage.schema import (
 )
 from workbench.territory.clock import local_today
 
-__all__ = ["BODY_KINDS", "AttendanceStats", "Meeting", "SignIn", "SignInActivity", "add_meeting",
-           "attendance_sheet", "attendance_stats", "create_body", "list_bodies",
-           "list_meetings", "plan_meeting", "record_attendance", "sign_in",
-           "signin_activity", "signin_meeting", "unrecognised_limit"]
+__all__ = ["BODY_KINDS", "AttendanceStats", "Meeting", "SignIn", "SignInActivity",
+           "add_meeting", "attempts_limit", "attendance_sheet", "attendance_stats",
+           "create_body", "list_bodies", "list_meetings", "plan_meeting", "record_attendance",
+           "sign_in", "signin_activity", "signin_meeting"]
 
 BODY_KINDS = ("plénière", "bureau", "comité de coordination", "groupe de travail")
 
@@ -161,7 +161,7 @@ class SignIn:
     """Outcomes of a member's sign-in.
 
     The page shows SIGNED, ALREADY and NOT_INVITED alike: the room's code must not tell who
-    is invited. LIMITED: too many unrecognised addresses, the sign-in by phone is closed.
+    is invited. LIMITED: too many attempts, the sign-in by phone is closed.
     """
 
     SIGNED = "signed"
@@ -172,18 +172,20 @@ class SignIn:
     LIMITED = "limited"
 
 
-def unrecognised_limit(invited: int) -> int:
-    """Unrecognised addresses a meeting's sign-in accepts before closing (typos: a few)."""
-    return max(10, invited // 4)
+def attempts_limit(invited: int) -> int:
+    """Sign-in attempts a meeting accepts by phone: one per invited member, plus some for
+    typos and second tries (max(10, invited ÷ 4))."""
+    return invited + max(10, invited // 4)
 
 
 def sign_in(meeting_id: int | None, code: str | None, email: str, today: date,
             engine=None, now: datetime | None = None) -> str:
     """A member signs in with the room's code and their e-mail, on the meeting's day only.
 
-    An address that is not an invited member's is counted (not kept); past
-    ``unrecognised_limit`` of them, the sign-in by phone closes for that meeting, and the
-    staff's meeting page says so.
+    Every attempt counts, whatever the address (only its moment and whether it was an
+    invited member's are kept): past ``attempts_limit`` the sign-in by phone closes for that
+    meeting. Counting every attempt, not only the unrecognised ones, keeps the moment it
+    closes from telling whether an address was invited.
     """
     with write_transaction(engine) as conn:
         meeting = signin_meeting(meeting_id, code, engine)
@@ -193,17 +195,20 @@ def sign_in(meeting_id: int | None, code: str | None, email: str, today: date,
             return SignIn.CLOSED
         invited = conn.scalar(select(func.count()).select_from(council_attendance).where(
             council_attendance.c.meeting_id == meeting_id))
-        if _unrecognised(conn, meeting_id) >= unrecognised_limit(invited):
+        attempts = conn.scalar(select(func.count()).select_from(council_signin_attempt).where(
+            council_signin_attempt.c.meeting_id == meeting_id))
+        if attempts >= attempts_limit(invited):
             return SignIn.LIMITED
         row = conn.execute(
             select(council_attendance.c.member_id, council_attendance.c.present)
             .join(council_member, council_member.c.id == council_attendance.c.member_id)
             .where(council_attendance.c.meeting_id == meeting_id,
-                   func.lower(council_member.c.email) == email.strip().lower())).first()
+                   func.lower(council_member.c.email) == email.strip().lower())).first() \
+            if email.strip() else None
         moment = now or datetime.now(UTC).replace(tzinfo=None)
-        if row is None or not email.strip():
-            conn.execute(insert(council_signin_attempt).values(
-                meeting_id=meeting_id, attempted_at=moment))
+        conn.execute(insert(council_signin_attempt).values(
+            meeting_id=meeting_id, attempted_at=moment, recognised=row is not None))
+        if row is None:
             return SignIn.NOT_INVITED
         if row.present:
             return SignIn.ALREADY
@@ -214,9 +219,7 @@ def sign_in(meeting_id: int | None, code: str | None, email: str, today: date,
         return SignIn.SIGNED
 
 
-def _unrecognised(conn, meeting_id: int) -> int:
-    return conn.scalar(select(func.count()).select_from(council_signin_attempt).where(
-        council_signin_attempt.c.meeting_id == meeting_id))
+UNUSUAL = 5  # unrecognised addresses from which staff are told to check the room
 
 
 @dataclass(frozen=True)
@@ -225,20 +228,22 @@ class SignInActivity:
 
     signed: list[tuple[str, datetime]]  # member, when (UTC), in order
     unrecognised: int
+    attempts: int
     limit: int
 
     @property
     def closed(self) -> bool:
-        return self.unrecognised >= self.limit
+        return self.attempts >= self.limit
 
     @property
     def unusual(self) -> bool:
         """Many unrecognised addresses: someone may be trying addresses with the code."""
-        return self.unrecognised >= max(3, self.limit // 2)
+        return self.unrecognised >= UNUSUAL
 
 
 def signin_activity(meeting_id: int, engine=None) -> SignInActivity:
-    """Sign-ins by phone of ``meeting_id`` and the unrecognised attempts."""
+    """Sign-ins by phone of ``meeting_id``, the attempts and the unrecognised ones."""
+    attempt = council_signin_attempt
     with read_connection(engine) as conn:
         signed = conn.execute(
             select(council_member.c.name, council_attendance.c.signed_in_at)
@@ -248,9 +253,11 @@ def signin_activity(meeting_id: int, engine=None) -> SignInActivity:
             .order_by(council_attendance.c.signed_in_at)).all()
         invited = conn.scalar(select(func.count()).select_from(council_attendance).where(
             council_attendance.c.meeting_id == meeting_id))
-        unrecognised = _unrecognised(conn, meeting_id)
-    return SignInActivity([(r.name, r.signed_in_at) for r in signed], unrecognised,
-                          unrecognised_limit(invited))
+        attempts, recognised = conn.execute(
+            select(func.count(), func.count().filter(attempt.c.recognised))
+            .where(attempt.c.meeting_id == meeting_id)).one()
+    return SignInActivity([(r.name, r.signed_in_at) for r in signed], attempts - recognised,
+                          attempts, attempts_limit(invited))
 
 
 @dataclass(frozen=True)

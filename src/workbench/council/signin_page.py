@@ -69,6 +69,10 @@ class SignInPage:
             self.email.error = text
             self.email.request_focus()
             return
+        if self.attempts >= MAX_ATTEMPTS:  # the button is hidden then, but the kernel decides
+            self._finish(_("Sign-in by phone closed"), _(
+                "Please sign the sheet at the entrance."), "stop")
+            return
         self.attempts += 1
         outcome = sign_in(self.meeting, self.code, address, local_today())
         if outcome in (SignIn.SIGNED, SignIn.ALREADY, SignIn.NOT_INVITED):
@@ -78,8 +82,8 @@ class SignInPage:
                 "is recorded. If you are not sure, sign the sheet at the entrance."), "info")
         elif outcome == SignIn.LIMITED:
             self._finish(_("Sign-in by phone closed"), _(
-                "Too many addresses were not recognised for this meeting: please sign the sheet "
-                "at the entrance."), "stop")
+                "Too many attempts for this meeting: please sign the sheet at the entrance."),
+                "stop")
         elif outcome == SignIn.CLOSED:
             self._finish(_("Sign-in closed"),
                          _("Sign-in is open on the day of the meeting only."), "info")

@@ -142,22 +142,22 @@ class MeetingsTab:
     def _signin_activity(meeting_id: int) -> str:
         """Who signed in by phone and when; unrecognised addresses, flagged when many."""
         activity = signin_activity(meeting_id)
-        if not activity.signed and not activity.unrecognised:
+        if not activity.attempts:
             return ""
         lines = ["<h3>" + html.escape(_("Sign-in by phone")) + "</h3>"]
         if activity.signed:
             lines.append("<p>" + html.escape(_("Signed in by phone: {entries}.").format(
                 entries=", ".join(f"{name} ({local_time(at)})"
                                   for name, at in activity.signed))) + "</p>")
-        if activity.unrecognised:
-            text = _("Addresses not recognised: {n} (the sign-in by phone closes at {limit}).")
-            text = text.format(n=activity.unrecognised, limit=activity.limit)
-            if activity.closed:
-                text += " " + _("It is closed: check the sheet at the entrance.")
-            elif activity.unusual:
-                text += " " + _("Unusual: someone may be trying addresses with the room's code; "
-                                "check the sign-ins above against the room.")
-            lines.append(status(text, error=activity.unusual))
+        text = _("Attempts: {attempts} out of {limit}, then the sign-in by phone closes; "
+                 "addresses not recognised: {n}.").format(
+                     attempts=activity.attempts, limit=activity.limit, n=activity.unrecognised)
+        if activity.closed:
+            text += " " + _("It is closed: check the sheet at the entrance.")
+        elif activity.unusual:
+            text += " " + _("Unusual: someone may be trying addresses with the room's code; "
+                            "check the sign-ins above against the room.")
+        lines.append(status(text, error=activity.closed or activity.unusual))
         return "".join(lines)
 
     def _save_sheet(self) -> None:

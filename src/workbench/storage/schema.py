@@ -369,7 +369,8 @@ council_attendance = Table(
     Column("signed_in_at", DateTime),  # when the member signed in with the room's QR code
 )
 
-# An address the meeting's sign-in did not recognise (no address kept: only when).
+# An attempt to sign in by phone: when, and whether the address was an invited member's
+# (the address itself is not kept).
 council_signin_attempt = Table(
     "council_signin_attempt",
     metadata,
@@ -377,6 +378,7 @@ council_signin_attempt = Table(
     Column("meeting_id", ForeignKey("council_meeting.id", ondelete="CASCADE"), nullable=False,
            index=True),
     Column("attempted_at", DateTime, nullable=False),
+    Column("recognised", Boolean, nullable=False),
 )
 
 

@@ -1,4 +1,4 @@
-"""Meeting sign-in guard: when a member signed in by QR code, and unrecognised attempts.
+"""Meeting sign-in guard: when a member signed in by QR code, and every attempt (no address).
 
 Revision ID: 0016
 Revises: 0015
@@ -23,6 +23,7 @@ def upgrade() -> None:
         sa.Column("meeting_id", sa.Integer, sa.ForeignKey("council_meeting.id", ondelete="CASCADE"),
                   nullable=False, index=True),
         sa.Column("attempted_at", sa.DateTime, nullable=False),
+        sa.Column("recognised", sa.Boolean, nullable=False),
     )
 
 
