@@ -2,9 +2,12 @@
 
 - ``/login`` renders the workbench template's French page (Voilà would use jupyter_server's
   English one).
-- Wrong tokens are counted (``workbench.web.throttle``): past 5 from one address or 50 in
-  all within 5 minutes, attempts get a 429 until the window has passed. Tokens are compared
-  in constant time.
+- Wrong tokens are counted (``workbench.web.throttle``): past 5 from one address within 5
+  minutes, that address gets a 429 (French, ``Retry-After``) until the window has passed.
+  The address is the client's: behind the proxy on this machine (a loopback peer), the last
+  one of ``X-Forwarded-For``, which the proxy appends. Staff already signed in (a valid
+  cookie) are never checked nor counted, even when their link carries the token. Tokens
+  are compared in constant time.
 - The sign-in cookie lasts ``WORKBENCH_STAFF_SESSION_HOURS`` (default 10: a working day), in
   the browser and when the server checks its signature; it is ``HttpOnly`` and
   ``SameSite=Lax``.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Awaitable
 
 from jupyter_server.auth.identity import PasswordIdentityProvider
 from jupyter_server.auth.logout import LogoutHandler
@@ -25,11 +29,13 @@ from tornado import web
 from traitlets import default
 from voila.voila_identity_provider import VoilaLoginHandler
 
+from workbench.i18n import _
 from workbench.web.throttle import Throttle
 
 __all__ = ["StaffIdentityProvider", "StaffLoginHandler", "session_hours"]
 
-_guard = Throttle(per_source=5, overall=50, window=300.0)
+_guard = Throttle(per_source=5, window=300.0)
+LOOPBACK = ("127.0.0.1", "::1")
 
 
 def session_hours() -> float:
@@ -43,13 +49,22 @@ def session_hours() -> float:
 
 
 def _source(handler: web.RequestHandler) -> str:
-    return handler.request.remote_ip or "?"
+    """The client's address; behind the local proxy, the last forwarded one (the proxy's)."""
+    peer = handler.request.remote_ip or "?"
+    forwarded = handler.request.headers.get("X-Forwarded-For", "")
+    if peer in LOOPBACK and forwarded.strip():
+        return forwarded.split(",")[-1].strip()
+    return peer
 
 
 def _refuse_if_throttled(handler: web.RequestHandler) -> None:
     if not _guard.allowed(_source(handler)):
-        handler.set_header("Retry-After", "300")
-        raise web.HTTPError(429)
+        handler.clear()
+        handler.set_status(429)
+        handler.set_header("Retry-After", str(int(_guard.window)))
+        handler.set_header("Content-Type", "text/plain; charset=utf-8")
+        handler.finish(_("Too many wrong tokens from this address: try again in a few minutes."))
+        raise web.Finish()
 
 
 class StaffLoginHandler(VoilaLoginHandler):
@@ -92,6 +107,9 @@ class StaffIdentityProvider(PasswordIdentityProvider):
         offered = self.get_token(handler)
         if not offered or not self.token:
             return None
+        signed_in = self.get_user_cookie(handler)
+        if signed_in is not None and not isinstance(signed_in, Awaitable):
+            return None  # the cookie signs them in (jupyter_server checks it next)
         _refuse_if_throttled(handler)
         if not hmac.compare_digest(offered.encode(), self.token.encode()):
             _guard.failed(_source(handler))
