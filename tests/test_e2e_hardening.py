@@ -140,6 +140,14 @@ def test_tokens_never_reach_the_log(both: Apps) -> None:
         302, 403, 404)
     assert http_status(f"{both.public}/voila/render/nothing.ipynb?t={secret}&x=1") == 404
     assert http_status(f"{both.staff}/voila/render/nothing.ipynb?token={STAFF_TOKEN}") == 404
+    # Once a 500 whose log line held the whole request (and a template path that gave it).
+    assert http_status(f"{both.public}/voila/templates/workbench/conf.json?token={secret}") \
+        == 404
+    login = urllib.request.Request(f"{both.staff}/login?next=%2Fx%3Ftoken%3D{secret}",
+                                   data=b"password=x", method="POST")  # no _xsrf: 403
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(login, timeout=30)
+    assert refused.value.code == 403
     time.sleep(0.5)
     log = Path(both.log.name).read_text()
     assert "nothing.ipynb" in log

@@ -12,11 +12,14 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl, urlencode
 
-from tornado.web import RequestHandler
+from tornado.log import app_log, gen_log
+from tornado.web import HTTPError, RequestHandler
 
 __all__ = ["SECRET_PARAMETERS", "install", "log_request", "scrubbed"]
 
-SECRET_PARAMETERS = frozenset({"token", "t", "code", "key", "password", "_xsrf", "jeton"})
+# ``next``: the sign-in page's return address, which may carry a token not accepted.
+SECRET_PARAMETERS = frozenset({"token", "t", "code", "key", "password", "_xsrf", "jeton",
+                               "next"})
 access = logging.getLogger("tornado.access")
 
 
@@ -43,7 +46,19 @@ def _request_summary(self: RequestHandler) -> str:
     return f"{self.request.method} {scrubbed(self.request.uri or '')} ({self.request.remote_ip})"
 
 
+def _log_exception(self: RequestHandler, typ, value, tb) -> None:
+    """Tornado's, without ``repr(request)`` (it holds the whole URL) for unexpected errors."""
+    if isinstance(value, HTTPError):
+        if value.get_message():
+            gen_log.warning("%d %s: %s", value.status_code, self._request_summary(),
+                            value.get_message())
+    else:
+        app_log.error("Uncaught exception %s", self._request_summary(),
+                      exc_info=(typ, value, tb))
+
+
 def install(settings: dict) -> None:
     """In a server process: every request line it logs, access or error, is scrubbed."""
     settings["log_function"] = log_request
     RequestHandler._request_summary = _request_summary  # Tornado's error and warning lines
+    RequestHandler.log_exception = _log_exception

@@ -39,7 +39,7 @@ from pathlib import Path
 
 from jupyter_server.base.handlers import FileFindHandler
 from jupyter_server.utils import url_path_join
-from tornado.web import GZipContentEncoding
+from tornado.web import GZipContentEncoding, HTTPError
 from voila.app import Voila
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
 
@@ -119,6 +119,13 @@ class VersionedStaticAssets(StaticAssets):
 
 class TemplateAssets(_Policy, TemplateStaticFileHandler):
     """``/voila/templates/<template>/static/``: the page template's files (``?v=<hash>``)."""
+
+    def parse_url_path(self, url_path: str) -> str:
+        """Voilà's, with a 404 for a path outside ``<template>/static/`` (it answered 500)."""
+        try:
+            return super().parse_url_path(url_path)
+        except ValueError:
+            raise HTTPError(404) from None
 
 
 class LabextensionAssets(_Policy, FileFindHandler):
