@@ -68,6 +68,7 @@ def test_stopping_serve_stops_every_server_and_kernel(tmp_path, signum) -> None:
     tree: dict[int, tuple[int, str]] = {}
     try:
         assert wait_until(lambda: all(map(listening, ports)), 60), log.read_text()
+        assert STAFF_TOKEN not in log.read_text()  # a chosen token is never printed
         # A participant page: its kernel runs, forked by the public server's fork server.
         url = participant_url(f"http://127.0.0.1:{ports[0]}", DEMO_SLUG)
         assert http_status(url) == 200
@@ -98,3 +99,14 @@ def test_a_busy_port_is_an_error_not_another_port(tmp_path) -> None:
     assert result.returncode == 1
     assert f"Le port {busy} est déjà utilisé" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""  # nothing printed (no links, no token) before the refusal
+
+
+def test_one_port_for_both_apps_is_refused_in_french(tmp_path) -> None:
+    url = sqlite_url(tmp_path)
+    upgrade(get_engine(url))
+    port = str(free_port())
+    result = subprocess.run([WORKBENCH, "serve", "--port", port, "--staff-port", port],
+                            capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "WORKBENCH_DATABASE_URL": url})
+    assert result.returncode == 1 and "deux ports différents" in result.stderr

@@ -54,6 +54,21 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
 
     if public_only and staff_only:
         raise fail(_("--public-only and --staff-only exclude each other."))
+    ports = ([] if staff_only else [port]) + ([] if public_only else [staff_port])
+    if len(set(ports)) < len(ports):
+        raise fail(_("The public app and the staff app need two different ports "
+                     "(--port, --staff-port)."))
+    for bound in ports:  # before anything is printed or started
+        if port_in_use(host, bound):
+            raise fail(_("Port {port} is already in use on {host}: another server (maybe an "
+                         "earlier 'workbench serve') answers there. Stop it, or choose "
+                         "another port (--port, --staff-port).").format(port=bound, host=host))
+    token, generated = "", False
+    if not public_only:
+        try:
+            token, generated = staff_token()
+        except WorkbenchError as error:
+            raise fail(str(error)) from None
     public_base = (public_url or f"http://{host}:{port}").rstrip("/")
     env = public_app_environment(public_url=public_base, bind_host=host)
     env["WORKBENCH_EXPECTED"] = str(expect)
@@ -81,31 +96,30 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
             click.echo(_("Preparing {n} participant pages: the console shows when the room is "
                          "ready.").format(n=expect))
     if not public_only:
-        try:
-            token, generated = staff_token()
-        except WorkbenchError as error:
-            raise fail(str(error)) from None
         staff_base = f"http://{host}:{staff_port}"
+        # A chosen token is not printed (logs and journals keep what serve prints): the
+        # sign-in page asks for it. A generated one must be, or nobody could sign in.
+        key = f"token={token}" if generated else ""
+
+        def staff_link(page: str, query: str = "") -> str:
+            joined = "&".join(part for part in (query, key) if part)
+            return f"{staff_base}/voila/render/{page}" + (f"?{joined}" if joined else "")
+
         click.secho(_("Staff app (facilitator console): {url}").format(
-            url=f"{staff_base}/voila/render/console.ipynb?token={token}"), bold=True)
+            url=staff_link("console.ipynb")), bold=True)
         for framework in sorted((project_home() / "data" / "evaluations").glob("*.yaml")):
             click.echo(_("Evaluation '{slug}': {url}").format(
-                slug=framework.stem, url=f"{staff_base}/voila/render/evaluation.ipynb?"
-                f"evaluation={framework.stem}&token={token}"))
+                slug=framework.stem,
+                url=staff_link("evaluation.ipynb", f"evaluation={framework.stem}")))
         click.echo(_("Citizen council (members, meetings, avis): {url}").format(
-            url=f"{staff_base}/voila/render/conseil.ipynb?token={token}"))
+            url=staff_link("conseil.ipynb")))
         click.echo(_("Associations (directory, requests, committee): {url}").format(
-            url=f"{staff_base}/voila/render/associations.ipynb?token={token}"))
+            url=staff_link("associations.ipynb")))
         if generated:
             click.echo(_("Staff token generated for this run (set WORKBENCH_STAFF_TOKEN to "
                          "choose it): {token}").format(token=token))
         commands.append((staff_app_command(host, staff_port),
                          staff_app_environment(env, token)))
-    for bound in ([] if staff_only else [port]) + ([] if public_only else [staff_port]):
-        if port_in_use(host, bound):
-            raise fail(_("Port {port} is already in use on {host}: another server (maybe an "
-                         "earlier 'workbench serve') answers there. Stop it, or choose "
-                         "another port (--port, --staff-port).").format(port=bound, host=host))
     click.echo(_("Stop with Ctrl+C."))
     code = supervise([subprocess.Popen(command, env=environment, preexec_fn=die_with_parent())
                       for command, environment in commands])
