@@ -79,6 +79,8 @@ def test_stopping_serve_stops_every_server_and_kernel(tmp_path, signum) -> None:
         assert wait_until(lambda: not any(map(alive, tree)), 30), [
             line[:90] for pid, (_, line) in tree.items() if alive(pid)]
         assert not any(map(listening, ports))
+        sockets = [line.split()[-1] for _, line in tree.values() if "forkserver" in line]
+        assert sockets and not any(Path(s).parent.exists() for s in sockets)
     finally:  # whatever failed, leave no server behind
         for pid in [process.pid, *tree, *(descendants(process.pid) if alive(process.pid) else ())]:
             if alive(pid):

@@ -13,6 +13,7 @@ provisioner (``workbench.web.provisioner``) falls back to an ordinary process.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -54,6 +55,7 @@ def _run_kernel(arguments: list[str], env: dict[str, str], cwd: str) -> None:
     code = 1
     try:
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the server's clean-up is not the kernel's
         signal.signal(signal.SIGINT, signal.default_int_handler)
         os.setsid()
         random.seed()
@@ -119,17 +121,25 @@ def serve(path: str) -> None:
     listener.listen(256)
     listener.settimeout(2)
     parent = os.getppid()
-    # No threads here: a fork copies only the calling thread. Leave with the Voilà server.
-    while os.getppid() == parent:
-        try:
-            connection, _ = listener.accept()
-        except TimeoutError:
-            continue
-        connection.settimeout(10)
-        try:
-            _answer(connection)
-        except (OSError, ValueError, KeyError):
-            continue
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))  # to clean up below
+    try:
+        # No threads here: a fork copies only the calling thread. Leave with the Voilà server.
+        while os.getppid() == parent:
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            connection.settimeout(10)
+            try:
+                _answer(connection)
+            except (OSError, ValueError, KeyError):
+                continue
+    finally:  # the socket and its private folder go with the server
+        listener.close()
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        with contextlib.suppress(OSError):
+            os.rmdir(os.path.dirname(path))
 
 
 if __name__ == "__main__":
