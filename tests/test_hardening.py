@@ -195,3 +195,17 @@ def test_parallel_requests_cannot_pass_the_cap() -> None:
 
     assert sum(asyncio.run(burst())) == 8 and len(manager.kernels) == 8
     assert watch.reserved == 0
+
+
+@pytest.mark.parametrize("text", [
+    "a: b: c", "a: [1, 2", "a:\n\t- b", "- a\nb: c", "a: *x", 'a: "x\\q"', "k: v\n  x: y",
+    "a: {b: 1", "---\na: 1\n---\nb: 2", "? [a]\n: 1", "a: @x", "a: 'x"])
+def test_yaml_syntax_errors_are_told_in_french(text) -> None:
+    from workbench.yamlfile import YamlFileError, parse_yaml
+
+    with pytest.raises(YamlFileError) as caught:
+        parse_yaml(text, "f.yaml")
+    message = str(caught.value)
+    assert "syntaxe YAML invalide" in message
+    english = ("found", "expected", "allowed", "could not", "character", "anchor")
+    assert not [word for word in english if word in message], message

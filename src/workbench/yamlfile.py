@@ -108,6 +108,41 @@ def _check_size(root: yaml.Node) -> None:
     size(root)
 
 
+def _syntax_problems() -> tuple[tuple[str, str], ...]:
+    """PyYAML's syntax problems (English, by their start), and what to tell staff."""
+    tab = _("a tab character: indent with spaces only.")
+    return (
+        ("mapping values are not allowed here",
+         _("a ':' where none is expected (check the indentation, or put the text in quotes).")),
+        ("could not find expected ':'", _("a ':' is missing after a key.")),
+        ("found character '\t'", tab),
+        ("found a tab character", tab),
+        ("found character", _("a character that cannot start a value here (put the text in "
+                              "quotes).")),
+        ("found undefined alias", _("an alias (*) without a matching anchor (&).")),
+        ("found duplicate anchor", _("the same anchor (&) twice.")),
+        ("found unexpected end of stream",
+         _("the file ends too early (a quote or a bracket not closed?).")),
+        ("found unknown escape character",
+         _("an unknown escape sequence (\\) in a quoted text.")),
+        ("did not find expected key", _("a key is expected here (check the indentation).")),
+        ("did not find expected '-' indicator",
+         _("a '-' is expected here (a list not indented like its neighbours?).")),
+        ("expected <block end>", _("the indentation is not consistent.")),
+        ("expected ',' or ']'", _("a ',' or a ']' is expected (a list not closed?).")),
+        ("expected ',' or '}'", _("a ',' or a '}' is expected (a mapping not closed?).")),
+        ("but found another document", _("one document only (a '---' line too many?).")),
+        ("found unhashable key", _("a key that is a list or a mapping.")),
+    )
+
+
+def french_syntax_problem(problem: str | None) -> str:
+    """PyYAML's ``problem`` in French; one not known here is given as PyYAML words it."""
+    text = (problem or "").strip()
+    return next((french for start, french in _syntax_problems() if text.startswith(start)),
+                text)
+
+
 def parse_yaml(text: str, source: str) -> tuple[object, yaml.Node | None]:
     """The data of YAML ``text`` and its node tree (for line numbers), or a ``YamlFileError``."""
     loader = None
@@ -120,8 +155,9 @@ def parse_yaml(text: str, source: str) -> tuple[object, yaml.Node | None]:
         data = loader.construct_document(root) if root is not None else None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        problem = french_syntax_problem(error.problem)
         raise YamlFileError(source, _("invalid YAML syntax: {problem}").format(
-            problem=error.problem), mark.line + 1 if mark else None, error.problem) from None
+            problem=problem), mark.line + 1 if mark else None, problem) from None
     except yaml.reader.ReaderError as error:
         raise YamlFileError(source, _("character {code} not allowed in a YAML file.").format(
             code=f"U+{error.character:04X}" if isinstance(error.character, int)
