@@ -56,7 +56,13 @@ class Deployment:
         self.staff_port = free_port()
         self.instances: dict[str, subprocess.Popen] = {}
         self.log = (folder / "servers.log").open("w")
-        self.proxy = LocalProxy(https_port=free_port(), http_port=free_port(),
+        # The proxy's two ports stay bound here until HAProxy starts: the servers' kernels,
+        # started meanwhile, bind random ports and once took one (HAProxy then failed).
+        held = [socket.socket() for _ in range(2)]
+        for sock in held:
+            sock.bind(("127.0.0.1", 0))
+        https_port, http_port = (sock.getsockname()[1] for sock in held)
+        self.proxy = LocalProxy(https_port=https_port, http_port=http_port,
                                 public=tuple(f"127.0.0.1:{p}" for p in self.ports),
                                 staff=f"127.0.0.1:{self.staff_port}",
                                 pem=self_signed_pem(folder))
@@ -75,6 +81,8 @@ class Deployment:
                                                     start_new_session=True)
         for port in self.ports:
             assert self.health(port)["status"] == "ok"
+        for sock in held:
+            sock.close()
         self.haproxy = subprocess.Popen(self.proxy.command(),
                                         env={**os.environ, **self.proxy.environment()},
                                         stdout=self.log, stderr=subprocess.STDOUT)

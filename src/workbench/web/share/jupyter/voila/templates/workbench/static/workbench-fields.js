@@ -88,6 +88,9 @@
     let inputs = [];  // the focusable inputs, in order
 
     function commit(value) {
+      // A keystroke's delayed commit from a view no longer on the page (its box redrawn)
+      // would overwrite what was typed since in the view that replaced it.
+      if (!el.isConnected) return;
       model.set("value", value);
       model.save_changes();
       writeDraft(model.get("draft_key"), value);
