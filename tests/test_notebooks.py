@@ -10,6 +10,7 @@ import pytest
 
 from workbench.demo.budget import seed_budget
 from workbench.demo.seed import seed_demo
+from workbench.reports.kernel import ReportKernelManager
 
 from .conftest import ROOT, sqlite_url
 
@@ -27,7 +28,8 @@ def demo_database(tmp_path: Path, monkeypatch, sqlite_engine) -> None:
 def test_notebook_executes_on_demo_data(notebook: Path, tmp_path: Path, demo_database) -> None:
     output = tmp_path / notebook.name
     papermill.execute_notebook(str(notebook), str(output), cwd=str(notebook.parent),
-                               kernel_name="python3", progress_bar=False)
+                               kernel_name="python3", progress_bar=False,
+                               kernel_manager_class=ReportKernelManager)
     executed = json.loads(output.read_text(encoding="utf-8"))
     errors = [o for c in executed["cells"] for o in c.get("outputs", [])
               if o.get("output_type") == "error"]

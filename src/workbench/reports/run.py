@@ -78,6 +78,7 @@ def run_report(report: ReportNotebook, parameters: dict, year: int,
     import papermill
 
     from workbench.reports.document import read_document
+    from workbench.reports.kernel import ReportKernelManager
     from workbench.reports.manifest import write_manifest
     from workbench.reports.render_html import render_html
     from workbench.reports.render_word import write_word
@@ -93,6 +94,7 @@ def run_report(report: ReportNotebook, parameters: dict, year: int,
             str(report.path), str(executed), parameters=parameters, kernel_name="python3",
             progress_bar=False, log_output=False, cwd=str(project_home()),
             request_save_on_cell_execute=False,
+            kernel_manager_class=ReportKernelManager,  # no TCP port to race for
             # The kernel's own start-up warnings are not for staff (errors still show).
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
             # The notebook is complete and saved: no need to wait for a graceful exit.
