@@ -69,27 +69,32 @@ class Deployment:
         env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_HOME": str(ROOT),
                "WORKBENCH_PUBLIC_URL": self.proxy.url, "WORKBENCH_STAFF_TOKEN": STAFF_TOKEN,
                "WORKBENCH_RUNTIME_DIR": str(folder / "pool"), "WORKBENCH_MAX_KERNELS": "0"}
-        workbench = str(Path(sys.executable).parent / "workbench")
-        commands = {name: [workbench, "serve", "--public-only", "--host", "127.0.0.1",
-                           "--port", str(port), "--instance", name]
-                    for name, port in zip(("p1", "p2"), self.ports, strict=True)}
-        commands["staff"] = [workbench, "serve", "--staff-only", "--host", "127.0.0.1",
-                             "--staff-port", str(self.staff_port)]
-        for name, command in commands.items():
-            self.instances[name] = subprocess.Popen(command, env=env, stdout=self.log,
-                                                    stderr=subprocess.STDOUT,
-                                                    start_new_session=True)
-        for port in self.ports:
-            assert self.health(port)["status"] == "ok"
-        for sock in held:
-            sock.close()
-        self.haproxy = subprocess.Popen(self.proxy.command(),
-                                        env={**os.environ, **self.proxy.environment()},
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 30
-        while socket.socket().connect_ex(("127.0.0.1", self.proxy.https_port)):
-            assert time.monotonic() < deadline and self.haproxy.poll() is None, "no proxy"
-            time.sleep(0.2)
+        self.haproxy: subprocess.Popen | None = None
+        try:  # a deployment that fails to start leaves no server behind
+            workbench = str(Path(sys.executable).parent / "workbench")
+            commands = {name: [workbench, "serve", "--public-only", "--host", "127.0.0.1",
+                               "--port", str(port), "--instance", name]
+                        for name, port in zip(("p1", "p2"), self.ports, strict=True)}
+            commands["staff"] = [workbench, "serve", "--staff-only", "--host", "127.0.0.1",
+                                 "--staff-port", str(self.staff_port)]
+            for name, command in commands.items():
+                self.instances[name] = subprocess.Popen(command, env=env, stdout=self.log,
+                                                        stderr=subprocess.STDOUT,
+                                                        start_new_session=True)
+            for port in self.ports:
+                assert self.health(port)["status"] == "ok"
+            for sock in held:
+                sock.close()
+            self.haproxy = subprocess.Popen(self.proxy.command(),
+                                            env={**os.environ, **self.proxy.environment()},
+                                            stdout=self.log, stderr=subprocess.STDOUT)
+            deadline = time.monotonic() + 30
+            while socket.socket().connect_ex(("127.0.0.1", self.proxy.https_port)):
+                assert time.monotonic() < deadline and self.haproxy.poll() is None, "no proxy"
+                time.sleep(0.2)
+        except BaseException:
+            self.stop()
+            raise
 
     def health(self, port: int, wait: float = 60) -> dict:
         deadline = time.monotonic() + wait
@@ -108,8 +113,9 @@ class Deployment:
         self.instances[name].wait(timeout=20)
 
     def stop(self) -> None:
-        self.haproxy.terminate()
-        self.haproxy.wait(timeout=20)
+        if self.haproxy is not None:
+            self.haproxy.terminate()
+            self.haproxy.wait(timeout=20)
         for process in self.instances.values():
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
