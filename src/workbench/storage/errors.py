@@ -39,13 +39,23 @@ class SchemaOutOfDate(StorageError):
         ).format(current=self.current or _("none"), head=self.head)
 
 
-# What the database said, in lower case, and what to tell staff (most specific first).
-_CAUSES: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("readonly", "read-only", "read only"), "read-only"),
-    (("disk is full", "no space left", "disk full", "diskfull"), "full"),
-    (("disk i/o error", "input/output error"), "io"),
-    (("no such table", "does not exist", "undefinedtable", "no such column"), "schema"),
-)
+def _causes() -> tuple[tuple[tuple[str, ...], str], ...]:
+    """What the database said (lower-case words, most specific first) and what to tell staff;
+    ``{detail}`` is the database's own first line."""
+    return (
+        (("readonly", "read-only", "read only"),
+         _("The database is read-only ({detail}): check the rights on its file and folder, or "
+           "the server's settings. Nothing was saved.")),
+        (("disk is full", "no space left", "disk full", "diskfull"),
+         _("The database's disk is full ({detail}): free some space, then try again. Nothing "
+           "was saved.")),
+        (("disk i/o error", "input/output error"),
+         _("The disk of the database failed to read or write ({detail}): check the disk, then "
+           "try again. Nothing was saved.")),
+        (("no such table", "does not exist", "undefinedtable", "no such column"),
+         _("The database is not initialised or not up to date ({detail}): run 'workbench db "
+           "upgrade'.")),
+    )
 
 
 def explain_database_error(error: Exception) -> str:
@@ -57,19 +67,8 @@ def explain_database_error(error: Exception) -> str:
     original = getattr(error, "orig", None) or error
     detail = str(original).strip().splitlines()[0] if str(original).strip() else ""
     said = f"{type(original).__name__} {original}".lower()
-    cause = next((name for words, name in _CAUSES if any(w in said for w in words)), None)
-    if cause == "read-only":
-        return _("The database is read-only ({detail}): check the rights on its file and "
-                 "folder, or the server's settings. Nothing was saved.").format(detail=detail)
-    if cause == "full":
-        return _("The database's disk is full ({detail}): free some space, then try again. "
-                 "Nothing was saved.").format(detail=detail)
-    if cause == "io":
-        return _("The disk of the database failed to read or write ({detail}): check the "
-                 "disk, then try again. Nothing was saved.").format(detail=detail)
-    if cause == "schema":
-        return _("The database is not initialised or not up to date ({detail}): run "
-                 "'workbench db upgrade'.").format(detail=detail)
-    return _("The database is unreachable or refused the operation ({detail}): check that it "
-             "runs and that WORKBENCH_DATABASE_URL points at it. Nothing was saved.").format(
-                 detail=detail)
+    message = next((text for words, text in _causes() if any(w in said for w in words)),
+                   _("The database is unreachable or refused the operation ({detail}): check "
+                     "that it runs and that WORKBENCH_DATABASE_URL points at it. Nothing was "
+                     "saved."))
+    return message.format(detail=detail)
