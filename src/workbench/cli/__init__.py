@@ -34,10 +34,11 @@ def _register() -> None:
         report,
         responses,
         serve,
+        staff,
     )
 
     for module in (associations, budget, council, db, demo, evaluation, foresight, forms,
-                   invitations, report, responses):
+                   invitations, report, responses, staff):
         main.add_command(module.group)
     main.add_command(serve.serve)
     main.add_command(backup.backup)

@@ -24,6 +24,7 @@ from sqlalchemy import (
 __all__ = [
     "answer",
     "association",
+    "audit_event",
     "avis_milestone",
     "avis_recommendation",
     "committee_review",
@@ -59,6 +60,10 @@ __all__ = [
     "response_identity",
     "session_presence",
     "session_release",
+    "staff_account",
+    "staff_password_link",
+    "staff_role",
+    "staff_session",
     "subsidy_request",
     "workshop_session",
 ]
@@ -585,4 +590,67 @@ pb_token = Table(
     Column("commune", String(5)),  # where the letter went: turnout per commune, no ballot link
     Column("used_on", Date),  # the day it was used, never the time; no link to the ballot
     Column("created_at", DateTime, nullable=False),
+)
+
+
+# Staff accounts (workbench.staff): who may do what on the staff app, and who did what.
+staff_account = Table(
+    "staff_account",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(254), nullable=False, unique=True),  # lower case
+    Column("name", String(200), nullable=False),
+    Column("password_hash", Text),  # argon2id; none until the person chooses one
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("disabled_at", DateTime),
+    Column("failed_signins", Integer, nullable=False, default=0),  # since the last success
+    Column("locked_until", DateTime),
+)
+
+staff_role = Table(
+    "staff_role",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", ForeignKey("staff_account.id"), nullable=False, index=True),
+    Column("role", String(40), nullable=False),
+    UniqueConstraint("account_id", "role"),
+)
+
+staff_session = Table(
+    "staff_session",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),  # the cookie, hashed
+    Column("account_id", ForeignKey("staff_account.id"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("ended_at", DateTime),
+)
+
+staff_password_link = Table(
+    "staff_password_link",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("account_id", ForeignKey("staff_account.id"), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    Column("used_at", DateTime),
+)
+
+# Append-only: database triggers refuse UPDATE and DELETE (migration 0017).
+audit_event = Table(
+    "audit_event",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False, index=True),
+    Column("account_id", ForeignKey("staff_account.id"), index=True),  # none: command line
+    Column("actor", String(254), nullable=False),  # e-mail, or the command line's user
+    Column("action", String(60), nullable=False, index=True),
+    Column("object_type", String(60), nullable=False),
+    Column("object_id", String(120), nullable=False),
+    Column("summary", Text, nullable=False),  # French
+    Column("before", Text),  # JSON
+    Column("after", Text),  # JSON
 )

@@ -1,0 +1,139 @@
+"""Staff accounts, sessions, the permission check and the append-only audit trail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
+
+from workbench.staff import accounts, audit
+from workbench.staff.acting import Refused, acting_as, current, require
+from workbench.staff.roles import Permission, Role
+from workbench.staff.sessions import end_session, session_actor
+from workbench.storage import read_connection, write_transaction
+from workbench.storage.migrate import upgrade
+from workbench.storage.schema import audit_event, staff_account, staff_session
+
+from .roles import actor
+
+PASSWORD = "une phrase assez longue pour le test"
+
+
+def _account(engine, email="anne@agglo.test", roles=("animateur",)) -> str:
+    link = accounts.add_account(email, "Anne Test", list(roles), engine=engine)
+    accounts.set_password(link, PASSWORD, PASSWORD, engine=engine)
+    return email
+
+
+def test_an_account_signs_in_with_its_password_and_acts_with_its_roles(engine) -> None:
+    upgrade(engine)
+    email = _account(engine)
+    secret = accounts.sign_in("  ANNE@agglo.test ", PASSWORD, engine=engine)
+    assert secret
+    person = session_actor(secret, engine=engine)
+    assert person.label == email and person.roles == {Role.ANIMATEUR}
+    assert require(Permission.SESSIONS, person, engine).label == email
+    with pytest.raises(Refused, match="Vos rôles ne vous permettent pas cette action"):
+        require(Permission.ACCOUNTS, person, engine)
+    with read_connection(engine) as conn:  # argon2id, and the session only hashed
+        stored = conn.scalar(select(staff_account.c.password_hash))
+        assert stored.startswith("$argon2id$") and PASSWORD not in stored
+        assert secret not in str(conn.execute(select(staff_session)).all())
+
+
+def test_the_answer_is_the_same_for_an_unknown_e_mail_and_a_wrong_password(engine) -> None:
+    upgrade(engine)
+    _account(engine)
+    assert accounts.sign_in("anne@agglo.test", "wrong password here", engine=engine) is None
+    assert accounts.sign_in("nobody@agglo.test", PASSWORD, engine=engine) is None
+
+
+def test_failed_sign_ins_lock_the_account_for_a_growing_time(engine, monkeypatch) -> None:
+    monkeypatch.setattr(accounts, "_unknown", {})
+    upgrade(engine)
+    _account(engine)
+    for _attempt in range(accounts.FREE_FAILURES - 1):
+        assert accounts.sign_in("anne@agglo.test", "not the password", engine=engine) is None
+    assert accounts.sign_in("anne@agglo.test", "not the password", engine=engine) is None
+    with pytest.raises(accounts.LockedOut, match="attendez 1 minute avant"):
+        accounts.sign_in("anne@agglo.test", PASSWORD, engine=engine)  # even the right one
+    assert accounts.lockout_delay(5) == timedelta(minutes=1)
+    assert accounts.lockout_delay(7) == timedelta(minutes=4)
+    assert accounts.lockout_delay(30) == timedelta(hours=1)
+    # The unknown e-mail gets the same lockout (no account enumeration).
+    for _attempt in range(accounts.FREE_FAILURES):
+        accounts.sign_in("ghost@agglo.test", "not the password", engine=engine)
+    with pytest.raises(accounts.LockedOut):
+        accounts.sign_in("ghost@agglo.test", "not the password", engine=engine)
+
+
+def test_sign_out_disabling_and_idle_time_end_what_a_page_may_do(engine, monkeypatch) -> None:
+    upgrade(engine)
+    _account(engine)
+    first = accounts.sign_in("anne@agglo.test", PASSWORD, engine=engine)
+    second = accounts.sign_in("anne@agglo.test", PASSWORD, engine=engine)
+    end_session(first, engine=engine)
+    assert session_actor(first, engine=engine) is None
+    assert session_actor(second, engine=engine) is not None
+    with write_transaction(engine) as conn:  # 31 minutes without use
+        for row in conn.execute(select(staff_session.c.id, staff_session.c.last_seen_at)).all():
+            conn.execute(update(staff_session).where(staff_session.c.id == row.id).values(
+                last_seen_at=row.last_seen_at - timedelta(minutes=31)))
+    assert session_actor(second, engine=engine) is None
+    monkeypatch.setenv("WORKBENCH_STAFF_IDLE_MINUTES", "60")
+    assert session_actor(second, engine=engine) is not None
+    accounts.disable_account("anne@agglo.test", engine=engine)
+    assert session_actor(second, engine=engine) is None
+    assert accounts.sign_in("anne@agglo.test", PASSWORD, engine=engine) is None
+
+
+def test_a_password_link_is_used_once_and_checks_the_password(engine) -> None:
+    upgrade(engine)
+    link = accounts.add_account("bob@agglo.test", "Bob", ["lecture"], engine=engine)
+    with pytest.raises(Refused, match="différents"):
+        accounts.set_password(link, PASSWORD, PASSWORD + "x", engine=engine)
+    with pytest.raises(Refused, match="au moins 12"):
+        accounts.set_password(link, "court", "court", engine=engine)
+    assert accounts.set_password(link, PASSWORD, PASSWORD, engine=engine) == "bob@agglo.test"
+    with pytest.raises(Refused, match="plus valable"):
+        accounts.set_password(link, PASSWORD, PASSWORD, engine=engine)
+
+
+def test_account_commands_need_the_accounts_permission(engine) -> None:
+    upgrade(engine)
+    with acting_as(actor(Role.ANIMATEUR)), pytest.raises(Refused):
+        accounts.add_account("eve@agglo.test", "Eve", ["administrateur"], engine=engine)
+    with pytest.raises(Refused, match="Rôle inconnu"):
+        accounts.add_account("eve@agglo.test", "Eve", ["chef"], engine=engine)
+    assert accounts.accounts(engine) == []
+
+
+def test_the_process_actor_follows_the_kernel_side(monkeypatch) -> None:
+    monkeypatch.delenv("WORKBENCH_KERNEL_SIDE", raising=False)
+    assert current().command_line
+    monkeypatch.setenv("WORKBENCH_KERNEL_SIDE", "public")
+    with pytest.raises(Refused, match="pas connecté"):
+        require(Permission.READ)
+    monkeypatch.setenv("WORKBENCH_KERNEL_SIDE", "staff")
+    monkeypatch.delenv("WORKBENCH_STAFF_SESSION", raising=False)
+    with pytest.raises(Refused, match="pas connecté"):
+        require(Permission.READ)
+
+
+def test_the_audit_trail_is_append_only_and_follows_its_transaction(engine) -> None:
+    upgrade(engine)
+    _account(engine)
+    with read_connection(engine) as conn:
+        entries = conn.execute(select(audit_event.c.action, audit_event.c.actor)).all()
+    assert [e.action for e in entries] == ["account.add", "account.password_set"]
+    with pytest.raises(RuntimeError), write_transaction(engine) as conn:
+        audit.record(conn, "test.fail", "thing", 1, "rien")
+        raise RuntimeError("the change fails")
+    assert [e.action for e in audit.events(engine=engine)] == ["account.password_set",
+                                                               "account.add"]
+    for statement in ("UPDATE audit_event SET summary = 'x'", "DELETE FROM audit_event"):
+        with pytest.raises(DBAPIError, match="append-only"), write_transaction(engine) as conn:
+            conn.execute(text(statement))
+    assert len(audit.events(engine=engine)) == 2
