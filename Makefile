@@ -26,6 +26,7 @@ seed: db
 	$(BIN)/workbench demo budget
 
 demo: seed
+	$(BIN)/workbench demo staff
 	$(BIN)/workbench serve --host $(HOST) --port $(PORT)
 
 # The tests' system parts, from Debian's packages: Chromium (browser tests) and HAProxy (the

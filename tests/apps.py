@@ -28,7 +28,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 60_000
-STAFF_TOKEN = "jeton-de-test-du-personnel-Qx7Lm2Vb9KpR4sWz"  # >= 32, >= 16 distinct
+STAFF_PASSWORD = "une phrase de passe pour les tests du personnel"
 
 
 def free_port() -> int:
@@ -78,7 +78,7 @@ class Apps:
                      environment)]
         if staff:
             commands.append((staff_app_command("127.0.0.1", int(self.staff.rsplit(":", 1)[1])),
-                             staff_app_environment(environment, STAFF_TOKEN)))
+                             staff_app_environment(environment)))
         self.processes = [subprocess.Popen(c, env=e, stdout=self.log, stderr=subprocess.STDOUT)
                           for c, e in commands]
         for base in filter(None, (self.public, self.staff)):
@@ -94,6 +94,25 @@ class Apps:
                 time.sleep(0.3)
         raise RuntimeError(f"Voilà did not start at {base}")
 
+    def staff_account(self, role: str = "administrateur", email: str = "") -> str:
+        """An account with ``role`` (made once) and the password ``STAFF_PASSWORD``; its e-mail."""
+        return staff_account(self.engine, role, email)
+
+    def staff_cookie(self, role: str = "administrateur", email: str = "") -> str:
+        """A ``Cookie`` header value of a new session of that account (for plain requests)."""
+        from workbench.staff.accounts import sign_in
+        from workbench.web.staff_login import COOKIE
+
+        secret = sign_in(self.staff_account(role, email), STAFF_PASSWORD, engine=self.engine)
+        return f"{COOKIE}={secret}"
+
+    def sign_in(self, page, role: str = "administrateur", email: str = "",
+                then: str = "") -> None:
+        """Sign in on the staff app's page with an account of that role; then open ``then``."""
+        sign_in_page(page, self.staff, self.staff_account(role, email))
+        if then:
+            page.goto(then)
+
     def responses(self) -> int:
         with read_connection(self.engine) as conn:
             return conn.scalar(select(func.count()).select_from(response))
@@ -104,6 +123,26 @@ class Apps:
         for process in self.processes:
             process.wait(timeout=20)
         self.log.close()
+
+
+def staff_account(engine, role: str = "administrateur", email: str = "") -> str:
+    """An account with ``role`` and ``STAFF_PASSWORD`` in that database (made once); its e-mail."""
+    from workbench.staff import accounts
+
+    email = email or f"{role}@agglo.test"
+    if not any(a.email == email for a in accounts.accounts(engine)):
+        link = accounts.add_account(email, f"Test {role}", [role], engine=engine)
+        accounts.set_password(link, STAFF_PASSWORD, STAFF_PASSWORD, engine=engine)
+    return email
+
+
+def sign_in_page(page, staff_base: str, email: str, password: str = STAFF_PASSWORD) -> None:
+    """Fill in the staff app's sign-in form and wait for the page after it."""
+    page.goto(f"{staff_base}/login")
+    page.get_by_label("Adresse électronique").fill(email)
+    page.get_by_label("Mot de passe").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
 
 
 def demo_apps(tmp_path_factory, name: str, **options):
@@ -124,3 +163,29 @@ def new_page(browser, viewport: dict):
     page.set_default_timeout(TIMEOUT_MS)
     page.on("dialog", lambda d: pytest.fail(f"a dialog opened: {d.message}"))
     return page
+
+
+def login_request(staff_base: str, email: str, password: str,
+                  headers: dict | None = None) -> tuple[int, object, str]:
+    """POST the staff sign-in form as a browser would (with its _xsrf), without following the
+    redirect: the status, the headers and the body."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    with opener.open(f"{staff_base}/login", timeout=30) as reply:
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', reply.read().decode()).group(1)
+    data = urllib.parse.urlencode({"_xsrf": xsrf, "email": email,
+                                   "password": password}).encode()
+    request = urllib.request.Request(f"{staff_base}/login", data=data, headers=headers or {})
+    try:
+        with opener.open(request, timeout=60) as reply:
+            return reply.status, reply.headers, reply.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()

@@ -12,7 +12,7 @@ from workbench.budget.review import projects
 from workbench.demo.budget import EDITION, seed_budget
 
 from .a11y import assert_accessible
-from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
+from .apps import PHONE, Apps, http_status, new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -30,7 +30,7 @@ def test_the_services_refuse_a_project_with_a_public_reason(apps: Apps,
     url = f"{apps.staff}/voila/render/budget.ipynb?edition={EDITION}"
     assert http_status(url) in (302, 403)  # no token: refused
     page = new_page(browser, {"width": 1280, "height": 900})
-    page.goto(f"{url}&token={STAFF_TOKEN}")
+    apps.sign_in(page, "animateur", then=url)
     page.wait_for_selector(".wb-staff", timeout=120_000)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Budget participatif : étude de faisabilité")

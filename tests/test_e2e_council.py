@@ -17,7 +17,7 @@ from workbench.territory.clock import local_today
 from workbench.web.urls import signin_url
 
 from .a11y import assert_accessible
-from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
+from .apps import PHONE, Apps, http_status, new_page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -92,7 +92,7 @@ def test_the_staff_page_needs_the_token_and_shows_the_room_qr_code(browser: Brow
     assert http_status(url) in (302, 403)
     assert http_status(apps.public + "/voila/render/conseil.ipynb") == 404
     staff = new_page(browser, {"width": 1280, "height": 1000})
-    staff.goto(f"{url}?token={STAFF_TOKEN}")
+    apps.sign_in(staff, "secretariat-conseil", then=url)
     staff.wait_for_selector(".wb-council")
     expect(staff.get_by_text("Parité respectée")).to_be_visible()
     expect(staff.locator(".wb-members table")).to_contain_text("Membre fictif 01")

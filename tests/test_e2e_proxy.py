@@ -36,7 +36,7 @@ from workbench.web.proxy import LocalProxy, haproxy_binary, self_signed_pem
 from workbench.web.urls import participant_session_url, results_url
 from workbench.workshops import sessions
 
-from .apps import PHONE, STAFF_TOKEN, TIMEOUT_MS, free_port
+from .apps import PHONE, TIMEOUT_MS, free_port, sign_in_page, staff_account
 from .conftest import POSTGRES_URL, ROOT, postgres_or_fail
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -67,7 +67,7 @@ class Deployment:
                                 staff=f"127.0.0.1:{self.staff_port}",
                                 pem=self_signed_pem(folder))
         env = {**os.environ, "WORKBENCH_DATABASE_URL": url, "WORKBENCH_HOME": str(ROOT),
-               "WORKBENCH_PUBLIC_URL": self.proxy.url, "WORKBENCH_STAFF_TOKEN": STAFF_TOKEN,
+               "WORKBENCH_PUBLIC_URL": self.proxy.url,
                "WORKBENCH_RUNTIME_DIR": str(folder / "pool"), "WORKBENCH_MAX_KERNELS": "0"}
         self.haproxy: subprocess.Popen | None = None
         try:  # a deployment that fails to start leaves no server behind
@@ -191,13 +191,16 @@ def test_health_says_what_the_proxy_needs_and_nothing_personal(deployment) -> No
     assert refused.value.code == 404
 
 
-def test_the_staff_app_is_served_on_its_own_host_with_its_token(browser: Browser,
-                                                                deployment) -> None:
+def test_the_staff_app_is_served_on_its_own_host_with_accounts(browser: Browser,
+                                                               deployment) -> None:
     staff = phone(browser)
     host = f"https://localhost:{deployment.proxy.https_port}"
     staff.goto(f"{host}/voila/render/console.ipynb")
     assert "/login" in staff.url and staff.locator(".wb-console").count() == 0
-    staff.goto(f"{host}/voila/render/console.ipynb?token={STAFF_TOKEN}")
+    sign_in_page(staff, host, staff_account(get_engine(deployment.url), "animateur"))
+    cookie = next(c for c in staff.context.cookies() if c["name"] == "workbench-staff")
+    assert cookie["secure"] and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    staff.goto(f"{host}/voila/render/console.ipynb")
     staff.wait_for_selector(".wb-console")
     staff.get_by_label("Titre de la séance").fill("Console par le proxy")
     staff.get_by_role("button", name="Créer la séance").click()  # the kernel socket works

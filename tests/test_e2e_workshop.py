@@ -13,7 +13,7 @@ from workbench.forms.submission import submit_response
 from workbench.web.urls import participant_session_url, results_url
 
 from .a11y import assert_accessible
-from .apps import PHONE, STAFF_TOKEN, TIMEOUT_MS, Apps, demo_apps
+from .apps import PHONE, TIMEOUT_MS, Apps, demo_apps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 SLUG = "evaluation-transport"
@@ -53,7 +53,7 @@ def card(results: Page, label: str):
 def test_a_facilitator_runs_a_live_session(browser: Browser, apps: Apps) -> None:
     dialogs: list[str] = []
     staff = new_page(browser, {"width": 1280, "height": 1000})
-    staff.goto(f"{apps.staff}/voila/render/console.ipynb?token={STAFF_TOKEN}")
+    apps.sign_in(staff, "animateur", then=f"{apps.staff}/voila/render/console.ipynb")
     staff.wait_for_selector(".wb-console")
     staff.get_by_label("Titre de la séance").fill("Atelier mobilités, Pabu")
     staff.get_by_label("Titre de la séance").press("Tab")
@@ -66,8 +66,8 @@ def test_a_facilitator_runs_a_live_session(browser: Browser, apps: Apps) -> None
     expect(staff.locator(".wb-qr svg")).to_be_visible()
     assert_accessible(staff, "console, session open")
     projection = new_page(browser, {"width": 1280, "height": 800})
-    projection.goto(f"{apps.staff}/voila/render/projection.ipynb?session={code}"
-                    f"&token={STAFF_TOKEN}")
+    apps.sign_in(projection, "animateur",
+                 then=f"{apps.staff}/voila/render/projection.ipynb?session={code}")
     expect(projection.locator(".wb-code")).to_contain_text(code)
     assert_accessible(projection, "projected QR page")
     staff.get_by_label("1. Dans quelle commune habitez-vous ?").check()

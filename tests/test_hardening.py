@@ -4,34 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.errors import WorkbenchError
 from workbench.web import serve, throttle
 from workbench.web.access_log import scrubbed
-
-
-@pytest.mark.parametrize("token", ["a", "change-me", "x" * 40, "abcdefgh" * 4])
-def test_a_guessable_staff_token_is_refused_in_french(monkeypatch, token) -> None:
-    monkeypatch.setenv("WORKBENCH_STAFF_TOKEN", token)
-    with pytest.raises(WorkbenchError, match="trop facile à deviner"):
-        serve.staff_token()
-
-
-def test_a_staff_token_is_generated_long_or_taken_when_strong(monkeypatch) -> None:
-    monkeypatch.delenv("WORKBENCH_STAFF_TOKEN", raising=False)
-    token, generated = serve.staff_token()
-    assert generated and len(token) >= 43
-    monkeypatch.setenv("WORKBENCH_STAFF_TOKEN", token)
-    assert serve.staff_token() == (token, False)
 
 
 def test_the_public_servers_environment_holds_no_staff_secret(monkeypatch) -> None:
     monkeypatch.setenv("WORKBENCH_STAFF_TOKEN", "s3cr3t-" * 6)
     monkeypatch.setenv("JUPYTER_TOKEN", "s3cr3t-" * 6)
+    monkeypatch.setenv("WORKBENCH_STAFF_SESSION", "s3cr3t-" * 6)
     env = serve.public_app_environment()
-    assert not {"WORKBENCH_STAFF_TOKEN", "JUPYTER_TOKEN"} & set(env)
-    assert serve.staff_app_environment(env, "tok")["JUPYTER_TOKEN"] == "tok"
-    assert not any(part.startswith(("--token", "--Voila.token", "--IdentityProvider.token"))
-                   for part in serve.staff_app_command("h", 1))
+    assert not {"WORKBENCH_STAFF_TOKEN", "JUPYTER_TOKEN", "WORKBENCH_STAFF_SESSION"} & set(env)
+    assert env["WORKBENCH_KERNEL_SIDE"] == "public"  # its kernels never act as staff
+    assert serve.staff_app_environment(env)["WORKBENCH_KERNEL_SIDE"] == "staff"
+    assert not any("token" in part.lower() for part in serve.staff_app_command("h", 1))
 
 
 def test_logged_urls_lose_their_secrets() -> None:
@@ -40,18 +25,26 @@ def test_logged_urls_lose_their_secrets() -> None:
     assert scrubbed("/healthz") == "/healthz"
 
 
-def test_the_throttle_counts_per_source_in_a_window(monkeypatch) -> None:
+def test_the_throttle_makes_each_source_wait_longer(monkeypatch) -> None:
     now = [1000.0]
     monkeypatch.setattr(throttle.time, "monotonic", lambda: now[0])
-    guard = throttle.Throttle(per_source=2, window=60)
+    guard = throttle.Throttle()
+    for _ in range(4):
+        guard.failed("a")
+    assert guard.wait("a") == 0
     guard.failed("a")
-    guard.failed("a")
-    assert not guard.allowed("a") and guard.allowed("b")
-    for _ in range(10):
+    assert guard.wait("a") == 60 and guard.wait("b") == 0
+    for _ in range(12):
         guard.failed("b")
-    assert guard.allowed("c")  # no overall limit: nobody locks everyone out
+    assert guard.wait("c") == 0  # no overall limit: nobody locks everyone out
+    assert guard.wait("b") == 3600  # an hour at most
     now[0] += 61
-    assert guard.allowed("a") and guard.allowed("b")
+    assert guard.wait("a") == 0
+    guard.failed("a")
+    assert guard.wait("a") == 120  # the sixth failure: twice as long
+    now[0] += 3601 + 120
+    guard.failed("a")
+    assert guard.wait("a") == 0  # an hour without failure: forgotten
 
 
 def _failing_write(engine) -> Exception:

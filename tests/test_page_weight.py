@@ -18,7 +18,7 @@ import pytest
 
 from workbench.web.assets import IMMUTABLE, cache_control
 
-from .apps import STAFF_TOKEN, Apps, demo_apps
+from .apps import Apps, demo_apps
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -31,9 +31,11 @@ def apps(tmp_path_factory) -> Iterator[Apps]:
     yield from demo_apps(tmp_path_factory, "weight", staff=True)
 
 
-def get(url: str, gzipped: bool = True) -> tuple[int, dict[str, str], bytes]:
+def get(url: str, gzipped: bool = True, cookie: str = "") -> tuple[int, dict[str, str], bytes]:
     """Status, headers (lower-case names) and body as sent (not decompressed)."""
-    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if gzipped else {})
+    headers = {"Accept-Encoding": "gzip"} if gzipped else {}
+    request = urllib.request.Request(url, headers={**headers, **({"Cookie": cookie}
+                                                              if cookie else {})})
     try:
         with urllib.request.urlopen(request, timeout=60) as reply:
             return reply.status, {k.lower(): v for k, v in reply.headers.items()}, reply.read()
@@ -148,7 +150,8 @@ def test_the_versioned_url_serves_nothing_outside_voila_static(apps: Apps, lab_p
 
 
 def test_the_staff_app_compresses_and_caches_too(apps: Apps) -> None:
-    status, headers, body = get(f"{apps.staff}/voila/render/console.ipynb?token={STAFF_TOKEN}")
+    status, headers, body = get(f"{apps.staff}/voila/render/console.ipynb",
+                                cookie=apps.staff_cookie("animateur"))
     assert status == 200 and headers["content-encoding"] == "gzip"
     assert "no-store" in headers["cache-control"]
     static = page_config(gzip.decompress(body).decode())["fullStaticUrl"]

@@ -18,7 +18,7 @@ from tornado.websocket import websocket_connect
 
 from workbench.web.serve import public_app_command, staff_app_command
 
-from .apps import STAFF_TOKEN, Apps, demo_apps, http_status
+from .apps import Apps, demo_apps, http_status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -66,14 +66,15 @@ def test_template_and_theme_overrides_are_ignored(apps: Apps) -> None:
     assert not re.search(r"""(src|href)=["']https?://""", page)
 
 
-def test_the_staff_app_needs_the_staff_token(apps: Apps) -> None:
+def test_the_staff_app_needs_a_staff_account(apps: Apps) -> None:
     console = apps.staff + "/voila/render/console.ipynb"
     assert http_status(console) in (302, 403)
     assert http_status(console + "?token=wrong") in (302, 403)
-    assert http_status(f"{console}?token={STAFF_TOKEN}") == 200
+    signed_in = urllib.request.Request(console, headers={"Cookie": apps.staff_cookie()})
+    assert urllib.request.urlopen(signed_in, timeout=60).status == 200
     with urllib.request.urlopen(console) as reply:  # redirected to the sign-in page
         page = reply.read().decode()
-    assert "Espace du personnel" in page and "Jeton du personnel" in page
+    assert "Espace du personnel" in page and "Adresse électronique" in page
     assert "Password or token" not in page
 
 

@@ -68,3 +68,18 @@ def budget(codes: int) -> None:
     for token in create_tokens(EDITION, codes):
         click.echo(_("Voting code: {path}").format(
             path=f"/voila/render/budget.ipynb?edition={EDITION}&t={token}"))
+
+
+@group.command("staff", help=_("Demo staff accounts (an administrator, one per role, the demo "
+                               "committee's assessors) with a new shared password, printed."))
+@click.option("--staff-url", envvar="WORKBENCH_STAFF_URL", default="http://127.0.0.1:8867",
+              show_default=True, help=_("Address of the staff app."))
+def staff(staff_url: str) -> None:
+    from workbench.demo.staff import demo_accounts, seed_staff
+
+    email, password = seed_staff()
+    echo_ok(_("Demo staff accounts ready ({n}, all with the password below).").format(
+        n=len(demo_accounts())))
+    click.secho(_("Sign in to the staff app at {url} with {email} and the password "
+                  "{password}").format(url=staff_url.rstrip("/") + "/", email=email,
+                                       password=password), bold=True)

@@ -9,7 +9,6 @@ import time
 import click
 
 from workbench.cli.common import fail
-from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.settings import project_home
 
@@ -39,6 +38,7 @@ from workbench.settings import project_home
 def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: bool,
           expect: int, fill_delay: float, instance: str, public_url: str | None,
           max_kernels: int | None) -> None:
+    from workbench.staff.accounts import accounts
     from workbench.storage import read_connection
     from workbench.storage.forms import published_slugs
     from workbench.web.processes import die_with_parent, port_in_use
@@ -48,7 +48,6 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
         public_app_environment,
         staff_app_command,
         staff_app_environment,
-        staff_token,
     )
     from workbench.web.urls import participant_url
 
@@ -63,12 +62,6 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
             raise fail(_("Port {port} is already in use on {host}: another server (maybe an "
                          "earlier 'workbench serve') answers there. Stop it, or choose "
                          "another port (--port, --staff-port).").format(port=bound, host=host))
-    token, generated = "", False
-    if not public_only:
-        try:
-            token, generated = staff_token()
-        except WorkbenchError as error:
-            raise fail(str(error)) from None
     public_base = (public_url or f"http://{host}:{port}").rstrip("/")
     env = public_app_environment(public_url=public_base, bind_host=host)
     env["WORKBENCH_EXPECTED"] = str(expect)
@@ -97,29 +90,16 @@ def serve(host: str, port: int, staff_port: int, public_only: bool, staff_only: 
                          "ready.").format(n=expect))
     if not public_only:
         staff_base = f"http://{host}:{staff_port}"
-        # A chosen token is not printed (logs and journals keep what serve prints): the
-        # sign-in page asks for it. A generated one must be, or nobody could sign in.
-        key = f"token={token}" if generated else ""
-
-        def staff_link(page: str, query: str = "") -> str:
-            joined = "&".join(part for part in (query, key) if part)
-            return f"{staff_base}/voila/render/{page}" + (f"?{joined}" if joined else "")
-
-        click.secho(_("Staff app (facilitator console): {url}").format(
-            url=staff_link("console.ipynb")), bold=True)
+        click.secho(_("Staff app (sign in with your personal account): {url}").format(
+            url=f"{staff_base}/"), bold=True)
         for framework in sorted((project_home() / "data" / "evaluations").glob("*.yaml")):
             click.echo(_("Evaluation '{slug}': {url}").format(
                 slug=framework.stem,
-                url=staff_link("evaluation.ipynb", f"evaluation={framework.stem}")))
-        click.echo(_("Citizen council (members, meetings, avis): {url}").format(
-            url=staff_link("conseil.ipynb")))
-        click.echo(_("Associations (directory, requests, committee): {url}").format(
-            url=staff_link("associations.ipynb")))
-        if generated:
-            click.echo(_("Staff token generated for this run (set WORKBENCH_STAFF_TOKEN to "
-                         "choose it): {token}").format(token=token))
-        commands.append((staff_app_command(host, staff_port),
-                         staff_app_environment(env, token)))
+                url=f"{staff_base}/voila/render/evaluation.ipynb?evaluation={framework.stem}"))
+        if not any(account.active and account.has_password for account in accounts()):
+            click.echo(_("No staff account can sign in yet: 'workbench staff add EMAIL --name "
+                         "… --role administrateur' prints a link to choose its password."))
+        commands.append((staff_app_command(host, staff_port), staff_app_environment(env)))
     click.echo(_("Stop with Ctrl+C."))
     code = supervise([subprocess.Popen(command, env=environment, preexec_fn=die_with_parent())
                       for command, environment in commands])

@@ -17,9 +17,10 @@ from tornado.web import HTTPError, RequestHandler
 
 __all__ = ["SECRET_PARAMETERS", "install", "log_request", "scrubbed"]
 
-# ``next``: the sign-in page's return address, which may carry a token not accepted.
+# ``next``: the sign-in page's return address, which may carry a token not accepted;
+# ``lien``: a one-time password link; ``email``: never a staff member's address in a log.
 SECRET_PARAMETERS = frozenset({"token", "t", "code", "key", "password", "_xsrf", "jeton",
-                               "next"})
+                               "next", "lien", "email"})
 access = logging.getLogger("tornado.access")
 
 

@@ -1,23 +1,21 @@
 """Starting the Voilà apps: the public one (participants, projected results) and the staff one.
 
 Public: only ``notebooks/public/``, no overrides, no tracebacks. Staff: ``notebooks/staff/``
-behind Jupyter server token authentication.
+behind personal accounts with roles (``workbench.web.staff_login``).
 """
 
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
-from workbench.i18n import _
 from workbench.settings import database_url, project_home
+from workbench.staff.acting import SESSION_VARIABLE, SIDE_VARIABLE
 from workbench.web import room
 
 __all__ = ["SECRET_VARIABLES", "SHARE_DIR", "public_app_command", "public_app_environment",
-           "staff_app_command", "staff_app_environment", "staff_token"]
+           "staff_app_command", "staff_app_environment"]
 
 SHARE_DIR = Path(__file__).parent / "share" / "jupyter"
 
@@ -36,8 +34,6 @@ def _voila_command(folder: Path, host: str, port: int, module: str = "voila") ->
         "--VoilaConfiguration.allow_theme_override=NO",
         "--Voila.log_level=WARN",
         "--Voila.port_retries=0",  # a busy port is an error, never another port
-        # French sign-in and a logout that works on both apps, a throttle, a short session.
-        "--Voila.identity_provider_class=workbench.web.staff_login.StaffIdentityProvider",
     ]
 
 
@@ -80,43 +76,24 @@ def public_app_command(host: str, port: int, root: Path | None = None, expect: i
 
 
 def staff_app_command(host: str, port: int, root: Path | None = None) -> list[str]:
-    """The Voilà command line for the staff app, which requires the staff token.
-
-    The token is never on the command line (anyone on the machine reads those): the staff
-    server reads it from ``JUPYTER_TOKEN`` in its own environment (``staff_app_environment``).
-    """
+    """The Voilà command line for the staff app: personal accounts and roles
+    (``workbench.web.staff_login``, ``workbench.staff``)."""
     return [*_voila_command((root or project_home()) / "notebooks" / "staff", host, port,
                             module="workbench.web.voila_app"),
             "--WorkbenchVoila.home_page=False",
-            "--Voila.auto_token=True"]  # i.e. the identity provider's: JUPYTER_TOKEN
+            "--WorkbenchVoila.staff=True",
+            "--Voila.identity_provider_class=workbench.web.staff_login.StaffIdentityProvider",
+            "--Voila.authorizer_class=workbench.web.staff_login.StaffAuthorizer"]
 
 
-MIN_TOKEN_LENGTH = 32
-# Secrets of the staff side: never in the public server's environment, hence its kernels'.
+# Secrets that must never reach a server's environment, hence its kernels' (the staff token
+# of earlier versions included: a deployment may still define it).
 SECRET_VARIABLES = ("WORKBENCH_STAFF_TOKEN", "JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE")
 
 
-def staff_token() -> tuple[str, bool]:
-    """``WORKBENCH_STAFF_TOKEN``, else a new random token; and whether it was generated.
-
-    A chosen token must be at least 32 characters, of at least 16 different ones (what
-    ``secrets.token_urlsafe`` gives); a generated one has 43.
-    """
-    token = os.environ.get("WORKBENCH_STAFF_TOKEN", "").strip()
-    if not token:
-        return secrets.token_urlsafe(32), True
-    if len(token) < MIN_TOKEN_LENGTH or len(set(token)) < 16:
-        raise WorkbenchError(_(
-            "WORKBENCH_STAFF_TOKEN is too easy to guess: it needs at least {n} characters, "
-            "drawn at random (e.g. python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
-            "), or leave it empty and a token is generated at each start.").format(
-                n=MIN_TOKEN_LENGTH))
-    return token, False
-
-
-def staff_app_environment(public: dict[str, str], token: str) -> dict[str, str]:
-    """The staff server's environment: the public one plus its token."""
-    return {**public, "JUPYTER_TOKEN": token}
+def staff_app_environment(public: dict[str, str]) -> dict[str, str]:
+    """The staff server's environment: the public one, its kernels on the staff side."""
+    return {**public, SIDE_VARIABLE: "staff"}
 
 
 def public_app_environment(root: Path | None = None, public_url: str | None = None,
@@ -136,6 +113,9 @@ def public_app_environment(root: Path | None = None, public_url: str | None = No
     env.setdefault("WORKBENCH_DB_POOL", "none")
     # Participant kernels are forked from a pre-imported server (workbench.web.forkserver).
     env.setdefault("JUPYTER_DEFAULT_PROVISIONER_NAME", "workbench-fork")
+    # Kernels of public pages never act as staff (workbench.staff.acting).
+    env[SIDE_VARIABLE] = "public"
+    env.pop(SESSION_VARIABLE, None)
     if public_url:
         env["WORKBENCH_PUBLIC_URL"] = public_url
     host = bind_host or (public_url.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]

@@ -1,54 +1,58 @@
-"""Sign-in of both Voilà apps: the staff's token, in French, guarded.
+"""Sign-in to the staff app with a personal account (``workbench.staff``), on the Jupyter
+server's own extension points: an identity provider and an authorizer.
 
-- ``/login`` renders the workbench template's French page (Voilà would use jupyter_server's
-  English one).
-- Wrong tokens are counted (``workbench.web.throttle``): past 5 from one address within 5
-  minutes, that address gets a 429 (French, ``Retry-After``) until the window has passed.
-  The address is the client's: behind the proxy on this machine (a loopback peer), the last
-  one of ``X-Forwarded-For``, which the proxy appends. Staff already signed in (a valid
-  cookie) are never checked nor counted, even when their link carries the token. Tokens
-  are compared in constant time.
-- The sign-in cookie lasts ``WORKBENCH_STAFF_SESSION_HOURS`` (default 10: a working day), in
-  the browser and when the server checks its signature; it is ``HttpOnly`` and
-  ``SameSite=Lax``.
-- ``/logout`` forgets the cookie and goes back to the sign-in page (jupyter_server's own
-  logout page needs files Voilà does not serve: it answered 500).
+- ``/login`` (French): e-mail and password, CSRF token; the same message for an unknown
+  e-mail and a wrong password. Failures wait longer and longer, per account
+  (``staff.accounts``) and per address (``web.throttle``; behind the local proxy, the address
+  it forwards). A locked sign-in gets a French 429 with ``Retry-After``.
+- The session cookie is an opaque secret, kept hashed in the database: ``HttpOnly``,
+  ``SameSite=Strict``, ``Secure`` behind HTTPS, no expiry date (gone with the browser); the
+  session also ends after ``WORKBENCH_STAFF_IDLE_MINUTES`` without use and
+  ``WORKBENCH_STAFF_SESSION_HOURS`` in all (``staff.sessions``).
+- ``/logout`` ends the session in the database (every open page's kernel loses its rights),
+  then back to the sign-in page.
+- ``/motdepasse?lien=…``: the one-time link printed by ``workbench staff add|reset-password``.
+- ``StaffAuthorizer``: only signed-in staff, and a page's kernel only for the person whose
+  page started it (``kernel_owners``).
 
-Loaded by the Voilà servers only (never in a kernel).
+Loaded by the staff Voilà server only (never in a kernel).
 """
 
 from __future__ import annotations
 
-import hmac
+import asyncio
 import os
-from collections.abc import Awaitable
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
-from jupyter_server.auth.identity import PasswordIdentityProvider
-from jupyter_server.auth.logout import LogoutHandler
+from jupyter_server.auth.authorizer import Authorizer
+from jupyter_server.auth.identity import IdentityProvider, User
 from tornado import web
-from traitlets import default
-from voila.voila_identity_provider import VoilaLoginHandler
 
 from workbench.i18n import _
+from workbench.staff.acting import Actor, Refused
+from workbench.web.pages import render
 from workbench.web.throttle import Throttle
 
-__all__ = ["StaffIdentityProvider", "StaffLoginHandler", "session_hours"]
+__all__ = ["COOKIE", "StaffAuthorizer", "StaffIdentityProvider", "StaffUser", "client_address",
+           "kernel_owners"]
 
-_guard = Throttle(per_source=5, window=300.0)
+COOKIE = "workbench-staff"
 LOOPBACK = ("127.0.0.1", "::1")
+_addresses = Throttle()
+kernel_owners: dict[str, int] = {}  # kernel id -> account id (filled by the staff app)
+_KERNEL_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def session_hours() -> float:
-    """``WORKBENCH_STAFF_SESSION_HOURS`` (default 10), how long a staff sign-in lasts."""
-    value = os.environ.get("WORKBENCH_STAFF_SESSION_HOURS", "").strip()
-    try:
-        hours = float(value)
-    except ValueError:
-        return 10.0
-    return hours if 0 < hours <= 24 * 30 else 10.0
+@dataclass
+class StaffUser(User):
+    """The signed-in person, as jupyter_server sees them, with their actor and session."""
+
+    actor: Actor = field(default_factory=lambda: Actor(label=""))
 
 
-def _source(handler: web.RequestHandler) -> str:
+def client_address(handler: web.RequestHandler) -> str:
     """The client's address; behind the local proxy, the last forwarded one (the proxy's)."""
     peer = handler.request.remote_ip or "?"
     forwarded = handler.request.headers.get("X-Forwarded-For", "")
@@ -57,68 +61,181 @@ def _source(handler: web.RequestHandler) -> str:
     return peer
 
 
-def _refuse_if_throttled(handler: web.RequestHandler) -> None:
-    if not _guard.allowed(_source(handler)):
-        handler.clear()
-        handler.set_status(429)
-        handler.set_header("Retry-After", str(int(_guard.window)))
-        handler.set_header("Content-Type", "text/plain; charset=utf-8")
-        handler.finish(_("Too many wrong tokens from this address: try again in a few minutes."))
-        raise web.Finish()
+def _over_https(handler: web.RequestHandler) -> bool:
+    if os.environ.get("WORKBENCH_STAFF_SECURE_COOKIE", "").strip() == "1":
+        return True
+    if handler.request.protocol == "https":
+        return True
+    return (handler.request.remote_ip in LOOPBACK
+            and handler.request.headers.get("X-Forwarded-Proto", "").lower() == "https")
 
 
-class StaffLoginHandler(VoilaLoginHandler):
-    """Voilà's login handler, with the French page of the workbench template."""
-
-    def get_template(self, name):
-        if name == "login.html":
-            return self.settings["voila_jinja2_env"].get_template(name)
-        return super().get_template(name)
+async def _off_loop(function, *args):
+    return await asyncio.get_running_loop().run_in_executor(None, function, *args)
 
 
-class StaffLogoutHandler(LogoutHandler):
-    """Forget the sign-in, then back to the sign-in page (or the public home page)."""
+class _StaffPage(web.RequestHandler):
+    """A plain French page of the staff app (no kernel, no JavaScript)."""
+
+    def prepare(self) -> None:
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+
+    @property
+    def base(self) -> str:
+        return self.settings.get("base_url", "/")
+
+    def page(self, name: str, status: int = 200, **values) -> None:
+        self.set_status(status)
+        self.finish(render(name, base_url=self.base, xsrf=self.xsrf_form_html(), **values))
+
+    def locked(self, seconds: int) -> None:
+        from workbench.staff.accounts import LockedOut
+
+        self.set_header("Retry-After", str(seconds))
+        self.page("staff_login.html", 429, next_url=self._next(), email="",
+                  message=LockedOut(seconds).message())
+
+    def _next(self) -> str:
+        """Where to go after signing in: a page of this app only."""
+        wanted = self.get_argument("next", "")
+        parsed = urlparse(wanted)
+        if (not wanted or parsed.scheme or parsed.netloc or not wanted.startswith(self.base)
+                or wanted.startswith("//") or "\\" in wanted):
+            return self.base
+        return wanted
+
+
+class StaffLoginHandler(_StaffPage):
+    async def get(self) -> None:
+        if await self.settings["identity_provider"].get_user(self) is not None:
+            self.redirect(self._next())
+            return
+        self.page("staff_login.html", next_url=self._next(), email="", message="")
+
+    async def post(self) -> None:
+        from workbench.staff.accounts import LockedOut, sign_in
+
+        self.check_xsrf_cookie()
+        source = client_address(self)
+        waiting = _addresses.wait(source)
+        if waiting:
+            self.locked(waiting)
+            return
+        email = self.get_body_argument("email", "")[:254]
+        password = self.get_body_argument("password", "")[:1024]
+        try:
+            secret = await _off_loop(sign_in, email, password)
+        except LockedOut as error:
+            self.locked(error.retry_after)
+            return
+        if secret is None:
+            _addresses.failed(source)
+            self.page("staff_login.html", 200, next_url=self._next(), email=email,
+                      message=_("Wrong e-mail address or password."))
+            return
+        self.set_cookie(COOKIE, secret, path=self.base, httponly=True, samesite="Strict",
+                        secure=_over_https(self))
+        self.redirect(self._next())
+
+
+class StaffLogoutHandler(_StaffPage):
+    async def get(self) -> None:
+        from workbench.staff.sessions import end_session
+
+        secret = self.get_cookie(COOKIE)
+        if secret:
+            await _off_loop(end_session, secret)
+        self.clear_cookie(COOKIE, path=self.base)
+        self.redirect(self.base + "login")
+
+    post = get
+
+
+class PasswordHandler(_StaffPage):
+    """``/motdepasse?lien=…``: choose one's password with a one-time link."""
 
     def get(self) -> None:
-        self.identity_provider.clear_login_cookie(self)
-        self.redirect(self.base_url + ("login" if self.identity_provider.auth_enabled else ""))
+        self.page("staff_password.html", link=self.get_argument("lien", "")[:100], message="",
+                  done=False)
+
+    async def post(self) -> None:
+        from workbench.staff.accounts import set_password
+
+        self.check_xsrf_cookie()
+        source = client_address(self)
+        waiting = _addresses.wait(source)
+        if waiting:
+            self.locked(waiting)
+            return
+        link = self.get_body_argument("lien", "")[:100]
+        try:
+            await _off_loop(set_password, link, self.get_body_argument("password", "")[:1024],
+                            self.get_body_argument("confirmation", "")[:1024])
+        except Refused as error:
+            if "lien" in str(error):
+                _addresses.failed(source)
+            self.page("staff_password.html", 400, link=link, message=str(error), done=False)
+            return
+        self.page("staff_password.html", link="", message="", done=True)
 
 
-class StaffIdentityProvider(PasswordIdentityProvider):
-    """Token authentication with the handlers above, a throttle and a short session."""
+class StaffIdentityProvider(IdentityProvider):
+    """Personal accounts instead of a token (see module doc)."""
 
-    @default("allow_password_change")
-    def _no_password_change(self) -> bool:
-        return False  # the token is the only secret; nobody writes a password file from here
+    @property
+    def auth_enabled(self) -> bool:
+        return True
 
-    @default("cookie_options")
-    def _cookie_options(self) -> dict:
-        return {"expires_days": session_hours() / 24, "samesite": "Lax"}
+    @property
+    def login_available(self) -> bool:
+        return True
 
-    @default("get_secure_cookie_kwargs")
-    def _secure_cookie_kwargs(self) -> dict:
-        return {"max_age_days": session_hours() / 24}
+    @property
+    def logout_available(self) -> bool:
+        return True
 
     def get_handlers(self) -> list[tuple[str, object]]:
-        replaced = {"/login": StaffLoginHandler, "/logout": StaffLogoutHandler}
-        return [(path, replaced.get(path, handler)) for path, handler in super().get_handlers()]
+        return [("/login", StaffLoginHandler), ("/logout", StaffLogoutHandler),
+                ("/motdepasse", PasswordHandler)]
 
-    async def get_user_token(self, handler: web.RequestHandler):
-        offered = self.get_token(handler)
-        if not offered or not self.token:
+    async def get_user(self, handler: web.RequestHandler) -> StaffUser | None:
+        known = getattr(handler, "_jupyter_current_user", None)
+        if isinstance(known, StaffUser):
+            return known
+        secret = handler.get_cookie(COOKIE)
+        if not secret:
             return None
-        signed_in = self.get_user_cookie(handler)
-        if signed_in is not None and not isinstance(signed_in, Awaitable):
-            return None  # the cookie signs them in (jupyter_server checks it next)
-        _refuse_if_throttled(handler)
-        if not hmac.compare_digest(offered.encode(), self.token.encode()):
-            _guard.failed(_source(handler))
-            return None
-        return await super().get_user_token(handler)
+        from workbench.staff.sessions import session_actor
 
-    def process_login_form(self, handler: web.RequestHandler):
-        _refuse_if_throttled(handler)
-        user = super().process_login_form(handler)
-        if user is None:
-            _guard.failed(_source(handler))
-        return user
+        actor = await _off_loop(session_actor, secret[:100])
+        if actor is None:
+            return None
+        return StaffUser(username=str(actor.account_id), name=actor.name,
+                         display_name=actor.name, actor=actor)
+
+    def get_token(self, handler: web.RequestHandler) -> str | None:
+        return None  # no token signs anyone in
+
+    def is_token_authenticated(self, handler: web.RequestHandler) -> bool:
+        return False
+
+    def validate_security(self, app, ssl_options=None) -> None:
+        """Accounts are always required: nothing to warn about."""
+
+    def clear_login_cookie(self, handler: web.RequestHandler) -> None:
+        handler.clear_cookie(COOKIE, path=handler.settings.get("base_url", "/"))
+
+
+class StaffAuthorizer(Authorizer):
+    """Signed-in staff only; a kernel only for the person whose page started it."""
+
+    def is_authorized(self, handler: web.RequestHandler, user: User, action: str,
+                      resource: str) -> bool:
+        if not isinstance(user, StaffUser) or not user.actor.label:
+            return False
+        if resource == "kernels":
+            found = _KERNEL_ID.search(handler.request.path)
+            owner = kernel_owners.get(found.group(0)) if found else None
+            return owner is None or owner == user.actor.account_id
+        return True

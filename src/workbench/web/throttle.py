@@ -1,38 +1,52 @@
-"""Failed attempts, counted: past a few, the next ones are refused for a while (HTTP 429).
+"""Failed sign-ins per source (the client's address), with a delay that grows.
 
-Used by the staff sign-in (wrong tokens). Counted per source (the client's address: behind
-the proxy, the one it forwards), in a sliding window, in the server's memory: a restart
-forgets them, which is fine for a guard whose job is to make guessing slow (a 43-character
-token cannot be guessed anyway). There is no overall limit: it would let anyone lock every
-member of staff out.
+After 5 failures in a row from one source, that source waits 1 minute, then twice as long
+after each further failure, at most an hour (``workbench.staff.accounts.lockout_delay``, the
+rule accounts follow too). A source with no failure for an hour starts again from zero.
+Kept in the server's memory: a restart forgets it, which is fine for a guard whose job is
+to make guessing slow. There is no overall limit: it would let anyone lock every member of
+staff out.
 """
 
 from __future__ import annotations
 
+import threading
 import time
-from collections import deque
+from datetime import timedelta
 
 __all__ = ["Throttle"]
 
+FORGET_S = 3600.0
+
 
 class Throttle:
-    """At most ``per_source`` failures per source per ``window`` seconds."""
+    """Failures per source, and how long each source must wait."""
 
-    def __init__(self, per_source: int = 5, window: float = 300.0) -> None:
-        self.per_source = per_source
-        self.window = window
-        self._failures: deque[tuple[float, str]] = deque()
+    def __init__(self, delay=None) -> None:
+        if delay is None:
+            from workbench.staff.accounts import lockout_delay as delay
+        self._delay = delay
+        self._sources: dict[str, tuple[int, float, float]] = {}  # failures, last, until
+        self._lock = threading.Lock()
 
-    def _recent(self) -> deque[tuple[float, str]]:
-        limit = time.monotonic() - self.window
-        while self._failures and self._failures[0][0] < limit:
-            self._failures.popleft()
-        return self._failures
-
-    def allowed(self, source: str) -> bool:
-        """Whether an attempt from ``source`` may be checked now."""
-        return sum(1 for _, who in self._recent() if who == source) < self.per_source
+    def wait(self, source: str) -> int:
+        """Seconds ``source`` must still wait before an attempt is checked (0: none)."""
+        now = time.monotonic()
+        with self._lock:
+            _failures, last, until = self._sources.get(source, (0, now, now))
+            if now - last > FORGET_S:
+                self._sources.pop(source, None)
+                return 0
+        return max(0, int(until - now + 0.999))
 
     def failed(self, source: str) -> None:
         """Record a failed attempt from ``source``."""
-        self._recent().append((time.monotonic(), source))
+        now = time.monotonic()
+        with self._lock:
+            failures, last, _until = self._sources.get(source, (0, now, now))
+            failures = 1 if now - last > FORGET_S else failures + 1
+            delay: timedelta = self._delay(failures)
+            self._sources[source] = (failures, now, now + delay.total_seconds())
+            if len(self._sources) > 100_000:  # a flood of addresses: forget the oldest half
+                for key in sorted(self._sources, key=lambda k: self._sources[k][1])[:50_000]:
+                    del self._sources[key]

@@ -15,6 +15,7 @@ Run as ``python -m workbench.web.voila_app`` with Voilà's own options.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hmac
 import json
 import os
@@ -27,10 +28,11 @@ from voila.app import Voila
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
+from workbench.i18n import _
 from workbench.web import access_log, assets, health
 from workbench.web import room as rooms
 from workbench.web.headers import SecurityHeaders
-from workbench.web.pages import page_handlers
+from workbench.web.pages import page_handlers, render
 from workbench.web.release import HEADER, SERVER_ADDRESS, release_signature
 from workbench.web.serve import SECRET_VARIABLES
 from workbench.web.templates import share_compiled_templates
@@ -70,6 +72,77 @@ class RoomHandler(TornadoVoilaHandler):
         finally:
             if reservation is not None:
                 reservation.release()
+
+
+_page_actor: contextvars.ContextVar = contextvars.ContextVar("workbench_page_actor",
+                                                             default=None)
+
+
+class StaffPageHandler(RoomHandler):
+    """A staff page: signed in, allowed to open it, and its kernel started with the session.
+
+    The session's secret reaches the kernel in its environment (``WORKBENCH_STAFF_SESSION``),
+    which only this server writes: the browser cannot choose whom the kernel acts for.
+    """
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        from workbench.staff.pages import may_open
+
+        actor = self.current_user.actor
+        if not may_open(actor, os.path.basename(path or "")):
+            self.set_status(403)
+            self.set_header("Cache-Control", "no-store")
+            self.finish(render("staff_refused.html", base_url=self.base_url, message=_(
+                "Your roles do not open this page. Ask an administrator if your work needs "
+                "it.")))
+            return
+        token = _page_actor.set(actor)
+        try:
+            await super().get(path)
+        finally:
+            _page_actor.reset(token)
+
+
+def _start_kernels_as_their_page(manager) -> None:
+    """Staff kernels get their page's session; each kernel is its person's alone."""
+    from workbench.staff.acting import SESSION_VARIABLE, SIDE_VARIABLE
+    from workbench.web.staff_login import kernel_owners
+
+    start = manager.start_kernel
+
+    async def start_kernel(*args, **kwargs):
+        actor = _page_actor.get()
+        if actor is None:  # only a signed-in page request starts a staff kernel
+            raise tornado.web.HTTPError(403)
+        kwargs["env"] = {**(kwargs.get("env") or os.environ), SESSION_VARIABLE: actor.session,
+                         SIDE_VARIABLE: "staff"}
+        kernel_id = await start(*args, **kwargs)
+        for gone in [k for k in kernel_owners if k not in manager]:
+            kernel_owners.pop(gone, None)
+        kernel_owners[kernel_id] = actor.account_id
+        return kernel_id
+
+    manager.start_kernel = start_kernel
+
+
+class StaffHomeHandler(tornado.web.RequestHandler):
+    """``/`` of the staff app: who is signed in, and the pages their roles open."""
+
+    async def get(self) -> None:
+        from workbench.staff.pages import pages_for
+        from workbench.staff.roles import role_label
+
+        base = self.settings.get("base_url", "/")
+        user = await self.settings["identity_provider"].get_user(self)
+        if user is None:
+            self.redirect(f"{base}login")
+            return
+        actor = user.actor
+        self.set_header("Cache-Control", "no-store")
+        self.finish(render("staff_home.html", base_url=base, person=actor.name, email=actor.label,
+                           roles=", ".join(role_label(r) for r in sorted(actor.roles)),
+                           pages=pages_for(actor)))
 
 
 class ReleaseHandler(tornado.web.RequestHandler):
@@ -123,6 +196,7 @@ class WorkbenchVoila(Voila):
     release_delay = Float(5.0, config=True, help="Seconds between a release and the shutdown.")
     instance_name = Unicode("", config=True, help="This instance's name (health checks, logs).")
     home_page = Bool(True, config=True, help="Serve the public home page at / (not on staff).")
+    staff = Bool(False, config=True, help="The staff app: accounts, roles, kernels per person.")
     unconnected_timeout = Float(45.0, config=True,
                                 help="Seconds before a kernel whose page never connected goes.")
     unconnected_grace = Float(10.0, config=True,
@@ -167,13 +241,19 @@ class WorkbenchVoila(Voila):
         self.app.settings["xsrf_cookie_kwargs"] = {
             **self.app.settings.get("xsrf_cookie_kwargs", {}), "samesite": "Strict"}
         # Not the contents API: it listed the notebooks (and nothing needs it).
-        handlers = [(pattern, RoomHandler, *rest) if handler is TornadoVoilaHandler
+        if self.staff:
+            _start_kernels_as_their_page(self.kernel_manager)
+        page = StaffPageHandler if self.staff else RoomHandler
+        handlers = [(pattern, page, *rest) if handler is TornadoVoilaHandler
                     else (pattern, handler, *rest)
                     for pattern, handler, *rest in super().init_handlers()
                     if handler is not VoilaContentsHandler]
         handlers = assets.install(self, handlers)  # gzip, Cache-Control (workbench.web.assets)
         release = (rf"{self.server_url.rstrip('/')}/workbench/release/([-\w]+)", ReleaseHandler)
-        return [release, (rf"{self.server_url.rstrip('/')}/healthz", HealthHandler),
+        base = self.server_url.rstrip("/")
+        staff_home = [(rf"{base}/?", StaffHomeHandler), (rf"{base}/voila/tree/?",
+                                                          StaffHomeHandler)] if self.staff else []
+        return [release, (rf"{base}/healthz", HealthHandler), *staff_home,
                 *page_handlers(self.server_url, home=self.home_page), *handlers]
 
 
