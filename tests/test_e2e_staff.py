@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from workbench.demo.seed import seed_demo
-from workbench.staff import accounts
+from workbench.staff import accounts, audit
 
 from .a11y import assert_accessible
 from .apps import STAFF_PASSWORD, Apps, http_status, login_request, new_page
@@ -140,6 +140,29 @@ def test_each_role_opens_its_pages_only_with_a_french_refusal(apps: Apps) -> Non
         assert "Vos rôles n’ouvrent pas cette page" in error.read().decode()
     assert opened(journal, admin) == 200 and opened(console, admin) == 200
     assert http_status(journal) == 302  # not signed in: the sign-in page
+
+
+def test_the_kernel_acts_as_the_signed_in_person_until_the_account_is_disabled(
+        browser: Browser, apps: Apps) -> None:
+    """The page's kernel knows who signed in (the server gave it the session), writes the
+    audit trail in their name, and stops acting once their account is disabled."""
+    email = apps.staff_account("administrateur", "chef@agglo.test")
+    page = new_page(browser, DESK)
+    apps.sign_in(page, email=email, then=f"{apps.staff}/voila/render/journal.ipynb")
+    page.wait_for_selector(".wb-journal")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Journal d’audit")
+    assert_accessible(page, "audit trail page")
+    page.get_by_role("button", name="Exporter (CSV)").click()
+    expect(page.get_by_role("link", name="Télécharger le journal d’audit (CSV)")).to_be_visible()
+    exported = [e for e in audit.events(engine=apps.engine) if e.action == "audit.export"]
+    assert [e.actor for e in exported] == [email]
+    table = page.locator(".wb-journal table")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(table).to_contain_text("audit.export")
+    accounts.disable_account(email, engine=apps.engine)
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page.get_by_role("alert")).to_contain_text("votre session a pris fin")
+    page.context.close()
 
 
 def test_no_password_session_or_link_in_the_log(apps: Apps) -> None:
