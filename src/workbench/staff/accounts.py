@@ -233,28 +233,33 @@ def sign_in(email: str, password: str, engine=None) -> str | None:
     except Refused:
         email = ""
     moment = _now()
-    with write_transaction(engine) as conn:
+    with read_connection(engine) as conn:
         row = conn.execute(select(staff_account).where(staff_account.c.email == email)).first() \
             if email else None
-        if row is None:
-            with _unknown_lock:
-                failures, until = _unknown.get(email, (0, moment))
-            if until > moment:
-                raise LockedOut(int((until - moment).total_seconds()) + 1)
-            verify_password(None, password)
-            with _unknown_lock:
-                failures += 1
-                _unknown[email] = (failures, moment + lockout_delay(failures))
-                if len(_unknown) > 10_000:
-                    _unknown.clear()
-            return None
-        if row.locked_until and row.locked_until > moment:
-            raise LockedOut(int((row.locked_until - moment).total_seconds()) + 1)
-        if not verify_password(row.password_hash, password) or not row.active:
-            failures = row.failed_signins + 1
-            conn.execute(update(staff_account).where(staff_account.c.id == row.id).values(
-                failed_signins=failures, locked_until=moment + lockout_delay(failures)
-                if lockout_delay(failures) else None))
+    if row is None:
+        with _unknown_lock:
+            failures, until = _unknown.get(email, (0, moment))
+        if until > moment:
+            raise LockedOut(int((until - moment).total_seconds()) + 1)
+        verify_password(None, password)
+        with _unknown_lock:
+            failures += 1
+            _unknown[email] = (failures, moment + lockout_delay(failures))
+            if len(_unknown) > 10_000:
+                _unknown.clear()
+        return None
+    if row.locked_until and row.locked_until > moment:
+        raise LockedOut(int((row.locked_until - moment).total_seconds()) + 1)
+    matches = verify_password(row.password_hash, password)  # argon2: outside any transaction
+    with write_transaction(engine) as conn:
+        if not matches or not row.active:
+            failures = conn.scalar(
+                update(staff_account).where(staff_account.c.id == row.id)
+                .values(failed_signins=staff_account.c.failed_signins + 1)
+                .returning(staff_account.c.failed_signins))
+            if lockout_delay(failures):
+                conn.execute(update(staff_account).where(staff_account.c.id == row.id)
+                             .values(locked_until=moment + lockout_delay(failures)))
             return None
         values: dict[str, object] = {"failed_signins": 0, "locked_until": None}
         if needs_rehash(row.password_hash):
