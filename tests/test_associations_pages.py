@@ -8,6 +8,11 @@ import pytest
 
 from workbench.associations.grid import load_edition
 from workbench.associations.scoring import assignments, own_scores
+from workbench.staff.acting import acting_as
+
+from .roles import AS, actor
+
+ASSESSOR_E = actor(AS, "assesseur.e@agglo.test")  # "Assesseur E (fictif)" in comite-2026
 
 
 @pytest.fixture
@@ -23,31 +28,32 @@ def demo(engine, monkeypatch):
 def test_an_assessor_scores_a_file_and_the_page_resumes(demo) -> None:
     from workbench.associations.committee_page import CommitteePage
 
-    page = CommitteePage("comite-2026", "Assesseur E (fictif)")
+    with acting_as(ASSESSOR_E):
+        page = CommitteePage("comite-2026")
     edition = load_edition("comite-2026")
     before = assignments(edition, "Assesseur E (fictif)", demo)
     waiting = [a for a in before if not a.completed]
     assert waiting and page.request.value == waiting[0].request_id  # resumes there
     assert "fichiers" not in page.progress.value and "dossiers notés sur" in page.progress.value
     assert "Montant demandé" in page.summary.value and "Pièces manquantes" in page.summary.value
+    assert "Assesseur E (fictif)" in page.root.children[1].value  # who scores, not a choice
     choices = list(page.choices.values())
-    choices[0].value = "3"
-    page._save(advance=True)
-    assert "encore" in page.message.value  # not all criteria scored: stays on the file
-    assert page.request.value == waiting[0].request_id
-    for choice in page.choices.values():  # the grid is drawn anew after a save
-        choice.value = "2"
-    page.comment.value = "<b>Projet solide</b>"
-    page._save(advance=True)
+    with acting_as(ASSESSOR_E):  # the kernel's actor: the signed-in assessor
+        choices[0].value = "3"
+        page._save(advance=True)
+        assert "encore" in page.message.value  # not all criteria scored: stays on the file
+        assert page.request.value == waiting[0].request_id
+        for choice in page.choices.values():  # the grid is drawn anew after a save
+            choice.value = "2"
+        page.comment.value = "<b>Projet solide</b>"
+        page._save(advance=True)
     assert "Enregistré." in page.message.value
     scores, comment = own_scores(edition, waiting[0].request_id, "Assesseur E (fictif)", demo)
     assert set(scores.values()) == {2} and comment == "<b>Projet solide</b>"
     after = assignments(edition, "Assesseur E (fictif)", demo)
     assert sum(a.completed for a in after) == sum(a.completed for a in before) + 1
     assert page.request.value != waiting[0].request_id or len(waiting) == 1
-    nobody = CommitteePage("comite-2026", "Inconnu")
-    assert nobody.who.value == "" and nobody.request.value is None
-    assert "introuvable" in CommitteePage("nexiste-pas", None).root.children[0].value
+    assert "introuvable" in CommitteePage("nexiste-pas").root.children[0].value
 
 
 def _boxes(widget):

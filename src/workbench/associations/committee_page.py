@@ -1,7 +1,10 @@
 """The assessor's page (staff app): score the requests assigned to you, one at a time, with
 the file's summary beside the grid; it opens on the first request not yet scored (resumable).
 
-``commission.ipynb?edition=SLUG&assesseur=NAME``.
+``commission.ipynb?edition=SLUG``. The assessor is the signed-in person: the edition's
+assessor whose ``email`` is theirs (never a name from the address or the page); anyone else
+is refused, and the staff who run the committee (who do not score) are sent to the
+associations page. The scoring functions check the same again (``access.require_assessor``).
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ import html
 import ipywidgets as w
 from sqlalchemy import select
 
-from workbench.associations.grid import Edition, load_edition
+from workbench.associations.access import not_an_assessor
+from workbench.associations.grid import Assessor, Edition, load_edition
 from workbench.associations.nomenclature import theme_of
 from workbench.associations.requests import DOCUMENTS, required_documents
 from workbench.associations.scoring import Assignment, assignments, own_scores, record_scores
@@ -19,6 +23,8 @@ from workbench.errors import WorkbenchError
 from workbench.forms.issues import SpecError
 from workbench.i18n import _, ngettext
 from workbench.reports.formatting import french_date, french_number, tidy
+from workbench.staff.acting import Refused, current, require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection
 from workbench.storage.schema import association, subsidy_request
 from workbench.territory import commune_by_code
@@ -77,8 +83,30 @@ def file_summary(request_id: int, engine=None) -> str:
             f"</h3><table class='wb-table'>{rows}</table>{texts}</div>")
 
 
+def signed_in_assessor(edition: Edition) -> Assessor:
+    """The edition's assessor who is the signed-in person; else ``Refused`` saying why."""
+    actor = current()
+    runs_committee = bool(actor.label) and (actor.can(Permission.ASSOCIATIONS)
+                                            or actor.can(Permission.COMMITTEE))
+    for_assessors = Refused(_(
+        "This page is for the committee's assessors: each scores the files assigned to them. "
+        "The committee's results, adjustments and votes are on the associations page."))
+    try:
+        actor = require(Permission.SCORE)
+    except Refused:
+        if runs_committee:
+            raise for_assessors from None
+        raise
+    person = edition.assessor_by_email(actor.label)
+    if person is None:
+        if runs_committee:
+            raise for_assessors
+        raise not_an_assessor(actor.label)
+    return person
+
+
 class CommitteePage:
-    def __init__(self, edition: str | None, assessor: str | None) -> None:
+    def __init__(self, edition: str | None) -> None:
         self.root = w.VBox()
         self.root.add_class("wb-committee")
         try:
@@ -87,10 +115,13 @@ class CommitteePage:
             self.root.children = [w.HTML(status(_("Committee not found: open the link given "
                                                   "by the service."), error=True))]
             return
-        self.who = w.Dropdown(description=_("Assessor"), options=[("—", "")] + [
-            (a.name, a.name) for a in self.edition.assessors], value=assessor
-            if self.edition.assessor(assessor or "") else "")
-        self.who.observe(lambda _c: self._load(), "value")
+        try:
+            self.assessor = signed_in_assessor(self.edition).name
+        except Refused as refused:
+            self.root.children = [w.HTML(status(str(refused), error=True))]
+            return
+        who = w.HTML("<p>" + html.escape(_("Assessor: {name}").format(name=self.assessor))
+                     + "</p>")
         self.progress = w.HTML()
         self.request = w.Dropdown(description=_("File"), layout={"width": "48em"})
         self.request.observe(lambda _c: self._show(), "value")
@@ -105,20 +136,21 @@ class CommitteePage:
         save_next.on_click(lambda _b: self._save(advance=True))
         self.message = w.HTML()
         self.root.children = [
-            w.HTML(f"<h1>{html.escape(self.edition.title)}</h1>"), self.who, self.progress,
+            w.HTML(f"<h1>{html.escape(self.edition.title)}</h1>"), who, self.progress,
             self.request, w.HBox([self.summary, self.grid]), self.comment,
             w.HBox([save, save_next]), self.message]
         self.choices: dict[str, Field] = {}
         self._load()
 
     def _load(self, keep: int | None = None) -> None:
-        if not self.who.value:
-            self.items: list[Assignment] = []
-            self.progress.value = "<p>" + html.escape(_("Choose your name.")) + "</p>"
+        try:
+            self.items: list[Assignment] = assignments(self.edition, self.assessor)
+        except WorkbenchError as error:  # the session ended, or the roles changed
+            self.items = []
+            self.progress.value = status(str(error), error=True)
             set_options(self.request, [])
             self._show()
             return
-        self.items = assignments(self.edition, self.who.value)
         done = sum(a.completed for a in self.items)
         self.progress.value = "<p class='wb-progress'>" + html.escape(
             _("{done} of {total} files scored.").format(done=done, total=len(self.items))
@@ -134,8 +166,13 @@ class CommitteePage:
         if item is None:
             self.summary.value, self.grid.children, self.choices = "", (), {}
             return
+        try:
+            given, comment = own_scores(self.edition, item.request_id, self.assessor)
+        except WorkbenchError as error:
+            self.summary.value, self.grid.children, self.choices = "", (), {}
+            self.message.value = status(str(error), error=True)
+            return
         self.summary.value = file_summary(item.request_id)
-        given, comment = own_scores(self.edition, item.request_id, self.who.value)
         scale = [str(v) for v in range(self.edition.scale.min, self.edition.scale.max + 1)]
         self.choices, blocks = {}, []
         for criterion in self.edition.criteria_for(item.service):
@@ -164,11 +201,11 @@ class CommitteePage:
 
     def _save(self, advance: bool) -> None:
         if self.request.value is None:
-            self.message.value = status(_("Choose your name and a file."), error=True)
+            self.message.value = status(_("Choose a file."), error=True)
             return
         scores = {c: int(t.value) for c, t in self.choices.items() if t.value is not None}
         try:
-            record_scores(self.edition, self.request.value, self.who.value, scores,
+            record_scores(self.edition, self.request.value, self.assessor, scores,
                           self.comment.value)
         except WorkbenchError as error:
             self.message.value = status(str(error), error=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from workbench.associations.requests import SERVICES
 from workbench.cells import MAX_AMOUNT
@@ -26,6 +26,9 @@ __all__ = ["Allocation", "Assessor", "Criterion", "Edition", "edition_path", "lo
 Identifier = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Service = Literal[SERVICES]  # type: ignore[valid-type]
+# stored as staff accounts store theirs (trimmed, lower case); checked in ``_checks``
+Email = Annotated[str, BeforeValidator(lambda v: v.strip().lower() if isinstance(v, str) else v),
+                  Field(min_length=3, max_length=254)]
 
 
 class _Model(BaseModel):
@@ -58,6 +61,9 @@ class Allocation(_Model):
 
 class Assessor(_Model):
     name: Annotated[str, Field(min_length=1, max_length=80)]
+    # the e-mail of the assessor's staff account: the committee page scores as the signed-in
+    # person whose e-mail this is (never as a name chosen on the page)
+    email: Email | None = None
     services: list[Service] = Field(default_factory=list)  # empty: every service
     # associations the assessor is linked to (member, officer, relative): never assigned
     recusals: list[Annotated[str, Field(pattern=r"^W\d{9}$")]] = Field(default_factory=list)
@@ -83,6 +89,11 @@ class Edition(_Model):
 
     def assessor(self, name: str) -> Assessor | None:
         return next((a for a in self.assessors if a.name == name), None)
+
+    def assessor_by_email(self, email: str) -> Assessor | None:
+        """The assessor whose e-mail is ``email`` (case and spaces aside), if any."""
+        email = (email or "").strip().lower()
+        return next((a for a in self.assessors if email and a.email == email), None)
 
 
 def _checks(edition: Edition) -> list[SpecIssue]:
@@ -112,6 +123,17 @@ def _checks(edition: Edition) -> list[SpecIssue]:
         if name in names[:i]:
             issues.append(SpecIssue("duplicate_assessor", ("assessors", i, "name"),
                                     {"name": name}))
+    emails = [a.email for a in edition.assessors]
+    for i, email in enumerate(emails):
+        if email is None:
+            continue
+        local, _at, domain = email.partition("@")
+        if not local or "." not in domain.strip(".") or "@" in domain or " " in email:
+            issues.append(SpecIssue("assessor_email", ("assessors", i, "email"),
+                                    {"email": email}))
+        elif email in emails[:i]:
+            issues.append(SpecIssue("duplicate_assessor_email", ("assessors", i, "email"),
+                                    {"email": email}))
     return issues
 
 

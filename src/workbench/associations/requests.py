@@ -5,6 +5,9 @@ French columns, all or nothing, upserted on ``reference``). Its status goes reç
 instruite → passée en comité → votée → notifiée → versée → bilan reçu (or refusée). Alerts:
 documents missing, financial report overdue (six months after the year), a grant of 23,000 € or
 more without its convention d'objectifs.
+
+Entering, importing and moving requests need the ASSOCIATIONS permission; every change of a
+request's amount requested or status is in the audit trail (one entry per request changed).
 """
 
 from __future__ import annotations
@@ -29,6 +32,10 @@ from workbench.cells import (
 )
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.reports.formatting import french_number, tidy
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import association, subsidy_request
@@ -177,42 +184,65 @@ def _association_id(conn, record: dict, now: datetime) -> int:
         select(association.c.id).where(association.c.rna == record["rna"]))
 
 
-def _store(conn, record: dict, now: datetime, request_id: int | None = None) -> tuple[int, bool]:
+AUDITED = ("amount_requested", "status")  # a change of these is in the audit trail
+
+
+def _store(conn, record: dict, now: datetime, action: str) -> tuple[int, bool]:
+    """Insert or update (on ``reference``) one request; an audit entry ``action`` if its
+    amount requested or status changed (or it is new)."""
     values = {k: v for k, v in record.items()
               if k not in ("rna", "siret", "association", "commune")}
     values["association_id"] = _association_id(conn, record, now)
     values["updated_at"] = now
-    if request_id is None:
-        created = insert_new(conn, subsidy_request, values, keys=["reference"])
-        if created is not None:
-            return created.id, True
-        request_id = conn.scalar(select(subsidy_request.c.id).where(
-            subsidy_request.c.reference == record["reference"]))
-    conn.execute(update(subsidy_request).where(subsidy_request.c.id == request_id)
+    after = {key: values[key] for key in AUDITED}
+    created = insert_new(conn, subsidy_request, values, keys=["reference"])
+    if created is not None:
+        _audit(conn, action, created.id, record, None, after)
+        return created.id, True
+    old = conn.execute(select(subsidy_request).where(
+        subsidy_request.c.reference == record["reference"])).one()
+    conn.execute(update(subsidy_request).where(subsidy_request.c.id == old.id)
                  .values(**values))
-    return request_id, False
+    before = {key: getattr(old, key) for key in AUDITED}
+    if before != after:
+        _audit(conn, action, old.id, record, before, after)
+    return old.id, False
+
+
+def _audit(conn, action: str, request_id: int, record: dict, before: dict | None,
+           after: dict) -> None:
+    summary = (_("Request {reference} of {association} entered: {amount} € requested, "
+                 "{status}.") if before is None else
+               _("Request {reference} of {association}: {amount} € requested, {status}."))
+    audit.record(conn, action, "subsidy_request", request_id, summary.format(
+        reference=record["reference"], association=record["association"],
+        amount=french_number(tidy(after["amount_requested"])), status=after["status"]),
+        before=before, after=after)
 
 
 def import_requests(path: Path, engine=None) -> tuple[int, int]:
     """Import (or update, on ``reference``) requests; (created, updated). All or nothing."""
+    require(Permission.ASSOCIATIONS, engine=engine)
     records = parse_table(path, REQUIRED, parse_request)
     now = datetime.now(UTC).replace(tzinfo=None)
     created = 0
     with write_transaction(engine) as conn:
         for record in records:
-            created += _store(conn, record, now)[1]
+            created += _store(conn, record, now, "associations.request.import")[1]
     return created, len(records) - created
 
 
 def save_request(fields: dict[str, str], engine=None) -> int:
     """Add or change one request from the staff page; French error naming the field."""
+    require(Permission.ASSOCIATIONS, engine=engine)
     try:
         record = parse_request(fields)
     except FieldError as error:
         raise WorkbenchError(_("Field '{name}': {message}").format(
             name=error.column, message=error.message)) from None
     with write_transaction(engine) as conn:
-        return _store(conn, record, datetime.now(UTC).replace(tzinfo=None))[0]
+        return _store(conn, record, datetime.now(UTC).replace(tzinfo=None),
+                      "associations.request.save")[0]
 
 
 def request_fields(request_id: int, engine=None) -> dict[str, str]:
@@ -248,17 +278,25 @@ def list_requests(year: int, engine=None) -> list[tuple[int, str, str, str, str,
 
 def set_status(request_id: int, status: str, engine=None, **dates: date | None) -> None:
     """Move a request to ``status``; dates (``paid_on``, ``report_received_on``…) alongside."""
+    require(Permission.ASSOCIATIONS, engine=engine)
     if status not in STATUSES:
         raise WorkbenchError(_("The status is one of: {values}.").format(
             values=", ".join(STATUSES)))
     allowed = {"convention_on", "paid_on", "report_received_on", "decision_on"}
+    given = {k: v for k, v in dates.items() if k in allowed}
     with write_transaction(engine) as conn:
-        done = conn.execute(update(subsidy_request).where(subsidy_request.c.id == request_id)
-                            .values(status=status, updated_at=datetime.now(UTC).replace(
-                                tzinfo=None), **{k: v for k, v in dates.items()
-                                                 if k in allowed}))
-        if done.rowcount != 1:
+        old = conn.execute(select(subsidy_request).where(
+            subsidy_request.c.id == request_id)).first()
+        if old is None:
             raise WorkbenchError(_("No request no. {id}.").format(id=request_id))
+        conn.execute(update(subsidy_request).where(subsidy_request.c.id == request_id)
+                     .values(status=status, updated_at=datetime.now(UTC).replace(tzinfo=None),
+                             **given))
+        audit.record(conn, "associations.request.status", "subsidy_request", request_id,
+                     _("Request {reference}: status {before} → {after}.").format(
+                         reference=old.reference, before=old.status, after=status),
+                     before={"status": old.status, **{k: getattr(old, k) for k in given}},
+                     after={"status": status, **given})
 
 
 @dataclass(frozen=True)

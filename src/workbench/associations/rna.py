@@ -24,6 +24,8 @@ from workbench.associations.directory import row_search_key
 from workbench.cells import check_columns, text_problem
 from workbench.errors import WorkbenchError
 from workbench.i18n import _, ngettext
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import write_transaction
 from workbench.storage.schema import association
 from workbench.territory import communes
@@ -166,7 +168,8 @@ def _flush(conn, batch: list[dict], report: RnaReport, now: datetime) -> None:
 
 
 def import_rna(path: Path, engine=None) -> RnaReport:
-    """Import the territory's associations from an RNA waldec extract."""
+    """Import the territory's associations from an RNA waldec extract (ASSOCIATIONS)."""
+    require(Permission.ASSOCIATIONS, engine=engine)
     with path.open("rb") as handle:
         return _import(handle, path.name, engine)
 

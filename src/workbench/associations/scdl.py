@@ -19,10 +19,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from workbench.associations.access import require_any
 from workbench.errors import WorkbenchError
 from workbench.i18n import _, ngettext
 from workbench.settings import project_home
 from workbench.spreadsheets import write_csv
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection
 from workbench.storage.schema import association, subsidy_request
 
@@ -163,7 +165,10 @@ def scdl_rows(year: int, engine=None) -> list[dict[str, str]]:
 
 
 def export_scdl(year: int, path: Path, engine=None) -> int:
-    """Write the year's subsidies to ``path``; refused (nothing written) if a row is wrong."""
+    """Write the year's subsidies to ``path``; refused (nothing written) if a row is wrong.
+
+    Open data without personal data: the EXPORT or the ASSOCIATIONS permission."""
+    require_any(Permission.EXPORT, Permission.ASSOCIATIONS, engine=engine)
     rows = scdl_rows(year, engine)
     problems = check_rows(rows, [f"{r['referenceDecision']} · {r['nomBeneficiaire']}"
                                  for r in rows])

@@ -1,7 +1,11 @@
 """The committee's scores: each assessor scores the requests assigned to them, criterion by
 criterion; results per request (weighted score, spread between assessors), inter-rater
 agreement per criterion (Krippendorff's alpha, ordinal, ``krippendorff`` package), proposals
-within each service's envelope, staff adjustments and the decisions voted."""
+within each service's envelope, staff adjustments and the decisions voted.
+
+Scoring needs the SCORE permission, and a signed-in person scores (and reads their scores)
+only as the edition's assessor whose e-mail is theirs (``access.require_assessor``); storing
+the proposals, adjusting them and recording the votes need COMMITTEE and are audited."""
 
 from __future__ import annotations
 
@@ -11,11 +15,15 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import delete, select, update
 
+from workbench.associations.access import require_assessor
 from workbench.associations.allocation import Candidate, propose
-from workbench.associations.grid import Edition
+from workbench.associations.grid import Assessor, Edition
 from workbench.errors import WorkbenchError
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.reports.formatting import french_number, tidy
+from workbench.staff import audit
+from workbench.staff.acting import Refused, require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.conflicts import upsert
 from workbench.storage.schema import (
@@ -46,14 +54,14 @@ def _now() -> datetime:
 
 def assignments(edition: Edition, assessor: str, engine=None) -> list[Assignment]:
     """The requests of the edition in the assessor's services, with their review's state."""
-    person = edition.assessor(assessor)
-    if person is None:
-        raise WorkbenchError(_("'{name}' is not an assessor of this committee.").format(
-            name=assessor))
+    return _assignments(edition, require_assessor(edition, assessor, engine), engine)
+
+
+def _assignments(edition: Edition, person: Assessor, engine=None) -> list[Assignment]:
     with read_connection(engine) as conn:
         done = set(conn.scalars(select(committee_review.c.request_id).where(
             committee_review.c.edition == edition.slug,
-            committee_review.c.assessor == assessor,
+            committee_review.c.assessor == person.name,
             committee_review.c.completed_at.is_not(None))))
         query = (select(subsidy_request.c.id, subsidy_request.c.reference,
                         association.c.title.label("name"), subsidy_request.c.service,
@@ -75,8 +83,9 @@ def record_scores(edition: Edition, request_id: int, assessor: str, scores: dict
                   comment: str = "", engine=None) -> None:
     """One assessor's scores of one request (replacing earlier ones); complete when every
     criterion is scored."""
-    if not any(a.request_id == request_id for a in assignments(edition, assessor, engine)):
-        raise WorkbenchError(_("This request is not assigned to you."))
+    person = require_assessor(edition, assessor, engine)
+    if not any(a.request_id == request_id for a in _assignments(edition, person, engine)):
+        raise Refused(_("This request is not assigned to you."))
     with read_connection(engine) as conn:
         service = conn.scalar(select(subsidy_request.c.service).where(
             subsidy_request.c.id == request_id))
@@ -105,6 +114,7 @@ def record_scores(edition: Edition, request_id: int, assessor: str, scores: dict
 def own_scores(edition: Edition, request_id: int, assessor: str,
                engine=None) -> tuple[dict[str, int], str]:
     """What the assessor already gave (to resume), and their comment."""
+    require_assessor(edition, assessor, engine)
     with read_connection(engine) as conn:
         scores = {r.criterion: r.score for r in conn.execute(select(committee_score).where(
             committee_score.c.edition == edition.slug,
@@ -220,41 +230,64 @@ def results(edition: Edition, engine=None) -> Results:
 
 def store_proposals(edition: Edition, engine=None) -> int:
     """Write the rule's proposals as the amounts proposed (staff then adjust them)."""
+    require(Permission.COMMITTEE, engine=engine)
     found = results(edition, engine)
     with write_transaction(engine) as conn:
         for r in found.requests:
             conn.execute(update(subsidy_request).where(subsidy_request.c.id == r.request_id)
                          .values(amount_proposed=r.proposed, updated_at=_now()))
+        audit.record(conn, "associations.committee.proposals", "committee_edition",
+                     edition.slug, ngettext(
+                         "Committee {edition}: the rule's proposal stored for {n} request.",
+                         "Committee {edition}: the rule's proposals stored for {n} requests.",
+                         len(found.requests)).format(edition=edition.slug,
+                                                     n=len(found.requests)),
+                     after={"edition": edition.slug, "count": len(found.requests),
+                            "total": sum(r.proposed for r in found.requests)})
     return len(found.requests)
 
 
-def _within_request(conn, request_id: int, amount: float, message: str) -> None:
-    """Refuse an amount below 0, above what was requested, or not a number (NaN)."""
-    requested = conn.scalar(select(subsidy_request.c.amount_requested).where(
-        subsidy_request.c.id == request_id))
-    if requested is None:
+def _within_request(conn, request_id: int, amount: float, message: str):
+    """The request's row; refuse an amount below 0, above what was requested, or not a
+    number (NaN)."""
+    row = conn.execute(select(subsidy_request).where(subsidy_request.c.id == request_id)).first()
+    if row is None:
         raise WorkbenchError(_("No request no. {id}.").format(id=request_id))
-    if not math.isfinite(amount) or amount < 0 or amount > requested:
-        raise WorkbenchError(message.format(requested=french_number(tidy(requested))))
+    if not math.isfinite(amount) or amount < 0 or amount > row.amount_requested:
+        raise WorkbenchError(message.format(requested=french_number(tidy(row.amount_requested))))
+    return row
 
 
 def adjust(request_id: int, amount: float, engine=None) -> None:
     """Staff's adjusted proposal (never above the amount requested)."""
+    require(Permission.COMMITTEE, engine=engine)
     with write_transaction(engine) as conn:
-        _within_request(conn, request_id, amount, _(
+        row = _within_request(conn, request_id, amount, _(
             "The amount proposed must lie between 0 and the amount requested ({requested} €)."))
         conn.execute(update(subsidy_request).where(subsidy_request.c.id == request_id)
                      .values(amount_proposed=amount, updated_at=_now()))
+        audit.record(conn, "associations.committee.adjust", "subsidy_request", request_id,
+                     _("Request {reference}: amount proposed set to {amount} €.").format(
+                         reference=row.reference, amount=french_number(tidy(amount))),
+                     before={"amount_proposed": row.amount_proposed},
+                     after={"amount_proposed": amount})
 
 
 def record_decision(request_id: int, amount: float, reference: str, on: date,
                     engine=None) -> None:
     """The amount voted (0: refused), the deliberation's reference and date."""
+    require(Permission.COMMITTEE, engine=engine)
     if not reference.strip():
         raise WorkbenchError(_("Give the deliberation's reference."))
     with write_transaction(engine) as conn:
-        _within_request(conn, request_id, amount, _(
+        row = _within_request(conn, request_id, amount, _(
             "The amount voted must lie between 0 and the amount requested ({requested} €)."))
+        values = {"amount_voted": amount, "decision_ref": reference.strip(), "decision_on": on,
+                  "status": "votée" if amount > 0 else "refusée"}
         conn.execute(update(subsidy_request).where(subsidy_request.c.id == request_id).values(
-            amount_voted=amount, decision_ref=reference.strip(), decision_on=on,
-            status="votée" if amount > 0 else "refusée", updated_at=_now()))
+            **values, updated_at=_now()))
+        audit.record(conn, "associations.committee.decision", "subsidy_request", request_id,
+                     _("Request {reference}: {amount} € voted ({decision} of {date}).").format(
+                         reference=row.reference, amount=french_number(tidy(amount)),
+                         decision=values["decision_ref"], date=on.strftime("%d/%m/%Y")),
+                     before={key: getattr(row, key) for key in values}, after=values)

@@ -1,5 +1,6 @@
 """Staff tab: the committee's results — scores and spread per request, agreement per
-criterion, the rule's proposals within each envelope, staff's adjustments, the votes."""
+criterion, the rule's proposals within each envelope, staff's adjustments, the votes.
+COMMITTEE permission (else a French refusal is the tab's only content)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from workbench.errors import WorkbenchError
 from workbench.forms.issues import SpecError
 from workbench.i18n import _
 from workbench.reports.formatting import french_number, tidy
+from workbench.staff.acting import Refused, require
+from workbench.staff.roles import Permission
 from workbench.web.choices import set_options
 from workbench.web.markup import status, table
 
@@ -26,6 +29,11 @@ def _number(value: float | None) -> str:
 
 class CommitteeTab:
     def __init__(self) -> None:
+        try:
+            require(Permission.COMMITTEE)
+        except Refused as refused:
+            self.root = w.VBox([w.HTML(status(str(refused), error=True))])
+            return
         folder = edition_path("x").parent
         slugs = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
         self.edition = w.Dropdown(description=_("Committee"), options=slugs,

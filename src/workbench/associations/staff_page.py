@@ -1,5 +1,8 @@
 """The associations' staff page: directory (with addresses and identifiers), subsidy requests
-and alerts, the allocation committee's results; one tab each."""
+and alerts, the allocation committee's results; one tab each.
+
+It opens to the ASSOCIATIONS or the COMMITTEE permission (else a French refusal is its only
+content); the requests tab needs ASSOCIATIONS, the committee tab COMMITTEE."""
 
 from __future__ import annotations
 
@@ -7,16 +10,25 @@ import html
 
 import ipywidgets as w
 
+from workbench.associations.access import require_any
 from workbench.associations.directory_page import DirectoryView
 from workbench.associations.staff_committee import CommitteeTab
 from workbench.associations.staff_requests import RequestsTab
 from workbench.i18n import _
+from workbench.staff.acting import Refused
+from workbench.staff.roles import Permission
+from workbench.web.markup import status
 
 __all__ = ["AssociationsPage"]
 
 
 class AssociationsPage:
     def __init__(self) -> None:
+        try:
+            require_any(Permission.COMMITTEE, Permission.ASSOCIATIONS)
+        except Refused as refused:
+            self.root = w.VBox([w.HTML(status(str(refused), error=True))])
+            return
         self.directory = DirectoryView(staff=True)
         self.requests = RequestsTab()
         self.committee = CommitteeTab()

@@ -1,5 +1,6 @@
 """Staff tab: enter or edit a subsidy request (CERFA n°12156 essentials), the year's requests
-and the alerts (documents missing, financial reports overdue, conventions)."""
+and the alerts (documents missing, financial reports overdue, conventions). ASSOCIATIONS
+permission (else a French refusal is the tab's only content)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from workbench.associations.requests import (
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.reports.formatting import french_number, tidy
+from workbench.staff.acting import Refused, require
+from workbench.staff.roles import Permission
 from workbench.territory import communes
 from workbench.web.choices import set_options
 from workbench.web.fields import fill_widgets, read_widgets
@@ -33,6 +36,11 @@ NEW = 0
 
 class RequestsTab:
     def __init__(self) -> None:
+        try:
+            require(Permission.ASSOCIATIONS)
+        except Refused as refused:
+            self.root = w.VBox([w.HTML(status(str(refused), error=True))])
+            return
         field = {"style": {"description_width": "13em"}, "layout": {"width": "44em"}}
         self.year = w.BoundedIntText(description=_("Year"), value=date.today().year,
                                      min=2000, max=2100)

@@ -3,7 +3,8 @@
 A project is *recevable* (with the services' cost, which replaces the proposer's), *non
 recevable* (a reason category and a public text, both required: the public list shows them),
 or *fusionné* with another received project (its votes then go to that one). Every change is
-one transaction; a wrong review changes nothing.
+one transaction; a wrong review changes nothing. Reviewing needs the BUDGET permission; each
+review is in the audit trail (status and cost before and after).
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from sqlalchemy.engine import Engine
 
 from workbench.budget.voting import BallotError, find_edition
 from workbench.i18n import _
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import pb_project
 
@@ -70,6 +74,7 @@ def review_project(slug: str, code: str, status: str, *, cost: float | None = No
                    reason: str | None = None, text: str = "", merged_into: str | None = None,
                    service: str = "", engine: Engine | None = None) -> None:
     """Record the review of project ``code`` of edition ``slug``."""
+    require(Permission.BUDGET, engine=engine)
     if status not in STATUSES:
         raise ReviewError(_("Unknown status “{status}”.").format(status=status))
     values: dict = {"status": status, "service": service.strip() or None,
@@ -94,5 +99,14 @@ def review_project(slug: str, code: str, status: str, *, cost: float | None = No
             if target is None or target.code == code or target.status != "recevable":
                 raise ReviewError(_("A project is merged into another, received project."))
             values["merged_into"] = target.id
-        conn.execute(update(pb_project).where(pb_project.c.id == rows[code].id)
-                     .values(**values))
+        old = rows[code]
+        conn.execute(update(pb_project).where(pb_project.c.id == old.id).values(**values))
+        after = {"status": status, "cost": values.get("cost", old.cost)}
+        if status == "non_recevable":
+            after["reason"] = reason
+        elif status == "fusionnee":
+            after["merged_into"] = merged_into
+        audit.record(conn, "budget.project.review", "pb_project", old.id,
+                     _("Participatory budget {edition}, project {code}: {status}.").format(
+                         edition=slug, code=code, status=status_label(status)),
+                     before={"status": old.status, "cost": old.cost}, after=after)

@@ -1,5 +1,6 @@
 """Staff page of the participatory budget (staff app, ``budget.ipynb?edition=SLUG``): the
-projects with their review status, and the review form of the one chosen."""
+projects with their review status, and the review form of the one chosen. BUDGET permission
+(else a French refusal is the page's only content)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from workbench.budget.money import euros
 from workbench.budget.review import (
     REASONS,
     STATUSES,
-    ReviewError,
     projects,
     reason_label,
     review_project,
@@ -19,6 +19,8 @@ from workbench.budget.review import (
 )
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.staff.acting import Refused, require
+from workbench.staff.roles import Permission
 from workbench.territory.communes import commune_by_code
 from workbench.web.choices import set_options
 from workbench.web.markup import status as status_line
@@ -30,6 +32,11 @@ __all__ = ["ReviewPage"]
 class ReviewPage:
     def __init__(self, edition: str) -> None:
         self.slug = edition
+        try:
+            require(Permission.BUDGET)
+        except Refused as refused:
+            self.root = w.VBox([w.HTML(status_line(str(refused), error=True))])
+            return
         field = {"style": {"description_width": "12em"}, "layout": {"width": "44em"}}
         self.list = w.HTML()
         self.project = w.Dropdown(description=_("Project"), **field)
@@ -106,7 +113,7 @@ class ReviewPage:
                            cost=self.cost.value, reason=self.reason.value,
                            text=self.text.value, merged_into=self.merge.value,
                            service=self.service.value)
-        except ReviewError as refused:
+        except WorkbenchError as refused:  # ReviewError, Refused
             self.message.value = status_line(str(refused), error=True)
             return
         self._refresh()

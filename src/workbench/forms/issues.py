@@ -111,6 +111,8 @@ def _messages() -> dict[str, str]:
         "duplicate_criterion": _("the criterion '{id}' is already criterion {first}"),
         "descriptor_scale": _("descriptor for {value}, outside the scale ({min} to {max})"),
         "duplicate_assessor": _("the assessor '{name}' is listed twice"),
+        "duplicate_assessor_email": _("the e-mail '{email}' is already another assessor's"),
+        "assessor_email": _("'{email}' is not an e-mail address"),
         "measure_mismatch": _(
             "the measure '{measure}' does not fit the question '{question}' (type {type}): "
             "top2 for likert, mean or median for numbers and scales, share:<answer> for "
