@@ -189,3 +189,12 @@ def login_request(staff_base: str, email: str, password: str,
             return reply.status, reply.headers, reply.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read().decode()
+
+
+def off_loop(coroutine):
+    """Run ``coroutine`` to its end in a thread of its own (Playwright owns this one's loop)."""
+    import asyncio
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()

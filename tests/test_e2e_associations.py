@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import insert
+from tornado.httpclient import HTTPClientError, HTTPRequest
+from tornado.websocket import websocket_connect
 
 from workbench.associations.grid import load_edition
 from workbench.associations.scoring import assignments
@@ -16,10 +19,11 @@ from workbench.storage import write_transaction
 from workbench.storage.schema import association
 
 from .a11y import assert_accessible
-from .apps import PHONE, STAFF_TOKEN, Apps, http_status, new_page
+from .apps import PHONE, Apps, http_status, new_page, off_loop
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 ASSESSOR = "Assesseur E (fictif)"
+ASSESSOR_EMAIL = "assesseur.e@agglo.test"
 
 
 @pytest.fixture(scope="module")
@@ -38,16 +42,38 @@ def apps(tmp_path_factory) -> Iterator[Apps]:
     running.stop()
 
 
-def test_an_assessor_scores_a_file_in_the_browser(browser: Browser, apps: Apps) -> None:
-    url = (f"{apps.staff}/voila/render/commission.ipynb?edition=comite-2026"
-           f"&assesseur={quote(ASSESSOR)}")
+def test_an_assessor_scores_their_own_files_only(browser: Browser, apps: Apps) -> None:
+    """The assessor is whoever signed in: their files only, and another assessor cannot even
+    reach their page's kernel with a crafted websocket."""
+    url = f"{apps.staff}/voila/render/commission.ipynb?edition=comite-2026"
     assert http_status(url) in (302, 403)  # staff only
     edition = load_edition("comite-2026")
     before = [a for a in assignments(edition, ASSESSOR, apps.engine) if not a.completed]
+    others = {a.request_id for a in assignments(edition, "Assesseur A (fictif)", apps.engine)}
     page = new_page(browser, {"width": 1366, "height": 1000})
-    page.goto(f"{url}&token={STAFF_TOKEN}")
+    apps.sign_in(page, "assesseur", ASSESSOR_EMAIL, then=url)
     page.wait_for_selector(".wb-committee .wb-file")
+    expect(page.locator(".wb-committee")).to_contain_text(ASSESSOR)
     expect(page.locator(".wb-file h3")).to_contain_text(before[0].reference)
+    files = page.get_by_role("combobox", name="Dossier").locator("option")
+    listed = [files.nth(i).inner_text() for i in range(files.count())]
+    assert len(listed) == len(assignments(edition, ASSESSOR, apps.engine))
+    mine = {a.reference for a in assignments(edition, ASSESSOR, apps.engine)}
+    assert all(any(ref in text for ref in mine) for text in listed)
+    assert others - {a.request_id for a in assignments(edition, ASSESSOR, apps.engine)}
+    kernel = re.search(r'"kernelId": "([^"]+)"', page.content()).group(1)
+    socket = (apps.staff.replace("http", "ws") + f"/api/kernels/{kernel}/channels"
+              f"?session_id={uuid.uuid4().hex}")
+    intruder = apps.staff_cookie("assesseur", "assesseur.a@agglo.test")
+
+    async def connect() -> int:
+        try:
+            (await websocket_connect(HTTPRequest(socket, headers={"Cookie": intruder}))).close()
+        except HTTPClientError as error:
+            return error.code
+        return 101
+
+    assert off_loop(connect()) == 403
     groups = page.locator(".wb-committee").get_by_role("radiogroup")
     assert groups.count() >= 2
     assert_accessible(page, "committee scoring page")

@@ -22,7 +22,7 @@ from workbench.demo.seed import DEMO_SLUG, seed_demo
 from workbench.web.urls import participant_url
 
 from .a11y import assert_accessible
-from .apps import PHONE, STAFF_PASSWORD, Apps, http_status, login_request, new_page
+from .apps import PHONE, STAFF_PASSWORD, Apps, http_status, login_request, new_page, off_loop
 from .test_e2e_forkserver import descendants
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
@@ -42,12 +42,6 @@ def apps(tmp_path_factory) -> Iterator[Apps]:
 def kernels(apps: Apps) -> int:
     with urllib.request.urlopen(apps.public + "/healthz", timeout=30) as reply:
         return json.load(reply)["kernels"]
-
-
-def off_loop(coroutine):
-    """Run ``coroutine`` to its end in a thread of its own (Playwright owns this one's loop)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as thread:
-        return thread.submit(asyncio.run, coroutine).result()
 
 
 def wait_for_kernels(apps: Apps, expected: int, seconds: float) -> int:
