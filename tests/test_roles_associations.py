@@ -31,7 +31,9 @@ from workbench.associations.scoring import (
     results,
     store_proposals,
 )
+from workbench.budget.paper import import_paper_ballots
 from workbench.budget.review import review_project
+from workbench.budget.voting import create_tokens
 from workbench.errors import WorkbenchError
 from workbench.forms.issues import SpecError
 from workbench.staff import audit
@@ -42,8 +44,10 @@ from workbench.storage.schema import (
     audit_event,
     committee_review,
     committee_score,
+    pb_ballot,
     pb_edition,
     pb_project,
+    pb_token,
     subsidy_request,
 )
 
@@ -92,7 +96,7 @@ def _snapshot(engine) -> dict[str, list]:
     with read_connection(engine) as conn:
         return {t.name: sorted(map(tuple, conn.execute(select(t)).all()), key=str)
                 for t in (association, subsidy_request, committee_score, committee_review,
-                          pb_project, audit_event)}
+                          pb_project, pb_ballot, pb_token, audit_event)}
 
 
 def _id(p, reference: str) -> int:
@@ -144,6 +148,12 @@ def _import(p) -> None:
     import_requests(requests_file(p.tmp, ROWS[0], changed, name="maj.csv"), p.engine)
 
 
+def _paper(p) -> None:
+    path = p.tmp / "papier.csv"
+    path.write_text("projets;date\n0;2027-03-10\n", encoding="utf-8")
+    assert import_paper_ballots("bp", path, p.engine) == 1
+
+
 def _save(p) -> None:
     save_request({**request_fields(p.ids["SUB-2"], p.engine), "montant_demande": "2 000"},
                  p.engine)
@@ -169,6 +179,8 @@ MATRIX = (  # action, roles allowed (and the administrator), what it does
                           p.engine)),
     ("budget.project.review", {A},
      lambda p: review_project("bp", "0", "recevable", cost=55_000, engine=p.engine)),
+    ("budget.paper_ballots", {A}, _paper),
+    ("budget.voting_codes", {A}, lambda p: create_tokens("bp", 2, p.engine)),
 )
 
 

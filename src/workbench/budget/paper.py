@@ -18,7 +18,10 @@ from sqlalchemy.engine import Engine
 
 from workbench.budget.voting import BallotError, check_ballot, find_edition
 from workbench.cells import FieldError, parse_date, parse_table
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.conflicts import lock
 from workbench.storage.schema import pb_ballot, pb_ballot_choice, pb_edition, pb_project
@@ -29,7 +32,8 @@ SEPARATORS = re.compile(r"[\s,;+]+")
 
 
 def import_paper_ballots(slug: str, path: Path, engine: Engine | None = None) -> int:
-    """Store the paper ballots of ``path`` in edition ``slug``; how many."""
+    """Store the paper ballots of ``path`` in edition ``slug``; how many (audited)."""
+    require(Permission.BUDGET, engine=engine)
     with read_connection(engine) as conn:
         edition = find_edition(conn, slug)
         projects = {row.code: (row.id, Fraction(str(row.cost))) for row in conn.execute(
@@ -74,5 +78,9 @@ def import_paper_ballots(slug: str, path: Path, engine: Engine | None = None) ->
                 {"ballot_id": ballot_id, "project_id": project, "position": position,
                  "points": points}
                 for position, (project, points) in enumerate(ballot["choice"].items())])
+        audit.record(conn, "budget.paper_ballots", "pb_edition", edition.id, ngettext(
+            "{n} paper ballot recorded in {slug}.", "{n} paper ballots recorded in {slug}.",
+            len(ballots)).format(n=len(ballots), slug=slug),
+            before={"paper_ballots": start}, after={"paper_ballots": start + len(ballots)})
     return len(ballots)
 

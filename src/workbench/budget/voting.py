@@ -35,6 +35,9 @@ from sqlalchemy.engine import Connection, Engine
 from workbench.budget.errors import ElectionError
 from workbench.i18n import _, ngettext
 from workbench.settings import project_home
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import (
     pb_ballot,
@@ -155,6 +158,7 @@ def create_tokens(slug: str, count: int, engine: Engine | None = None,
                   commune: str | None = None) -> list[str]:
     """``count`` new single-use voting codes for the edition (shown once, stored hashed);
     ``commune``: where the letters go (turnout per commune; never linked to a ballot)."""
+    require(Permission.BUDGET, engine=engine)
     tokens = [secrets.token_urlsafe(12) for _n in range(count)]
     now = datetime.now(UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
@@ -164,6 +168,9 @@ def create_tokens(slug: str, count: int, engine: Engine | None = None,
         conn.execute(insert(pb_token), [{"edition_id": edition.id, "commune": commune,
                                          "token_sha256": _token_hash(t), "created_at": now}
                                         for t in tokens])
+        audit.record(conn, "budget.voting_codes", "pb_edition", edition.id, ngettext(
+            "{n} voting code made for {slug}.", "{n} voting codes made for {slug}.",
+            count).format(n=count, slug=slug), after={"codes": count, "commune": commune})
     return tokens
 
 
