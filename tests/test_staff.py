@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -137,3 +138,63 @@ def test_the_audit_trail_is_append_only_and_follows_its_transaction(engine) -> N
         with pytest.raises(DBAPIError, match="append-only"), write_transaction(engine) as conn:
             conn.execute(text(statement))
     assert len(audit.events(engine=engine)) == 2
+
+
+def test_the_staff_commands_speak_french_and_print_a_one_time_link(tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from workbench.cli import main
+    from workbench.storage import get_engine
+
+    from .conftest import sqlite_url
+
+    monkeypatch.setenv("WORKBENCH_DATABASE_URL", sqlite_url(tmp_path))
+    monkeypatch.setenv("WORKBENCH_STAFF_URL", "https://equipe.example.fr/")
+    upgrade(get_engine(sqlite_url(tmp_path)))
+    runner = CliRunner()
+
+    def cli(*args: str, code: int = 0) -> str:
+        result = runner.invoke(main, list(args))
+        assert result.exit_code == code, result.output
+        assert "Traceback" not in result.output
+        return result.output
+
+    assert "Aucun compte du personnel" in cli("staff", "list")
+    added = cli("staff", "add", "Lea@Agglo.test", "--name", "Léa", "--role", "analyste",
+                "--role", "lecture")
+    assert "Compte créé : lea@agglo.test." in added
+    link = re.search(r"https://equipe\.example\.fr/motdepasse\?lien=(\S+)", added).group(1)
+    assert "analyste, lecture · en attente de son mot de passe" in cli("staff", "list")
+    assert "Rôle inconnu « chef »" in cli("staff", "add", "x@agglo.test", "--name", "X",
+                                        "--role", "chef", code=1)
+    assert "existe déjà" in cli("staff", "add", "lea@agglo.test", "--name", "Léa", "--role",
+                                "lecture", code=1)
+    accounts.set_password(link, PASSWORD, PASSWORD)
+    again = cli("staff", "reset-password", "lea@agglo.test")
+    assert "lien=" in again and link not in again
+    cli("staff", "set-roles", "lea@agglo.test", "--role", "animateur")
+    assert "animateur · actif" in cli("staff", "list")
+    assert "Compte désactivé" in cli("staff", "disable", "lea@agglo.test")
+    assert "désactivé" in cli("staff", "list")
+    assert "gérer les comptes du personnel" in cli("staff", "roles")
+    assert "Aucun compte du personnel n’a l’adresse" in cli("staff", "disable", "no@agglo.test",
+                                                            code=1)
+    trail = [e.action for e in audit.events()]
+    assert trail == ["account.disable", "account.roles", "account.password_link",
+                     "account.password_set", "account.add"]
+    assert all(e.actor.startswith("ligne de commande") or e.actor == "lea@agglo.test"
+               for e in audit.events())
+
+
+def test_the_demo_accounts_sign_in_with_the_printed_password_drawn_at_each_run(
+        sqlite_engine) -> None:
+    from workbench.demo.staff import ADMIN, seed_staff
+
+    upgrade(sqlite_engine)
+    email, first = seed_staff(sqlite_engine)
+    assert email == ADMIN and accounts.sign_in(email, first, engine=sqlite_engine)
+    _same, second = seed_staff(sqlite_engine)
+    assert second != first and accounts.sign_in(email, first, engine=sqlite_engine) is None
+    assert accounts.sign_in("assesseur.e@agglo.test", second, engine=sqlite_engine)
+    roles = {r for a in accounts.accounts(sqlite_engine) for r in a.roles}
+    assert roles == set(Role)
