@@ -17,7 +17,7 @@ from sqlalchemy import insert, select, update
 from workbench.cells import day_value, text_problem
 from workbench.council.follow_up import POSITIONS, STATUSES, LedgerEntry
 from workbench.errors import WorkbenchError
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.slugs import is_slug
 from workbench.staff import audit
 from workbench.staff.acting import require
@@ -78,8 +78,10 @@ def import_avis(path: Path, engine=None) -> tuple[str, int]:
         conn.execute(insert(avis_recommendation),
                      [{"avis_id": avis_id, **r} for r in recommendations])
         audit.record(conn, "council.avis_import", "council_avis", data["slug"],
-                     _("Avis '{slug}' recorded with {n} recommendations.").format(
-                         slug=data["slug"], n=len(recommendations)),
+                     ngettext("Avis '{slug}' recorded with {n} recommendation.",
+                              "Avis '{slug}' recorded with {n} recommendations.",
+                              len(recommendations)).format(slug=data["slug"],
+                                                           n=len(recommendations)),
                      before={"status": None},
                      after={"status": "recorded", "kind": data["kind"], "adopted_on": adopted,
                             "recommendations": len(recommendations)})
