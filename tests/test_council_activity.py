@@ -83,6 +83,8 @@ def test_the_staff_page_keeps_the_registry_meetings_and_follow_up(engine, monkey
     members = page.members
     assert "Parité respectée : 30 femmes et 30 hommes" in members.composition.value
     assert "Membre fictif 01" in members.registry.value
+    assert members.export.value == ""  # made on demand (each export is audited)
+    members._export()
     assert "registre-conseil.csv" in members.export.value
     members.inputs["nom"].value = "<b>Nouvelle</b> Membre"
     members.inputs["email"].value = "pas-une-adresse"

@@ -3,6 +3,8 @@
 An avis is entered from a YAML file (``slug``, ``title``, ``kind`` saisine/auto-saisine,
 ``adopted_on``, ``text``, ``recommendations``: ``text``, ``addressee``, optional ``due_on``);
 official answers and milestones are recorded as they come.
+
+Recording needs ``Permission.COUNCIL`` and is written to the audit trail.
 """
 
 from __future__ import annotations
@@ -15,8 +17,11 @@ from sqlalchemy import insert, select, update
 from workbench.cells import day_value, text_problem
 from workbench.council.follow_up import POSITIONS, STATUSES, LedgerEntry
 from workbench.errors import WorkbenchError
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.slugs import is_slug
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import avis_milestone, avis_recommendation, council_avis
@@ -36,6 +41,7 @@ def _text(value: object, what: str) -> str:
 
 def import_avis(path: Path, engine=None) -> tuple[str, int]:
     """Store the avis of ``path`` with its recommendations; (slug, recommendations)."""
+    require(Permission.COUNCIL, engine=engine)
     data = load_yaml_mapping(path)
     for key in ("slug", "title", "kind", "adopted_on", "recommendations"):
         if not data.get(key):
@@ -71,37 +77,62 @@ def import_avis(path: Path, engine=None) -> tuple[str, int]:
         avis_id = created.id
         conn.execute(insert(avis_recommendation),
                      [{"avis_id": avis_id, **r} for r in recommendations])
+        audit.record(conn, "council.avis_import", "council_avis", data["slug"],
+                     ngettext("Avis '{slug}' recorded with {n} recommendation.",
+                              "Avis '{slug}' recorded with {n} recommendations.",
+                              len(recommendations)).format(slug=data["slug"],
+                                                           n=len(recommendations)),
+                     before={"status": None},
+                     after={"status": "recorded", "kind": data["kind"], "adopted_on": adopted,
+                            "recommendations": len(recommendations)})
     return data["slug"], len(recommendations)
 
 
-def _existing(conn, recommendation_id: int) -> None:
-    if not conn.scalar(select(avis_recommendation.c.id).where(
-            avis_recommendation.c.id == recommendation_id)):
+def _existing(conn, recommendation_id: int):
+    """The recommendation's row (French error if there is none)."""
+    row = conn.execute(select(avis_recommendation).where(
+        avis_recommendation.c.id == recommendation_id)).first()
+    if row is None:
         raise WorkbenchError(_("No recommendation no. {id}.").format(id=recommendation_id))
+    return row
 
 
 def record_answer(recommendation_id: int, on: date, position: str, text: str,
                   engine=None) -> None:
+    require(Permission.COUNCIL, engine=engine)
     if position not in POSITIONS:
         raise WorkbenchError(_("The position is one of: {values}.").format(
             values=", ".join(POSITIONS)))
     with write_transaction(engine) as conn:
-        _existing(conn, recommendation_id)
+        old = _existing(conn, recommendation_id)
         conn.execute(update(avis_recommendation).where(
             avis_recommendation.c.id == recommendation_id).values(
             answered_on=on, position=position, answer=text))
+        audit.record(conn, "council.avis_answer", "avis_recommendation", recommendation_id,
+                     _("Official answer to recommendation no. {id}: {position}.").format(
+                         id=recommendation_id, position=position),
+                     before={"position": old.position, "answered_on": old.answered_on},
+                     after={"position": position, "answered_on": on})
 
 
 def add_milestone(recommendation_id: int, on: date, status: str, evidence: str = "",
                   engine=None) -> None:
+    require(Permission.COUNCIL, engine=engine)
     if status not in STATUSES:
         raise WorkbenchError(_("The status is one of: {values}.").format(
             values=", ".join(STATUSES)))
     with write_transaction(engine) as conn:
         _existing(conn, recommendation_id)
+        last = conn.execute(select(avis_milestone.c.status).where(
+            avis_milestone.c.recommendation_id == recommendation_id).order_by(
+            avis_milestone.c.on_date.desc(), avis_milestone.c.id.desc()).limit(1)).scalar()
         conn.execute(insert(avis_milestone).values(
             recommendation_id=recommendation_id, on_date=on, status=status,
             evidence=evidence))
+        audit.record(conn, "council.avis_milestone", "avis_recommendation", recommendation_id,
+                     _("Milestone of recommendation no. {id}: {status} ({date}).").format(
+                         id=recommendation_id, status=status, date=on.isoformat()),
+                     before={"status": last}, after={"status": status, "on": on})
 
 
 def load_ledger(engine=None) -> list[LedgerEntry]:

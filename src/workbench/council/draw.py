@@ -362,22 +362,33 @@ def _relaxation(error, quotas: list[Quota]) -> str:
 
 def record_draw(result: DrawResult, engine=None) -> int:
     """Store the draw's audit record (inputs' hash, algorithm, seed, result, and the whole
-    audit file); its number."""
+    audit file); its number. Needs ``Permission.COUNCIL``; written to the audit trail."""
     from datetime import UTC, datetime
 
     from sqlalchemy import insert
 
+    from workbench.staff import audit
+    from workbench.staff.acting import require
+    from workbench.staff.roles import Permission
     from workbench.storage import write_transaction
     from workbench.storage.schema import council_draw
 
+    require(Permission.COUNCIL, engine=engine)
     with write_transaction(engine) as conn:
-        return conn.scalar(insert(council_draw).values(
+        number = conn.scalar(insert(council_draw).values(
             drawn_at=datetime.now(UTC).replace(tzinfo=None),
             inputs_sha256=result.inputs_sha256, algorithm=result.algorithm, seed=result.seed,
             seats=result.seats, panel_json=json.dumps(list(result.panel)),
             probabilities_json=json.dumps(result.probabilities, sort_keys=True),
             audit_json=json.dumps(result.audit(), ensure_ascii=False, sort_keys=True))
             .returning(council_draw.c.id))
+        audit.record(conn, "council.draw", "council_draw", number,
+                     _("Council draw no. {id} recorded: {seats} seats, seed {seed}.").format(
+                         id=number, seats=result.seats, seed=result.seed),
+                     after={"draw": number, "seats": result.seats, "seed": result.seed,
+                            "algorithm": result.algorithm,
+                            "inputs_sha256": result.inputs_sha256})
+        return number
 
 
 def stored_audit(record: int, engine=None) -> dict:

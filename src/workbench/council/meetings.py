@@ -5,6 +5,9 @@ staff sign-in sheet or by the members themselves on the sign-in page (the room's
 QR code, and their e-mail address). Once the day is over, an invited member not marked present
 counts as absent. Attendance rates per member, per body and per commune over a year; members
 absent from three meetings in a row (among those they were invited to) are flagged.
+
+The staff functions need ``Permission.COUNCIL``; the members' own sign-in (``sign_in``,
+``signin_meeting``) is the public page's and needs none.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from sqlalchemy import func, insert, select, update
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.conflicts import insert_new, upsert
 from workbench.storage.schema import (
@@ -39,6 +45,7 @@ BODY_KINDS = ("plénière", "bureau", "comité de coordination", "groupe de trav
 
 
 def create_body(name: str, kind: str, engine=None) -> int:
+    require(Permission.COUNCIL, engine=engine)
     if kind not in BODY_KINDS:
         raise WorkbenchError(_("The kind of body is one of: {values}.").format(
             values=", ".join(BODY_KINDS)))
@@ -58,6 +65,7 @@ def list_bodies(engine=None) -> list[tuple[int, str, str]]:
 def add_meeting(body_id: int, held_on: date, place: str, agenda: str,
                 attendance: dict[int, bool], engine=None) -> int:
     """A meeting and, for each invited member, whether they attended."""
+    require(Permission.COUNCIL, engine=engine)
     with write_transaction(engine) as conn:
         meeting = conn.scalar(insert(council_meeting).values(
             body_id=body_id, held_on=held_on, place=place, agenda=agenda)
@@ -72,6 +80,7 @@ def add_meeting(body_id: int, held_on: date, place: str, agenda: str,
 def plan_meeting(body_id: int, held_on: date, place: str, agenda: str, documents: str,
                  invited: Iterable[int], engine=None) -> int:
     """A meeting to come: its invited members (not marked yet) and a sign-in code."""
+    require(Permission.COUNCIL, engine=engine)
     invited = list(invited)
     if not invited:
         raise WorkbenchError(_("Invite at least one member."))
@@ -121,6 +130,7 @@ def list_meetings(engine=None) -> list[Meeting]:
 
 def attendance_sheet(meeting_id: int, engine=None) -> list[tuple[int, str, bool | None]]:
     """(member id, name, present or None if not marked) of the meeting's invited members."""
+    require(Permission.COUNCIL, engine=engine)
     with read_connection(engine) as conn:
         return [tuple(r) for r in conn.execute(
             select(council_member.c.id, council_member.c.name, council_attendance.c.present)
@@ -129,16 +139,34 @@ def attendance_sheet(meeting_id: int, engine=None) -> list[tuple[int, str, bool 
             .order_by(council_member.c.name))]
 
 
+def _tally(marks: Iterable[bool | None]) -> dict[str, int]:
+    marks = list(marks)
+    return {"present": sum(m is True for m in marks), "absent": sum(m is False for m in marks),
+            "unmarked": sum(m is None for m in marks)}
+
+
 def record_attendance(meeting_id: int, marks: dict[int, bool], engine=None) -> None:
     """Mark members present or absent (staff sign-in sheet); new names are added as invited."""
+    require(Permission.COUNCIL, engine=engine)
     with write_transaction(engine) as conn:
         if conn.scalar(select(council_meeting.c.id).where(council_meeting.c.id == meeting_id)) \
                 is None:
             raise WorkbenchError(_("This meeting does not exist."))
+        before = dict(conn.execute(
+            select(council_attendance.c.member_id, council_attendance.c.present)
+            .where(council_attendance.c.meeting_id == meeting_id)).all())
         for member, present in marks.items():
             upsert(conn, council_attendance, {"meeting_id": meeting_id, "member_id": member,
                                               "present": present},
                    keys=["meeting_id", "member_id"])
+        after = before | marks
+        changed = sorted(m for m in after if m not in before or before[m] != after[m])
+        audit.record(conn, "council.attendance", "council_meeting", meeting_id,
+                     _("Sign-in sheet of meeting no. {id} saved: {present} present out of "
+                       "{invited}.").format(id=meeting_id, invited=len(after),
+                                            present=_tally(after.values())["present"]),
+                     before=_tally(before.values()),
+                     after=_tally(after.values()) | {"changed_member_ids": changed})
 
 
 def signin_meeting(meeting_id: int | None, code: str | None,
@@ -243,6 +271,7 @@ class SignInActivity:
 
 def signin_activity(meeting_id: int, engine=None) -> SignInActivity:
     """Sign-ins by phone of ``meeting_id``, the attempts and the unrecognised ones."""
+    require(Permission.COUNCIL, engine=engine)
     attempt = council_signin_attempt
     with read_connection(engine) as conn:
         signed = conn.execute(

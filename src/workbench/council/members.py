@@ -25,6 +25,9 @@ from workbench.cells import (
     parse_table,
 )
 from workbench.i18n import _
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
 
@@ -98,7 +101,10 @@ def member_key(member: dict):
 
 
 def import_members(path: Path, engine=None) -> tuple[int, int]:
-    """Import (or update) members from ``path``; returns (created, updated)."""
+    """Import (or update) members from ``path``; returns (created, updated).
+
+    Needs ``Permission.COUNCIL``; the counts (no personal value) go to the audit trail."""
+    require(Permission.COUNCIL, engine=engine)
     members = parse_table(path, REQUIRED, parse_member)
     created = updated = 0
     now = datetime.now(UTC).replace(tzinfo=None)
@@ -112,6 +118,10 @@ def import_members(path: Path, engine=None) -> tuple[int, int]:
             else:
                 conn.execute(insert(council_member).values(**member, created_at=now))
                 created += 1
+        audit.record(conn, "council.members_import", "council_member", "*",
+                     _("Members imported from {file}: {created} added, {updated} updated.")
+                     .format(file=path.name, created=created, updated=updated),
+                     after={"file": path.name, "created": created, "updated": updated})
     return created, updated
 
 

@@ -5,6 +5,11 @@ edited and imported again. Personal data leaves the database only through staff 
 these exports. Past their retention date (and once they have left), members are anonymised:
 their name becomes "Membre retiré N" and their contact details are erased; sex, age band,
 commune and attendance stay for the statistics of past years.
+
+Every function here needs ``Permission.COUNCIL`` (the secretariat's registry: its exports
+hold personal data). Additions, changes, anonymisations and exports are written to the audit
+trail without any personal value: which fields changed, never what they hold (only the
+registry's administrative fields, such as the college or the dates, show their values).
 """
 
 from __future__ import annotations
@@ -18,8 +23,11 @@ from sqlalchemy import insert, select, update
 from workbench.cells import cell_text
 from workbench.council.members import COLUMNS, FieldError, member_key, parse_member
 from workbench.errors import WorkbenchError
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.spreadsheets import Workbook, csv_bytes, write_csv
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
 
@@ -27,6 +35,12 @@ __all__ = ["MemberRecord", "export_members", "list_members", "members_csv", "pur
            "save_member"]
 
 ANONYMOUS = "Membre retiré {id}"
+# Fields whose values the audit trail may show (the others are personal: only their names).
+ADMINISTRATIVE = ("college", "community_councillor", "entry_date", "exit_date", "consent",
+                  "retention_until")
+FIELD_COLUMNS = dict(zip(("name", "email", "phone", "commune", "sex", "age_band", "college",
+                          "community_councillor", "entry_date", "exit_date", "consent",
+                          "retention_until"), COLUMNS, strict=True))
 
 
 @dataclass(frozen=True)
@@ -38,10 +52,9 @@ class MemberRecord:
 
 def list_members(engine=None, today: date | None = None) -> list[MemberRecord]:
     """Every member, in name order, with their fields as text and whether they sit today."""
+    require(Permission.COUNCIL, engine=engine)
     today = today or date.today()
-    names = dict(zip(("name", "email", "phone", "commune", "sex", "age_band", "college",
-                      "community_councillor", "entry_date", "exit_date", "consent",
-                      "retention_until"), COLUMNS, strict=True))
+    names = FIELD_COLUMNS
     with read_connection(engine) as conn:
         rows = conn.execute(select(council_member).order_by(council_member.c.name)).all()
     return [MemberRecord(r.id, {column: cell_text(getattr(r, key))
@@ -50,8 +63,15 @@ def list_members(engine=None, today: date | None = None) -> list[MemberRecord]:
             for r in rows]
 
 
+def _audit_values(fields: list[str], values: dict) -> dict:
+    """The changed fields' import names, and the values of the administrative ones."""
+    return {"fields": [FIELD_COLUMNS[f] for f in fields],
+            **{f: values[f] for f in fields if f in ADMINISTRATIVE}}
+
+
 def save_member(fields: dict[str, str], member_id: int | None = None, engine=None) -> int:
     """Add (``member_id`` None) or change a member; French error naming the field."""
+    require(Permission.COUNCIL, engine=engine)
     try:
         member = parse_member(fields)
     except FieldError as error:
@@ -63,12 +83,27 @@ def save_member(fields: dict[str, str], member_id: int | None = None, engine=Non
             raise WorkbenchError(_("Another member already has this e-mail address (or, "
                                    "without one, this name)."))
         if member_id is None:
-            return conn.scalar(insert(council_member).values(
+            member_id = conn.scalar(insert(council_member).values(
                 **member, created_at=datetime.now(UTC).replace(tzinfo=None))
                 .returning(council_member.c.id))
-        if conn.execute(update(council_member).where(council_member.c.id == member_id)
-                        .values(**member)).rowcount != 1:
+            given = [f for f in FIELD_COLUMNS if member[f] not in (None, "")]
+            audit.record(conn, "council.member_add", "council_member", member_id,
+                         _("Member no. {id} added to the registry.").format(id=member_id),
+                         after=_audit_values(given, member))
+            return member_id
+        old = conn.execute(select(council_member).where(council_member.c.id == member_id)
+                           ).first()
+        if old is None:
             raise WorkbenchError(_("This member does not exist."))
+        conn.execute(update(council_member).where(council_member.c.id == member_id)
+                     .values(**member))
+        changed = [f for f in FIELD_COLUMNS if getattr(old, f) != member[f]]
+        audit.record(conn, "council.member_edit", "council_member", member_id,
+                     _("Member no. {id} edited: {fields}.").format(
+                         id=member_id, fields=", ".join(FIELD_COLUMNS[f] for f in changed)
+                         or _("no change")),
+                     before=_audit_values(changed, old._mapping),
+                     after=_audit_values(changed, member))
         return member_id
 
 
@@ -78,28 +113,45 @@ def _member_rows(engine=None) -> list[list[str]]:
                              for record in list_members(engine))]
 
 
+def _audit_export(engine, count: int, fmt: str) -> None:
+    with write_transaction(engine) as conn:  # the export itself writes nothing
+        audit.record(conn, "council.members_export", "council_member", "*",
+                     ngettext("Registry exported ({format}, personal data): {count} member.",
+                              "Registry exported ({format}, personal data): {count} members.",
+                              count).format(format=fmt, count=count),
+                     after={"format": fmt, "rows": count})
+
+
 def members_csv(engine=None) -> bytes:
     """The registry as CSV (UTF-8 with BOM, semicolons: what spreadsheets here open)."""
-    return csv_bytes(_member_rows(engine))
+    require(Permission.COUNCIL, engine=engine)
+    rows = _member_rows(engine)
+    data = csv_bytes(rows)
+    _audit_export(engine, len(rows) - 1, "csv")
+    return data
 
 
 def export_members(path: Path, engine=None) -> int:
     """Write the registry to ``path`` (.csv or .xlsx), in the import's format."""
+    require(Permission.COUNCIL, engine=engine)
     if path.suffix.lower() not in (".csv", ".xlsx"):
         raise WorkbenchError(_("Export to a .csv or .xlsx file."))
     rows = _member_rows(engine)
     if path.suffix.lower() == ".csv":
-        return write_csv(path, rows) - 1
-    book = Workbook()
-    sheet = book.sheet("membres")
-    for row in rows:
-        sheet.append(row)
-    book.save(path)
+        write_csv(path, rows)
+    else:
+        book = Workbook()
+        sheet = book.sheet("membres")
+        for row in rows:
+            sheet.append(row)
+        book.save(path)
+    _audit_export(engine, len(rows) - 1, path.suffix.lower()[1:])
     return len(rows) - 1
 
 
 def purge_expired(today: date | None = None, engine=None) -> int:
     """Anonymise members who have left and whose retention date has passed."""
+    require(Permission.COUNCIL, engine=engine)
     today = today or date.today()
     with write_transaction(engine) as conn:
         ids = list(conn.scalars(select(council_member.c.id).where(
@@ -109,4 +161,10 @@ def purge_expired(today: date | None = None, engine=None) -> int:
         for member in ids:
             conn.execute(update(council_member).where(council_member.c.id == member).values(
                 name=ANONYMOUS.format(id=member), email=None, phone=None, consent=False))
+            audit.record(conn, "council.member_anonymise", "council_member", member,
+                         _("Member no. {id} anonymised (retention date passed).").format(
+                             id=member),
+                         after={"fields": [FIELD_COLUMNS[f] for f in
+                                           ("name", "email", "phone", "consent")],
+                                "consent": False})
     return len(ids)

@@ -54,11 +54,11 @@ class MeetingsTab:
         self.invited = w.SelectMultiple(
             description=_("Invited"), options=[(m.name, m.id) for m in self.members],
             rows=10, **field)
-        self.body.observe(lambda _c: self._default_invitations(), "value")
+        self.body.observe(lambda _c: self._safely(self._default_invitations), "value")
         plan = w.Button(description=_("Plan the meeting"), button_style="primary")
         plan.on_click(lambda _b: self._plan())
         self.meeting = w.Dropdown(description=_("Meeting"), layout={"width": "40em"})
-        self.meeting.observe(lambda _c: self._show_meeting(), "value")
+        self.meeting.observe(lambda _c: self._safely(self._show_meeting), "value")
         self.details = w.HTML()
         self.sheet = w.VBox()
         save = w.Button(description=_("Save the sign-in sheet"), button_style="primary")
@@ -77,6 +77,13 @@ class MeetingsTab:
             w.HTML("<h2>" + html.escape(_("Attendance")) + "</h2>"), self.year, self.stats])
         self.root.add_class("wb-meetings")
         self._refresh()
+
+    def _safely(self, show) -> None:
+        """Redraw on a choice; a refusal (the session ended meanwhile) says why, in French."""
+        try:
+            show()
+        except WorkbenchError as error:
+            self.message.value = status(str(error), error=True)
 
     def _refresh(self, keep: int | None = None) -> None:
         self.bodies = list_bodies()

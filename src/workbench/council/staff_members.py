@@ -39,6 +39,9 @@ class MembersTab:
         self.scope.observe(lambda _c: self._draw_table(), "value")
         self.registry = w.HTML()
         self.export = w.HTML()
+        export = w.Button(description=_("Export the registry (CSV, personal data)"),
+                          layout={"width": "auto"})
+        export.on_click(lambda _b: self._export())
         self.chosen = w.Dropdown(description=_("Member"), layout={"width": "32em"})
         self.chosen.observe(lambda _c: self._fill(), "value")
         field = {"style": {"description_width": "12em"}, "layout": {"width": "32em"}}
@@ -69,7 +72,7 @@ class MembersTab:
             w.HTML("<h2>" + html.escape(_("Composition (CGCT art. L5211-10-1)")) + "</h2>"),
             self.composition,
             w.HTML("<h2>" + html.escape(_("Registry")) + "</h2>"), self.scope, self.registry,
-            self.export,
+            export, self.export,
             w.HTML("<h2>" + html.escape(_("Add or edit a member")) + "</h2>"), self.chosen,
             *self.inputs.values(), save, self.message, purge])
         self.root.add_class("wb-members")
@@ -85,8 +88,7 @@ class MembersTab:
             f"<li class='{'wb-ok' if rule.ok else 'wb-warn'}'>{html.escape(rule.verdict)}"
             + "".join(f"<br>{html.escape(d)}" for d in rule.details) + "</li>"
             for rule in check_composition(active_members(), _census())) + "</ul>"
-        self.export.value = download_link("registre-conseil.csv", members_csv(),
-                                          _("Export the registry (CSV, personal data)"))
+        self.export.value = ""  # made on demand: each export is in the audit trail
 
     def _draw_table(self) -> None:
         shown = [r for r in self.records.values() if r.active or not self.scope.value]
@@ -117,8 +119,21 @@ class MembersTab:
         self._refresh(keep=member)
         self.message.value = status(_("Member saved."))
 
+    def _export(self) -> None:
+        try:
+            data = members_csv()
+        except WorkbenchError as error:
+            self.export.value = status(str(error), error=True)
+            return
+        self.export.value = download_link("registre-conseil.csv", data,
+                                          _("Download the registry (CSV, personal data)"))
+
     def _purge(self) -> None:
-        count = purge_expired()
+        try:
+            count = purge_expired()
+        except WorkbenchError as error:
+            self.message.value = status(str(error), error=True)
+            return
         self._refresh()
         self.message.value = status(_("{count} members anonymised.").format(count=count))
 

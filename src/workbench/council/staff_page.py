@@ -11,12 +11,20 @@ from workbench.council.staff_avis import AvisTab
 from workbench.council.staff_meetings import MeetingsTab
 from workbench.council.staff_members import MembersTab
 from workbench.i18n import _
+from workbench.staff.acting import Refused, require
+from workbench.staff.roles import Permission
+from workbench.web.markup import status
 
 __all__ = ["CouncilPage"]
 
 
 class CouncilPage:
     def __init__(self, public_base: str) -> None:
+        try:
+            require(Permission.COUNCIL)
+        except Refused as refused:  # the refusal is the page's only content
+            self.root = w.VBox([w.HTML(status(str(refused), error=True))])
+            return
         self.members = MembersTab()
         self.meetings = MeetingsTab(public_base)
         self.avis = AvisTab()

@@ -1,7 +1,9 @@
 """The staff evaluation page: the référentiel with its current values, who took part, the
 free-text themes, and the forms to record findings and recommendations.
 
-Everything participants wrote is escaped before display.
+Everything participants wrote is escaped before display. Opening the page needs
+``Permission.READ``; the forms to record findings and recommendations are shown only to those
+with ``Permission.REPORTS`` (the others read why instead).
 """
 
 from __future__ import annotations
@@ -18,6 +20,9 @@ from workbench.evaluation.judgement import target_text
 from workbench.i18n import _
 from workbench.reports.data import form_answers
 from workbench.reports.formatting import french_number, tidy
+from workbench.staff.acting import Refused, require
+from workbench.staff.roles import Permission
+from workbench.web.markup import status
 
 __all__ = ["EvaluationPage"]
 
@@ -34,6 +39,11 @@ class EvaluationPage:
         self.message = w.HTML()
         self.root = w.VBox([self.message])
         self.root.add_class("wb-evaluation")
+        try:
+            require(Permission.READ)
+        except Refused as refused:  # the refusal is the page's only content
+            self.message.value = status(str(refused), error=True)
+            return
         try:
             self.framework = load_framework(framework_path(slug))
         except WorkbenchError as error:  # an unknown evaluation, or a framework with errors
@@ -80,6 +90,13 @@ class EvaluationPage:
         save_recommendation.on_click(lambda _b: self._act(lambda: records.add_recommendation(
             self.slug, self.recommendation_text.value, self.addressee.value,
             self.priority.value), self.recommendation_text))
+        try:
+            require(Permission.REPORTS)
+            writing = [self.question_choice, self.finding_text, save_finding,
+                       self.recommendation_text, self.addressee, self.priority,
+                       save_recommendation]
+        except Refused as refused:  # read only: why the forms are not there
+            writing = [w.HTML(status(str(refused)))]
         self.root.children = [
             w.HTML(f"<h1>{_e(self.framework.title)}</h1><p>{_e(self.framework.policy)} — "
                    f"{_e(self.framework.period)} — {_e(len(data.responses))} "
@@ -90,9 +107,7 @@ class EvaluationPage:
                    + self._representativeness()),
             w.HTML("<h2>" + html.escape(_("Free text")) + "</h2>"), themes_button, self.themes,
             w.HTML("<h2>" + html.escape(_("Findings and recommendations")) + "</h2>"),
-            self.findings, self.question_choice, self.finding_text, save_finding,
-            self.recommendation_text, self.addressee, self.priority, save_recommendation,
-            self.message]
+            self.findings, *writing, self.message]
         self._draw_framework()
         self._draw_records()
 

@@ -1,4 +1,8 @@
-"""Findings and recommendations that staff record for an evaluation (database)."""
+"""Findings and recommendations that staff record for an evaluation (database).
+
+Writing them needs ``Permission.REPORTS``; reading them is open to the staff pages (the
+evaluation page itself asks for ``Permission.READ``).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ from sqlalchemy import delete, insert, select
 
 from workbench.errors import WorkbenchError
 from workbench.i18n import _
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import evaluation_finding, evaluation_recommendation
 
@@ -48,6 +54,7 @@ def _text(value: str, what: str) -> str:
 
 
 def add_finding(evaluation: str, question_id: str, text: str, engine=None) -> int:
+    require(Permission.REPORTS, engine=engine)
     text = _text(text, _("finding"))
     with write_transaction(engine) as conn:
         return conn.scalar(insert(evaluation_finding).values(
@@ -57,6 +64,7 @@ def add_finding(evaluation: str, question_id: str, text: str, engine=None) -> in
 
 def add_recommendation(evaluation: str, text: str, addressee: str, priority: str,
                        engine=None) -> int:
+    require(Permission.REPORTS, engine=engine)
     text = _text(text, _("recommendation"))
     addressee = _text(addressee, _("addressee"))
     if priority not in PRIORITIES:
@@ -86,11 +94,13 @@ def list_recommendations(evaluation: str, engine=None) -> list[Recommendation]:
 
 
 def remove_finding(finding_id: int, engine=None) -> None:
+    require(Permission.REPORTS, engine=engine)
     with write_transaction(engine) as conn:
         conn.execute(delete(evaluation_finding).where(evaluation_finding.c.id == finding_id))
 
 
 def remove_recommendation(recommendation_id: int, engine=None) -> None:
+    require(Permission.REPORTS, engine=engine)
     with write_transaction(engine) as conn:
         conn.execute(delete(evaluation_recommendation).where(
             evaluation_recommendation.c.id == recommendation_id))

@@ -12,6 +12,9 @@ from workbench.foresight.morpho_count import SpaceTooEntangled
 from workbench.foresight.scenarios import list_scenarios, save_scenario
 from workbench.foresight.study import load_study
 from workbench.i18n import _
+from workbench.staff.acting import Refused, require
+from workbench.staff.roles import Permission
+from workbench.web.markup import status
 
 __all__ = ["ScenarioPage"]
 
@@ -20,6 +23,11 @@ class ScenarioPage:
     def __init__(self, slug: str) -> None:
         self.root = w.VBox()
         self.status = w.HTML()
+        try:
+            require(Permission.FORESIGHT)
+        except Refused as refused:  # the refusal is the page's only content
+            self.root.children = [w.HTML(status(str(refused), error=True))]
+            return
         try:
             self.study = load_study(slug)
             if self.study.morpho is None:

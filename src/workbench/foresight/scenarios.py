@@ -11,6 +11,8 @@ from sqlalchemy import select
 from workbench.errors import WorkbenchError
 from workbench.foresight.morpho import Morphology
 from workbench.i18n import _
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import foresight_scenario
@@ -26,7 +28,9 @@ class NamedScenario:
 
 def save_scenario(study: str, space: Morphology, name: str, choice: tuple[int, ...],
                   engine=None) -> None:
-    """Store a feasible scenario under a new name (French errors otherwise)."""
+    """Store a feasible scenario under a new name (French errors otherwise); needs
+    ``Permission.FORESIGHT``."""
+    require(Permission.FORESIGHT, engine=engine)
     name = (name or "").strip()
     if not name:
         raise WorkbenchError(_("Give the scenario a name."))

@@ -3,6 +3,11 @@
 The XLSX has three sheets: ``Réponses``, ``Libellés`` (every column and code explained, so an
 analyst understands it without the spec) and ``À propos``. ``read_export`` reads a file back
 into answers: the export round-trips.
+
+Exporting needs ``Permission.EXPORT`` and nothing more: an export holds no direct identifier,
+even for a questionnaire in identified mode (its rows carry the receipt, never the
+invitation's recipient: ``response_identity`` is not read here). ``export_responses`` writes
+the file and its audit entry (which questionnaire, format, row count).
 """
 
 from __future__ import annotations
@@ -14,12 +19,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workbench import spreadsheets
+from workbench.errors import WorkbenchError
+from workbench.forms.loader import spec_from_dict
 from workbench.forms.spec import DONT_KNOW, OTHER, FormSpec
-from workbench.i18n import _
-from workbench.storage.responses import StoredResponse
+from workbench.i18n import _, ngettext
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
+from workbench.storage import get_engine, read_connection, write_transaction
+from workbench.storage.forms import latest_version
+from workbench.storage.responses import StoredResponse, iter_responses
+from workbench.storage.workshops import find_session
 from workbench.territory import commune_by_code
 
-__all__ = ["ExportColumn", "export_columns", "read_export", "write_csv", "write_xlsx"]
+__all__ = ["FORMATS", "ExportColumn", "export_columns", "export_responses", "read_export",
+           "write_csv", "write_xlsx"]
+
+FORMATS = ("csv", "xlsx")
 
 BASE_HEADERS = ("recu", "soumis_le_utc", "version", "synthetique")
 
@@ -87,6 +103,7 @@ def _headers(spec: FormSpec) -> list[str]:
 
 def write_csv(spec: FormSpec, responses: Iterable[StoredResponse], path: Path) -> int:
     """Write a CSV for French spreadsheets (``;``, UTF-8 with BOM); returns the row count."""
+    require(Permission.EXPORT)
     return spreadsheets.write_csv(path, [_headers(spec), *_rows(spec, responses)]) - 1
 
 
@@ -130,6 +147,7 @@ def _codes(question) -> list[tuple[object, str]]:
 def write_xlsx(spec: FormSpec, responses: Iterable[StoredResponse], path: Path,
                version: int) -> int:
     """Write the three-sheet workbook; returns the row count."""
+    require(Permission.EXPORT)
     from openpyxl.styles import Font
 
     book = spreadsheets.Workbook()
@@ -158,6 +176,41 @@ def write_xlsx(spec: FormSpec, responses: Iterable[StoredResponse], path: Path,
         for cell in ws.worksheet[1]:
             cell.font = Font(bold=True)
     book.save(path)
+    return count
+
+
+def export_responses(slug: str, path: Path, fmt: str = "xlsx", session_code: str | None = None,
+                     engine=None) -> int:
+    """Write the answers to ``slug`` (only those of the live session ``session_code``, if
+    given) to ``path`` as ``fmt``; the row count. The export is written to the audit trail."""
+    engine = engine or get_engine()
+    require(Permission.EXPORT, engine=engine)
+    if fmt not in FORMATS:
+        raise WorkbenchError(_("Export to a .csv or .xlsx file."))
+    with read_connection(engine) as conn:
+        version = latest_version(conn, slug)
+        if version is None:
+            raise WorkbenchError(_("This questionnaire does not exist or is not published."))
+        spec_data, session_id = version.spec, None
+        if session_code is not None:
+            session = find_session(conn, session_code)
+            if session is None or session.slug != slug:
+                from workbench.workshops.sessions import SessionNotFound
+
+                raise SessionNotFound(session_code)
+            spec_data, session_id = session.spec, session.id
+        spec = spec_from_dict(spec_data)
+        responses = iter_responses(conn, slug, session_id)
+        count = (write_csv(spec, responses, path) if fmt == "csv"
+                 else write_xlsx(spec, responses, path, version.version))
+    summary = ngettext("{n} response to '{slug}' exported ({format}).",
+                       "{n} responses to '{slug}' exported ({format}).", count).format(
+        n=count, slug=slug, format=fmt)
+    if session_code is not None:
+        summary += " " + _("Live session {code} only.").format(code=session_code)
+    with write_transaction(engine) as conn:  # the export itself writes nothing
+        audit.record(conn, "responses.export", "form", slug, summary,
+                     after={"format": fmt, "rows": count, "session": session_code})
     return count
 
 

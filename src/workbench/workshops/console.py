@@ -13,10 +13,13 @@ import ipywidgets as w
 from workbench.errors import WorkbenchError
 from workbench.forms.loader import spec_from_dict
 from workbench.i18n import _, ngettext
+from workbench.staff.acting import Refused, require
+from workbench.staff.roles import Permission
 from workbench.storage import get_engine, read_connection
-from workbench.storage.forms import latest_version, published_slugs
+from workbench.storage.forms import published_slugs
 from workbench.storage.workshops import answer_counts, count_present, find_session, list_sessions
 from workbench.web.live import every
+from workbench.web.markup import status as status_line
 from workbench.web.urls import participant_session_url, results_url
 from workbench.workshops import sessions
 from workbench.workshops.qr import qr_svg
@@ -37,6 +40,11 @@ class FacilitatorConsole:
         self.public_base = public_base.rstrip("/")
         self.engine = get_engine()
         self.code: str | None = None
+        try:
+            actor = require(Permission.SESSIONS, engine=self.engine)
+        except Refused as refused:  # the refusal is the page's only content
+            self.root = w.VBox([w.HTML(status_line(str(refused), error=True))])
+            return
         self.message = w.HTML()
         self.message.add_class("wb-status")
         # Creating a session.
@@ -54,13 +62,15 @@ class FacilitatorConsole:
         self.close_button = w.Button(description=_("Close the session"), button_style="danger")
         self.freeze_button = w.ToggleButton(description=_("Freeze the results"), value=False)
         self.open_button.on_click(lambda _b: self._act(
-            lambda: sessions.open_session(self.code), relabel=True))
+            lambda: sessions.open_session(self.code, self.engine), relabel=True))
         self.close_button.on_click(lambda _b: self._act(
-            lambda: sessions.close_session(self.code), relabel=True))
+            lambda: sessions.close_session(self.code, self.engine), relabel=True))
         self.freeze_button.observe(lambda c: self._act(
-            lambda: sessions.freeze_session(self.code, c["new"])), names="value")
+            lambda: sessions.freeze_session(self.code, c["new"], self.engine)), names="value")
         self.export_button = w.Button(description=_("Export the answers (xlsx)"))
         self.export_button.on_click(lambda _b: self._act(self._export))
+        if not actor.can(Permission.EXPORT):  # the answers' export is the analysts' (EXPORT)
+            self.export_button.layout.display = "none"
         self.report_button = w.Button(description=_("Session report"),
                                       tooltip=_("Report of this session's answers: HTML, Word, "
                                                 "Excel (about ten seconds)."))
@@ -113,18 +123,14 @@ class FacilitatorConsole:
         self._load_choices(select=session.code)
 
     def _export(self) -> None:
-        from workbench.forms.export import write_xlsx
-        from workbench.storage.responses import iter_responses
+        from workbench.forms.export import export_responses
 
         with read_connection(self.engine) as conn:
             session = find_session(conn, self.code)
-            version = latest_version(conn, session.slug)
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / f"seance-{session.code}.xlsx"
-                count = write_xlsx(spec_from_dict(session.spec),
-                                   iter_responses(conn, session.slug, session.id), path,
-                                   version.version)
-                payload = base64.b64encode(path.read_bytes()).decode()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"seance-{session.code}.xlsx"
+            count = export_responses(session.slug, path, "xlsx", session.code, self.engine)
+            payload = base64.b64encode(path.read_bytes()).decode()
         mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         label = ngettext("Download ({n} response)", "Download ({n} responses)", count).format(
             n=count)

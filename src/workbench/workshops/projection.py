@@ -11,9 +11,12 @@ import html
 import ipywidgets as w
 
 from workbench.i18n import _, ngettext
+from workbench.staff.acting import Refused, require
+from workbench.staff.roles import Permission
 from workbench.storage import get_engine, read_connection
 from workbench.storage.workshops import find_session
 from workbench.web.live import every
+from workbench.web.markup import status as status_line
 from workbench.web.urls import participant_session_url
 from workbench.workshops.participants import count_participants
 from workbench.workshops.qr import qr_svg
@@ -39,11 +42,16 @@ class ProjectionPage:
         self.engine = get_engine()
         self.body = w.HTML()
         self.count = w.HTML()
-        self.root = w.VBox([w.HTML(style_tag()), self.body, self.count])
-        self.root.add_class("wb-projection")
         self.status: str | None = None
         self.closed = False
         self._task = None
+        try:
+            require(Permission.SESSIONS, engine=self.engine)
+        except Refused as refused:  # the refusal is the page's only content
+            self.root = w.VBox([w.HTML(status_line(str(refused), error=True))])
+            return
+        self.root = w.VBox([w.HTML(style_tag()), self.body, self.count])
+        self.root.add_class("wb-projection")
         self.refresh()
         if not self.closed:
             self._task = every(REFRESH_S, self.refresh)

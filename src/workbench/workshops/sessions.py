@@ -10,6 +10,9 @@ from sqlalchemy import Engine
 from workbench.errors import WorkbenchError
 from workbench.forms.access import AccessDenied
 from workbench.i18n import _
+from workbench.staff import audit
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 from workbench.storage import get_engine, read_connection, write_transaction
 from workbench.storage.forms import latest_version
 from workbench.storage.workshops import (
@@ -51,6 +54,7 @@ def create_session(slug: str, title: str, paced: bool = False,
                    engine: Engine | None = None) -> SessionState:
     """A new session (draft) on the latest published version of ``slug``."""
     engine = engine or get_engine()
+    require(Permission.SESSIONS, engine=engine)
     with write_transaction(engine) as conn:
         version = latest_version(conn, slug)
         if version is None:
@@ -59,8 +63,14 @@ def create_session(slug: str, title: str, paced: bool = False,
         code = new_session_code()
         while find_session(conn, code) is not None:
             code = new_session_code()
-        insert_session(conn, code=code, form_version_id=version.id,
-                       title=title.strip() or version.spec["title"], paced=paced, now=_now())
+        title = title.strip() or version.spec["title"]
+        session_id = insert_session(conn, code=code, form_version_id=version.id, title=title,
+                                    paced=paced, now=_now())
+        audit.record(conn, "session.create", "workshop_session", code,
+                     _("Session {code} created on '{slug}' ({title}).").format(
+                         code=code, slug=slug, title=title),
+                     after={"id": session_id, "slug": slug, "version": version.version,
+                            "paced": paced})
     return get_session(code, engine)
 
 
@@ -73,31 +83,48 @@ def get_session(code: str, engine: Engine | None = None) -> SessionState:
     return session
 
 
-def _change(code: str, engine: Engine | None, action) -> SessionState:
+def _change(code: str, engine: Engine | None, action, audited=None) -> SessionState:
+    """Run ``action(conn, session)`` on the session; ``audited(session)`` gives the audit
+    entry's (action, summary, before, after), or None for a change not audited."""
     engine = engine or get_engine()
+    require(Permission.SESSIONS, engine=engine)
     with write_transaction(engine) as conn:
         session = find_session(conn, code)
         if session is None:
             raise SessionNotFound(code)
         action(conn, session)
+        entry = audited(session) if audited else None
+        if entry is not None:
+            name, summary, before, after = entry
+            audit.record(conn, name, "workshop_session", session.code, summary,
+                         before=before, after=after)
     return get_session(code, engine)
 
 
 def open_session(code: str, engine: Engine | None = None) -> SessionState:
     """Let participants in."""
     return _change(code, engine, lambda conn, s: set_session(
-        conn, s.id, status="open", opened_at=_now(), closed_at=None))
+        conn, s.id, status="open", opened_at=_now(), closed_at=None),
+        lambda s: ("session.open", _("Session {code} opened.").format(code=s.code),
+                   {"status": s.status}, {"status": "open"}))
 
 
 def close_session(code: str, engine: Engine | None = None) -> SessionState:
     """Stop taking answers (already stored answers stay)."""
     return _change(code, engine, lambda conn, s: set_session(
-        conn, s.id, status="closed", closed_at=_now()))
+        conn, s.id, status="closed", closed_at=_now()),
+        lambda s: ("session.close", _("Session {code} closed.").format(code=s.code),
+                   {"status": s.status}, {"status": "closed"}))
 
 
 def freeze_session(code: str, frozen: bool, engine: Engine | None = None) -> SessionState:
     """Stop (or resume) the updates of the projected results, for the discussion."""
-    return _change(code, engine, lambda conn, s: set_session(conn, s.id, frozen=frozen))
+    return _change(code, engine, lambda conn, s: set_session(conn, s.id, frozen=frozen),
+                   lambda s: None if s.frozen == frozen else (
+                       "session.freeze",
+                       (_("Results of session {code} frozen.") if frozen
+                        else _("Results of session {code} updated again.")).format(code=s.code),
+                       {"frozen": s.frozen}, {"frozen": frozen}))
 
 
 def release(code: str, question_id: str, engine: Engine | None = None) -> SessionState:
