@@ -198,3 +198,22 @@ def test_the_demo_accounts_sign_in_with_the_printed_password_drawn_at_each_run(
     assert accounts.sign_in("assesseur.e@agglo.test", second, engine=sqlite_engine)
     roles = {r for a in accounts.accounts(sqlite_engine) for r in a.roles}
     assert roles == set(Role)
+
+
+def test_reports_are_refused_to_roles_without_the_reports_permission(tmp_path) -> None:
+    from workbench.reports.catalogue import find_report
+    from workbench.reports.run import run_report
+    from workbench.staff.roles import GRANTS
+
+    from .roles import ROLES
+
+    refused = [role for role in ROLES if Permission.REPORTS not in GRANTS[role]]
+    assert Role.ANIMATEUR in refused and Role.ANALYSTE not in refused
+    for role in refused:
+        with acting_as(actor(role)), pytest.raises(Refused):
+            run_report(find_report("questionnaire"), {"form": "x", "year": 0}, 2026,
+                       root=tmp_path)
+    with acting_as(actor(Role.LECTURE)), pytest.raises(Refused):  # a session's report too
+        run_report(find_report("questionnaire"), {"form": "x", "year": 0}, 2026, root=tmp_path,
+                   permission=Permission.SESSIONS)
+    assert not list(tmp_path.iterdir())  # refused before anything is written

@@ -18,6 +18,8 @@ from pathlib import Path
 from workbench.i18n import _
 from workbench.reports.catalogue import ReportNotebook, report_notebooks
 from workbench.settings import project_home, reports_dir
+from workbench.staff.acting import require
+from workbench.staff.roles import Permission
 
 __all__ = ["RunResult", "output_folder", "plan_year", "run_all", "run_report"]
 
@@ -73,8 +75,12 @@ def _failure(error: Exception, executed: Path | None = None) -> str:
 
 
 def run_report(report: ReportNotebook, parameters: dict, year: int,
-               root: Path | None = None) -> RunResult:
-    """Run ``report`` and write its documents; a failure is returned, never raised."""
+               root: Path | None = None, permission: Permission = Permission.REPORTS
+               ) -> RunResult:
+    """Run ``report`` and write its documents; a failure is returned, never raised (but a
+    person without ``permission`` is refused: reports are the analysts'; the console's
+    session report is the facilitators', who run the session)."""
+    require(permission)
     import papermill
 
     from workbench.reports.document import read_document

@@ -147,7 +147,8 @@ class FacilitatorConsole:
         self.download.value = html.escape(_("Preparing the report…"))
         year = datetime.now(UTC).year
         result = run_report(find_report("questionnaire"),
-                            {"form": session.slug, "year": 0, "session": session.code}, year)
+                            {"form": session.slug, "year": 0, "session": session.code}, year,
+                            permission=Permission.SESSIONS)
         if not result.ok:
             raise WorkbenchError(_("The report failed: {error}").format(error=result.error))
         links = []
