@@ -28,7 +28,8 @@ def test_every_message_in_the_code_has_a_french_translation() -> None:
     translated = {m.id for m in catalog if m.id and all(m.string if isinstance(m.string, tuple)
                                                        else [m.string])}
     missing = extracted_ids() - translated
-    assert not missing, f"untranslated (run 'make i18n' and fill the .po): {sorted(missing, key=str)}"
+    assert not missing, ("untranslated (run 'make i18n' and fill the .po): "
+                         f"{sorted(missing, key=str)}")
 
 
 def _key(value):
