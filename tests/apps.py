@@ -165,8 +165,8 @@ def new_page(browser, viewport: dict):
     return page
 
 
-def login_request(staff_base: str, email: str, password: str,
-                  headers: dict | None = None) -> tuple[int, object, str]:
+def login_request(staff_base: str, email: str, password: str, headers: dict | None = None,
+                  path: str = "/login") -> tuple[int, object, str]:
     """POST the staff sign-in form as a browser would (with its _xsrf), without following the
     redirect: the status, the headers and the body."""
     import http.cookiejar
@@ -183,7 +183,7 @@ def login_request(staff_base: str, email: str, password: str,
         xsrf = re.search(r'name="_xsrf" value="([^"]+)"', reply.read().decode()).group(1)
     data = urllib.parse.urlencode({"_xsrf": xsrf, "email": email,
                                    "password": password}).encode()
-    request = urllib.request.Request(f"{staff_base}/login", data=data, headers=headers or {})
+    request = urllib.request.Request(f"{staff_base}{path}", data=data, headers=headers or {})
     try:
         with opener.open(request, timeout=60) as reply:
             return reply.status, reply.headers, reply.read().decode()

@@ -66,7 +66,7 @@ def test_sign_in_wrong_password_and_sign_out(browser: Browser, apps: Apps) -> No
     expect(links.filter(has_text="Console d’animation")).to_have_count(1)
     expect(links.filter(has_text="Journal d’audit")).to_have_count(0)
     assert_accessible(page, "staff home page")
-    page.get_by_role("link", name="Se déconnecter").click()
+    page.get_by_role("button", name="Se déconnecter").click()
     page.wait_for_url(re.compile(r"/login"))
     page.goto(f"{apps.staff}/voila/render/console.ipynb")
     assert "/login" in page.url
@@ -163,6 +163,50 @@ def test_the_kernel_acts_as_the_signed_in_person_until_the_account_is_disabled(
     page.get_by_role("button", name="Filtrer").click()
     expect(page.get_by_role("alert")).to_contain_text("votre session a pris fin")
     page.context.close()
+
+
+def test_another_person_cannot_shut_a_page_down_nor_sign_anyone_out_from_elsewhere(
+        apps: Apps) -> None:
+    """Voilà's shutdown route asked no authorizer, and a GET signed out (attacker's review)."""
+    import http.cookiejar
+    import urllib.parse
+
+    owner = apps.staff_cookie("administrateur")
+    with urllib.request.urlopen(urllib.request.Request(
+            f"{apps.staff}/voila/render/journal.ipynb", headers={"Cookie": owner}),
+            timeout=60) as reply:
+        kernel = re.search(r'"kernelId": "([^"]+)"', reply.read().decode()).group(1)
+    intruder = apps.staff_cookie("lecture")
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with browser.open(urllib.request.Request(f"{apps.staff}/login"), timeout=30) as reply:
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', reply.read().decode()).group(1)
+    xsrf_cookie = next(c.value for c in jar if c.name == "_xsrf")
+
+    def post(path: str, cookie: str, data: dict) -> int:
+        request = urllib.request.Request(
+            f"{apps.staff}{path}", data=urllib.parse.urlencode(data).encode(),
+            headers={"Cookie": f"{cookie}; _xsrf={xsrf_cookie}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                return reply.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert post(f"/voila/api/shutdown/{kernel}", intruder, {"_xsrf": xsrf}) == 403
+    assert kernel in urllib.request.urlopen(urllib.request.Request(
+        f"{apps.staff}/api/kernels/{kernel}", headers={"Cookie": owner}), timeout=30).read(
+        ).decode()
+    assert post(f"/voila/api/shutdown/{kernel}", owner, {}) == 403  # no CSRF token
+    assert post(f"/voila/api/shutdown/{kernel}", owner, {"_xsrf": xsrf}) == 204
+    # Signing out takes a form post with its token; a link from elsewhere only shows the form.
+    assert opened(f"{apps.staff}/logout", owner) == 200
+    assert opened(f"{apps.staff}/", owner) == 200
+    assert post("/logout", owner, {}) == 403
+    # A return address with control characters: back to the home page, no error.
+    status, headers, _body = login_request(apps.staff, apps.staff_account(), STAFF_PASSWORD,
+                                           path="/login?next=/%0B/evil.test")
+    assert status == 302 and headers["Location"] == "/"
 
 
 def test_no_password_session_or_link_in_the_log(apps: Apps) -> None:

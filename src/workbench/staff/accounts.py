@@ -31,7 +31,7 @@ from workbench.storage import read_connection, write_transaction
 from workbench.storage.conflicts import insert_new, lock
 from workbench.storage.schema import staff_account, staff_password_link, staff_role
 
-__all__ = ["Account", "accounts", "add_account", "disable_account", "lockout_delay",
+__all__ = ["Account", "BadLink", "accounts", "add_account", "disable_account", "lockout_delay",
            "password_link", "set_password", "set_roles", "sign_in"]
 
 LINK_HOURS = 72
@@ -176,9 +176,13 @@ def password_link(email: str, engine=None) -> str:
         return secret
 
 
+class BadLink(Refused):
+    """A one-time link unknown, used, expired, or of a disabled account."""
+
+
 def set_password(secret: str, password: str, confirmation: str, engine=None) -> str:
     """Use a one-time link: the account's new password (its sessions end); its e-mail."""
-    refused = Refused(_("This link is not valid any more: ask an administrator for a new one."))
+    refused = BadLink(_("This link is not valid any more: ask an administrator for a new one."))
     with write_transaction(engine) as conn:
         link = conn.execute(select(staff_password_link).where(
             staff_password_link.c.token_sha256 == digest(secret))).first()
@@ -204,7 +208,9 @@ def lockout_delay(failures: int) -> timedelta:
     """How long an account (or address) waits after ``failures`` wrong passwords in a row."""
     if failures < FREE_FAILURES:
         return timedelta(0)
-    return min(MAX_LOCK, timedelta(minutes=2 ** (failures - FREE_FAILURES)))
+    # The exponent is capped before the power: 2**41 minutes overflowed timedelta, and the
+    # lockout stopped working from the 46th failure (attacker's review).
+    return min(MAX_LOCK, timedelta(minutes=2 ** min(failures - FREE_FAILURES, 7)))
 
 
 _unknown: dict[str, tuple[int, datetime]] = {}  # e-mails without account: same behaviour
@@ -226,7 +232,9 @@ def sign_in(email: str, password: str, engine=None) -> str | None:
     """A new session's secret if the e-mail and password match an active account, else None.
 
     The same work and answer for an unknown e-mail as for a wrong password (argon2 runs in
-    both cases); ``LockedOut`` while the account (known or not) must wait.
+    both cases); ``LockedOut`` while the account (known or not) must wait. Each attempt is
+    counted as a failure *before* the password is checked, and forgiven if it matches:
+    parallel attempts cannot all slip in before the first failure is counted.
     """
     try:
         email = normalise_email(email)
@@ -239,28 +247,31 @@ def sign_in(email: str, password: str, engine=None) -> str | None:
     if row is None:
         with _unknown_lock:
             failures, until = _unknown.get(email, (0, moment))
-        if until > moment:
-            raise LockedOut(int((until - moment).total_seconds()) + 1)
-        verify_password(None, password)
-        with _unknown_lock:
-            failures += 1
-            _unknown[email] = (failures, moment + lockout_delay(failures))
+            if until > moment:
+                raise LockedOut(int((until - moment).total_seconds()) + 1)
             if len(_unknown) > 10_000:
                 _unknown.clear()
+            _unknown[email] = (failures + 1, moment + lockout_delay(failures + 1))
+        verify_password(None, password)
         return None
-    if row.locked_until and row.locked_until > moment:
-        raise LockedOut(int((row.locked_until - moment).total_seconds()) + 1)
-    matches = verify_password(row.password_hash, password)  # argon2: outside any transaction
     with write_transaction(engine) as conn:
-        if not matches or not row.active:
-            failures = conn.scalar(
-                update(staff_account).where(staff_account.c.id == row.id)
-                .values(failed_signins=staff_account.c.failed_signins + 1)
-                .returning(staff_account.c.failed_signins))
-            if lockout_delay(failures):
-                conn.execute(update(staff_account).where(staff_account.c.id == row.id)
-                             .values(locked_until=moment + lockout_delay(failures)))
-            return None
+        failures = conn.scalar(
+            update(staff_account)
+            .where(staff_account.c.id == row.id,
+                   (staff_account.c.locked_until.is_(None))
+                   | (staff_account.c.locked_until <= moment))
+            .values(failed_signins=staff_account.c.failed_signins + 1)
+            .returning(staff_account.c.failed_signins))
+        if failures is None:  # locked now (perhaps by a parallel attempt)
+            until = conn.scalar(select(staff_account.c.locked_until)
+                                .where(staff_account.c.id == row.id)) or moment
+            raise LockedOut(int((until - moment).total_seconds()) + 1)
+        if lockout_delay(failures):
+            conn.execute(update(staff_account).where(staff_account.c.id == row.id)
+                         .values(locked_until=moment + lockout_delay(failures)))
+    if not verify_password(row.password_hash, password) or not row.active:
+        return None  # argon2 ran outside any transaction; the failure is counted already
+    with write_transaction(engine) as conn:
         values: dict[str, object] = {"failed_signins": 0, "locked_until": None}
         if needs_rehash(row.password_hash):
             values["password_hash"] = hash_password(password)

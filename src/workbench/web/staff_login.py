@@ -35,8 +35,8 @@ from workbench.staff.acting import Actor, Refused
 from workbench.web.pages import render
 from workbench.web.throttle import Throttle
 
-__all__ = ["COOKIE", "StaffAuthorizer", "StaffIdentityProvider", "StaffUser", "client_address",
-           "kernel_owners"]
+__all__ = ["COOKIE", "StaffAuthorizer", "StaffIdentityProvider", "StaffShutdownHandler",
+           "StaffUser", "client_address", "kernel_owners"]
 
 COOKIE = "workbench-staff"
 LOOPBACK = ("127.0.0.1", "::1")
@@ -101,7 +101,8 @@ class _StaffPage(web.RequestHandler):
         wanted = self.get_argument("next", "")
         parsed = urlparse(wanted)
         if (not wanted or parsed.scheme or parsed.netloc or not wanted.startswith(self.base)
-                or wanted.startswith("//") or "\\" in wanted):
+                or wanted.startswith("//") or "\\" in wanted
+                or any(ord(c) < 0x20 or ord(c) == 0x7F for c in wanted)):
             return self.base
         return wanted
 
@@ -118,7 +119,7 @@ class StaffLoginHandler(_StaffPage):
 
         self.check_xsrf_cookie()
         source = client_address(self)
-        waiting = _addresses.wait(source)
+        waiting = _addresses.attempt(source)  # counted as a failure until it succeeds
         if waiting:
             self.locked(waiting)
             return
@@ -130,26 +131,34 @@ class StaffLoginHandler(_StaffPage):
             self.locked(error.retry_after)
             return
         if secret is None:
-            _addresses.failed(source)
             self.page("staff_login.html", 200, next_url=self._next(), email=email,
                       message=_("Wrong e-mail address or password."))
             return
+        _addresses.succeeded(source)
         self.set_cookie(COOKIE, secret, path=self.base, httponly=True, samesite="Strict",
                         secure=_over_https(self))
         self.redirect(self._next())
 
 
 class StaffLogoutHandler(_StaffPage):
-    async def get(self) -> None:
+    """``/logout``: a form (GET) whose button posts, with its CSRF token, the sign-out.
+
+    Signing out by a plain GET let another site clear the cookie while the session itself
+    lived on (the ``SameSite=Strict`` cookie is not sent on such a request).
+    """
+
+    def get(self) -> None:
+        self.page("staff_logout.html")
+
+    async def post(self) -> None:
         from workbench.staff.sessions import end_session
 
+        self.check_xsrf_cookie()
         secret = self.get_cookie(COOKIE)
         if secret:
-            await _off_loop(end_session, secret)
+            await _off_loop(end_session, secret[:100])
         self.clear_cookie(COOKIE, path=self.base)
         self.redirect(self.base + "login")
-
-    post = get
 
 
 class PasswordHandler(_StaffPage):
@@ -160,11 +169,11 @@ class PasswordHandler(_StaffPage):
                   done=False)
 
     async def post(self) -> None:
-        from workbench.staff.accounts import set_password
+        from workbench.staff.accounts import BadLink, set_password
 
         self.check_xsrf_cookie()
         source = client_address(self)
-        waiting = _addresses.wait(source)
+        waiting = _addresses.attempt(source)
         if waiting:
             self.locked(waiting)
             return
@@ -173,10 +182,11 @@ class PasswordHandler(_StaffPage):
             await _off_loop(set_password, link, self.get_body_argument("password", "")[:1024],
                             self.get_body_argument("confirmation", "")[:1024])
         except Refused as error:
-            if "lien" in str(error):
-                _addresses.failed(source)
+            if not isinstance(error, BadLink):
+                _addresses.succeeded(source)  # a valid link, a password to choose again
             self.page("staff_password.html", 400, link=link, message=str(error), done=False)
             return
+        _addresses.succeeded(source)
         self.page("staff_password.html", link="", message="", done=True)
 
 
@@ -225,6 +235,22 @@ class StaffIdentityProvider(IdentityProvider):
 
     def clear_login_cookie(self, handler: web.RequestHandler) -> None:
         handler.clear_cookie(COOKIE, path=handler.settings.get("base_url", "/"))
+
+
+class StaffShutdownHandler(web.RequestHandler):
+    """Voilà's ``/voila/api/shutdown/<kernel>`` (a page left), for the kernel's owner only:
+    Voilà's own handler asks no authorizer, so anyone signed in could stop anyone's page."""
+
+    async def post(self, kernel_id: str) -> None:
+        self.check_xsrf_cookie()
+        user = await self.settings["identity_provider"].get_user(self)
+        if user is None or kernel_owners.get(kernel_id) != user.actor.account_id:
+            raise web.HTTPError(403)
+        manager = self.settings["kernel_manager"]
+        if kernel_id in manager:
+            await manager.shutdown_kernel(kernel_id)
+        self.set_status(204)
+        self.finish()
 
 
 class StaffAuthorizer(Authorizer):

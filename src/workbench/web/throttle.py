@@ -29,24 +29,33 @@ class Throttle:
         self._sources: dict[str, tuple[int, float, float]] = {}  # failures, last, until
         self._lock = threading.Lock()
 
-    def wait(self, source: str) -> int:
-        """Seconds ``source`` must still wait before an attempt is checked (0: none)."""
+    def attempt(self, source: str) -> int:
+        """Seconds ``source`` must still wait (0: go ahead). Going ahead counts the attempt as
+        a failure at once, so that parallel attempts cannot all pass before the first failure
+        is known; ``succeeded`` forgives it."""
         now = time.monotonic()
         with self._lock:
-            _failures, last, until = self._sources.get(source, (0, now, now))
+            failures, last, until = self._sources.get(source, (0, now, now))
             if now - last > FORGET_S:
-                self._sources.pop(source, None)
-                return 0
-        return max(0, int(until - now + 0.999))
-
-    def failed(self, source: str) -> None:
-        """Record a failed attempt from ``source``."""
-        now = time.monotonic()
-        with self._lock:
-            failures, last, _until = self._sources.get(source, (0, now, now))
-            failures = 1 if now - last > FORGET_S else failures + 1
+                failures, until = 0, now
+            if until > now:
+                return max(1, int(until - now + 0.999))
+            failures += 1
             delay: timedelta = self._delay(failures)
             self._sources[source] = (failures, now, now + delay.total_seconds())
             if len(self._sources) > 100_000:  # a flood of addresses: forget the oldest half
                 for key in sorted(self._sources, key=lambda k: self._sources[k][1])[:50_000]:
                     del self._sources[key]
+        return 0
+
+    def succeeded(self, source: str) -> None:
+        """The attempt counted by ``attempt`` was no failure after all."""
+        now = time.monotonic()
+        with self._lock:
+            if source not in self._sources:
+                return
+            failures, last, until = self._sources[source]
+            failures = max(0, failures - 1)
+            if not self._delay(failures):
+                until = now
+            self._sources[source] = (failures, last, until)

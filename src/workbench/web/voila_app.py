@@ -25,6 +25,7 @@ import tornado.ioloop
 import tornado.web
 from traitlets import Bool, Float, Int, Unicode
 from voila.app import Voila
+from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.contentshandler import VoilaContentsHandler
 from voila.tornado.handler import TornadoVoilaHandler
 
@@ -35,6 +36,7 @@ from workbench.web.headers import SecurityHeaders
 from workbench.web.pages import page_handlers, render
 from workbench.web.release import HEADER, SERVER_ADDRESS, release_signature
 from workbench.web.serve import SECRET_VARIABLES
+from workbench.web.staff_login import StaffShutdownHandler
 from workbench.web.templates import share_compiled_templates
 from workbench.web.unconnected import Unconnected
 
@@ -93,7 +95,8 @@ class StaffPageHandler(RoomHandler):
         if not may_open(actor, os.path.basename(path or "")):
             self.set_status(403)
             self.set_header("Cache-Control", "no-store")
-            self.finish(render("staff_refused.html", base_url=self.base_url, message=_(
+            self.finish(render("staff_refused.html", base_url=self.base_url,
+                               xsrf=self.xsrf_form_html(), message=_(
                 "Your roles do not open this page. Ask an administrator if your work needs "
                 "it.")))
             return
@@ -140,7 +143,8 @@ class StaffHomeHandler(tornado.web.RequestHandler):
             return
         actor = user.actor
         self.set_header("Cache-Control", "no-store")
-        self.finish(render("staff_home.html", base_url=base, person=actor.name, email=actor.label,
+        self.finish(render("staff_home.html", base_url=base, xsrf=self.xsrf_form_html(),
+                           person=actor.name, email=actor.label,
                            roles=", ".join(role_label(r) for r in sorted(actor.roles)),
                            pages=pages_for(actor)))
 
@@ -244,7 +248,10 @@ class WorkbenchVoila(Voila):
         if self.staff:
             _start_kernels_as_their_page(self.kernel_manager)
         page = StaffPageHandler if self.staff else RoomHandler
+        # Staff: a page's kernel is shut down by its owner only (web.staff_login).
+        shutdown = StaffShutdownHandler if self.staff else VoilaShutdownKernelHandler
         handlers = [(pattern, page, *rest) if handler is TornadoVoilaHandler
+                    else (pattern, shutdown) if handler is VoilaShutdownKernelHandler
                     else (pattern, handler, *rest)
                     for pattern, handler, *rest in super().init_handlers()
                     if handler is not VoilaContentsHandler]

@@ -85,6 +85,11 @@ def upgrade() -> None:
             op.execute(f"""
                 CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event
                 BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END""")
+        # REPLACE deletes the row in its way without firing the DELETE trigger.
+        op.execute(f"""
+            CREATE TRIGGER audit_event_no_replace BEFORE INSERT ON audit_event
+            WHEN EXISTS (SELECT 1 FROM audit_event WHERE id = NEW.id)
+            BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END""")
 
 
 def downgrade() -> None:
