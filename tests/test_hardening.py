@@ -29,22 +29,14 @@ def test_the_throttle_makes_each_source_wait_longer(monkeypatch) -> None:
     now = [1000.0]
     monkeypatch.setattr(throttle.time, "monotonic", lambda: now[0])
     guard = throttle.Throttle()
-    for _ in range(4):
-        guard.failed("a")
-    assert guard.wait("a") == 0
-    guard.failed("a")
-    assert guard.wait("a") == 60 and guard.wait("b") == 0
-    for _ in range(12):
-        guard.failed("b")
-    assert guard.wait("c") == 0  # no overall limit: nobody locks everyone out
-    assert guard.wait("b") == 3600  # an hour at most
+    assert [guard.attempt("a") for _ in range(6)] == [0] * 5 + [60]  # five, then a minute
+    assert guard.attempt("b") == 0  # no overall limit: nobody locks everyone out
     now[0] += 61
-    assert guard.wait("a") == 0
-    guard.failed("a")
-    assert guard.wait("a") == 120  # the sixth failure: twice as long
+    assert guard.attempt("a") == 0  # the sixth counted failure: twice as long
+    assert guard.attempt("a") == 120
     now[0] += 3601 + 120
-    guard.failed("a")
-    assert guard.wait("a") == 0  # an hour without failure: forgotten
+    assert guard.attempt("a") == 0  # an hour without failure: forgotten
+    assert guard.attempt("a") == 0
 
 
 def _failing_write(engine) -> Exception:
