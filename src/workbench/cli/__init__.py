@@ -33,12 +33,13 @@ def _register() -> None:
         invitations,
         report,
         responses,
+        rgpd,
         serve,
         staff,
     )
 
     for module in (associations, budget, council, db, demo, evaluation, foresight, forms,
-                   invitations, report, responses, staff):
+                   invitations, report, responses, rgpd, staff):
         main.add_command(module.group)
     main.add_command(serve.serve)
     main.add_command(backup.backup)

@@ -74,6 +74,7 @@ def _messages() -> dict[str, str]:
         "bool_parsing": _("must be true or false"),
         "list_type": _("must be a list"),
         "literal_error": _("value '{input}' not allowed (possible values: {expected})"),
+        "enum": _("value '{input}' not allowed (possible values: {expected})"),
         "date_type": _("invalid date (format YYYY-MM-DD)"),
         "date_parsing": _("invalid date (format YYYY-MM-DD)"),
         "date_from_datetime_parsing": _("invalid date (format YYYY-MM-DD)"),
@@ -113,6 +114,9 @@ def _messages() -> dict[str, str]:
         "duplicate_assessor": _("the assessor '{name}' is listed twice"),
         "duplicate_assessor_email": _("the e-mail '{email}' is already another assessor's"),
         "assessor_email": _("'{email}' is not an e-mail address"),
+        "duplicate_processing": _("the processing '{id}' is described twice"),
+        "unknown_category": _("'{value}' is not a category of the catalogue (write "
+                              "'processing/category', or '-' for data that is not personal)"),
         "measure_mismatch": _(
             "the measure '{measure}' does not fit the question '{question}' (type {type}): "
             "top2 for likert, mean or median for numbers and scales, share:<answer> for "

@@ -117,7 +117,7 @@ def issue_from_pydantic(error: dict) -> SpecIssue:
         ctx["name"] = loc[-1]
     if kind == "union_tag_not_found":
         ctx["types"] = ", ".join(QUESTION_TYPES)
-    if kind == "literal_error":
+    if kind in ("literal_error", "enum"):
         ctx["input"] = error.get("input")
         ctx["expected"] = str(ctx.get("expected", "")).replace(" or ", " ou ")
     ctx.setdefault("msg", error.get("msg"))

@@ -1,0 +1,1 @@
+"""Personal data (RGPD): the processing catalogue, the register of processing activities."""
