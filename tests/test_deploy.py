@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -47,7 +48,8 @@ def test_the_proxy_configuration_is_valid_haproxy(tmp_path) -> None:
 def test_the_systemd_units_are_valid(tmp_path) -> None:
     assert {unit.name for unit in UNITS} == {
         "workbench-public@.service", "workbench-staff.service", "workbench.target",
-        "workbench-backup.service", "workbench-backup.timer"}
+        "workbench-backup.service", "workbench-backup.timer", "workbench-purge.service",
+        "workbench-purge.timer"}
     workbench = Path(shutil.which("workbench") or ROOT / ".venv" / "bin" / "workbench")
     for unit in UNITS:  # the checkout stands for /opt/workbench
         text = unit.read_text().replace("/opt/workbench/.venv/bin/workbench", str(workbench))
@@ -62,7 +64,8 @@ def test_the_systemd_units_are_valid(tmp_path) -> None:
     for command in re.findall(r"^ExecStart=\S+/workbench (.+)$",
                               "\n".join(u.read_text() for u in UNITS), re.M):
         words = command.replace("%i", "1").split()
-        helped = subprocess.run([str(workbench), *words[:1], "--help"], capture_output=True)
+        path = list(itertools.takewhile(lambda w: not w.startswith("-"), words))
+        helped = subprocess.run([str(workbench), *path, "--help"], capture_output=True)
         assert helped.returncode == 0, command
         options = {w for w in words if w.startswith("--")}
         assert options <= set(re.findall(r"--[a-z-]+", helped.stdout.decode())), command

@@ -46,3 +46,22 @@ def registre(fmt: str, output: Path | None) -> None:
     else:
         output.write_text(text + "\n", encoding="utf-8")
         echo_ok(_("Register written: {path}.").format(path=output))
+
+
+@group.command("purge", help=_("Erase or anonymise what is past its retention (a dry run "
+                               "unless --apply): counts per processing and data category."))
+@click.option("--apply", "apply_", is_flag=True, help=_("Do it (one transaction, audited)."))
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help=_("The day to count from (default: today)."))
+def purge(apply_: bool, today) -> None:
+    from workbench.rgpd.purge import purge as run_purge
+
+    done = run_purge(today.date() if today else None, apply=apply_)
+    for item in done:
+        click.echo(f"{item.processing}/{item.category} : {item.description} : {item.count}")
+    total = sum(item.count for item in done)
+    if apply_:
+        echo_ok(_("Purge done: {n} records erased or anonymised.").format(n=total))
+    else:
+        click.echo(_("Dry run: nothing was changed ({n} records would be). Run again with "
+                     "--apply to do it.").format(n=total))

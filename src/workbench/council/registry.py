@@ -22,6 +22,7 @@ from sqlalchemy import insert, select, update
 
 from workbench.cells import cell_text
 from workbench.council.members import COLUMNS, FieldError, member_key, parse_member
+from workbench.dates import months_after
 from workbench.errors import WorkbenchError
 from workbench.i18n import _, ngettext
 from workbench.spreadsheets import Workbook, csv_bytes, write_csv
@@ -31,8 +32,8 @@ from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
 
-__all__ = ["MemberRecord", "export_members", "list_members", "members_csv", "purge_expired",
-           "save_member"]
+__all__ = ["MemberRecord", "anonymise_members", "expired_members", "export_members",
+           "list_members", "members_csv", "purge_expired", "save_member"]
 
 ANONYMOUS = "Membre retiré {id}"
 # Fields whose values the audit trail may show (the others are personal: only their names).
@@ -149,22 +150,37 @@ def export_members(path: Path, engine=None) -> int:
     return len(rows) - 1
 
 
+def expired_members(conn, today: date) -> list[int]:
+    """Members not yet anonymised who have left and whose retention has passed: their
+    retention date, or one year after they left when none was set (a member who left in
+    2012 without a date was kept for ever)."""
+    rows = conn.execute(select(council_member.c.id, council_member.c.exit_date,
+                               council_member.c.retention_until).where(
+        council_member.c.exit_date.is_not(None), council_member.c.exit_date <= today,
+        council_member.c.email.is_not(None) | council_member.c.phone.is_not(None)
+        | ~council_member.c.name.like("Membre retiré %"))).all()
+    return [r.id for r in rows
+            if (r.retention_until or months_after(r.exit_date, 12)) < today]
+
+
+def anonymise_members(conn, ids: list[int]) -> None:
+    """Replace the members' names and erase their contacts (audited, no personal value)."""
+    for member in ids:
+        conn.execute(update(council_member).where(council_member.c.id == member).values(
+            name=ANONYMOUS.format(id=member), email=None, phone=None, consent=False))
+        audit.record(conn, "council.member_anonymise", "council_member", member,
+                     _("Member no. {id} anonymised (retention date passed).").format(
+                         id=member),
+                     after={"fields": [FIELD_COLUMNS[f] for f in
+                                       ("name", "email", "phone", "consent")],
+                            "consent": False})
+
+
 def purge_expired(today: date | None = None, engine=None) -> int:
-    """Anonymise members who have left and whose retention date has passed."""
+    """Anonymise members who have left and whose retention has passed (``expired_members``)."""
     require(Permission.COUNCIL, engine=engine)
     today = today or date.today()
     with write_transaction(engine) as conn:
-        ids = list(conn.scalars(select(council_member.c.id).where(
-            council_member.c.retention_until < today, council_member.c.exit_date <= today,
-            council_member.c.email.is_not(None) | council_member.c.phone.is_not(None)
-            | ~council_member.c.name.like("Membre retiré %"))))
-        for member in ids:
-            conn.execute(update(council_member).where(council_member.c.id == member).values(
-                name=ANONYMOUS.format(id=member), email=None, phone=None, consent=False))
-            audit.record(conn, "council.member_anonymise", "council_member", member,
-                         _("Member no. {id} anonymised (retention date passed).").format(
-                             id=member),
-                         after={"fields": [FIELD_COLUMNS[f] for f in
-                                           ("name", "email", "phone", "consent")],
-                                "consent": False})
+        ids = expired_members(conn, today)
+        anonymise_members(conn, ids)
     return len(ids)
