@@ -65,3 +65,35 @@ def purge(apply_: bool, today) -> None:
     else:
         click.echo(_("Dry run: nothing was changed ({n} records would be). Run again with "
                      "--apply to do it.").format(n=total))
+
+
+@group.command("person", help=_("A person's rights: find every record about them (access), "
+                                "export it, or erase it (erasure, opposition)."))
+@click.option("--email", required=True, help=_("The person's e-mail address."))
+@click.option("--name", default="", help=_("Their name, for records that hold only a name."))
+@click.option("--export", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=None, help=_("Folder where to write their data (JSON and XLSX)."))
+@click.option("--erase", is_flag=True, help=_("Erase or anonymise their records."))
+@click.option("--reason", default="", help=_("Why (the request's date and channel)."))
+@click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
+def person(email: str, name: str, folder: Path | None, erase: bool, reason: str,
+           yes: bool) -> None:
+    from workbench.rgpd.person import erase_person, export_person, find_person, person_key
+
+    found = find_person(email, name)
+    if not found:
+        click.echo(_("No record about this person (anonymous answers cannot be found)."))
+        return
+    for item in found:
+        kept = f" — {item.kept}" if item.kept else ""
+        click.echo(f"{item.source} : {len(item.records)}{kept}")
+    if folder is not None:
+        json_path, xlsx_path = export_person(found, folder, person_key(email))
+        echo_ok(_("Data written: {json} and {xlsx}.").format(json=json_path, xlsx=xlsx_path))
+    if erase:
+        if not yes:
+            click.confirm(_("Erase or anonymise these records? This cannot be undone."),
+                          abort=True)
+        done = erase_person(email, reason, name)
+        echo_ok(_("Erased or anonymised: {n} sources; kept (and why) as listed above.").format(
+            n=sum(1 for item in done if not item.kept)))
