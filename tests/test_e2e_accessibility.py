@@ -211,9 +211,17 @@ def test_the_home_page_lists_open_consultations_and_ways_in(phone: Page, server:
     phone.get_by_role("link", name="Accueil").click()
     consultation.click()
     phone.get_by_role("button", name="Envoyer").wait_for()
-    # Every notebook page has the footer with the statement.
+    # Every notebook page has the footer with the statement and the personal data notice.
     expect(phone.get_by_role("contentinfo").get_by_role("link", name=re.compile(
         "Accessibilité"))).to_be_visible()
+    phone.get_by_role("contentinfo").get_by_role("link", name="Données personnelles").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Données personnelles")
+    expect(phone).to_have_title(f"Données personnelles — {SITE}")
+    expect(phone.get_by_role("heading", name="Registre des membres du conseil de "
+                                              "développement")).to_be_visible()
+    expect(phone.get_by_role("table").first).to_have_accessible_name(
+        "Données et durées de conservation")
+    assert_accessible(phone, "personal data notice")
 
 
 def test_error_pages_lead_home_and_show_no_server_path(phone: Page, server: Apps) -> None:
@@ -228,7 +236,8 @@ def test_error_pages_lead_home_and_show_no_server_path(phone: Page, server: Apps
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/accessibilite", f"/voila/render/questionnaire.ipynb?form={FORM}"])
+    "path", ["/", "/accessibilite", "/donnees-personnelles",
+             f"/voila/render/questionnaire.ipynb?form={FORM}"])
 def test_pages_reflow_at_320_pixels(browser: Browser, server: Apps, path: str) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()

@@ -51,6 +51,10 @@ def test_a_member_signs_in_on_a_phone(browser: Browser, apps: Apps) -> None:
     phone.goto(signin_url(apps.public, meeting.id, meeting.signin_code))
     expect(phone.get_by_role("heading", name="Émargement")).to_be_visible()
     expect(phone).to_have_title("Émargement de la réunion — Guingamp-Paimpol Agglomération")
+    notice = phone.get_by_role("complementary", name="Vos données personnelles")
+    expect(notice).to_contain_text("Présences aux réunions")
+    expect(notice.get_by_role("link", name="Vos droits et comment les exercer")).to_have_attribute(
+        "href", "/donnees-personnelles#conseil-registre")
     assert_accessible(phone, "sign-in page")
     email = phone.get_by_role("textbox", name="Votre courriel")
     expect(email).to_have_attribute("type", "email")

@@ -94,9 +94,9 @@ def _prepare(engine, tmp_path) -> None:
         conn.execute(insert(staff_session).values(token_sha256="x" * 64, account_id=account,
                                                   created_at=old, last_seen_at=old,
                                                   ended_at=old))
-        # Participatory budget: an edition closed in March 2026, one closed last week.
+        # Participatory budget: an edition closed in October 2025, one closed last week.
         now = datetime.now(UTC).replace(tzinfo=None)
-        for slug, closed in (("bp-2025", date(2026, 3, 31)), ("bp-2026", date(2026, 11, 24))):
+        for slug, closed in (("bp-2025", date(2025, 10, 31)), ("bp-2026", date(2026, 11, 24))):
             edition = conn.execute(insert(pb_edition).values(
                 slug=slug, title=slug, budget=1000, currency="EUR", ballot_kind="approval",
                 eligibility="token", rule="greedy", source="saisie", meta_json="{}",
@@ -116,7 +116,7 @@ def _prepare(engine, tmp_path) -> None:
 EXPECTED = {"invitations/destinataire": 4,  # 1 used + 2 of the closed form + 1 of 2023
             "conseil-registre/identite": 2,  # left in 2012 (no date) + retention passed
             "comptes-personnel/sessions": 1,  # the session ended two months ago
-            "budget-participatif/porteurs": 2,  # the edition closed 8 months ago
+            "budget-participatif/porteurs": 2,  # the edition closed over a year ago
             "budget-participatif/liste-votants": 3}
 
 

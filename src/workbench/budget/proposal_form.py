@@ -17,6 +17,7 @@ from workbench.budget.proposals import (
 from workbench.budget.voting import BallotError
 from workbench.forms.render import message_panel
 from workbench.i18n import _
+from workbench.rgpd.notice import notice_html
 from workbench.territory.communes import communes
 from workbench.web.field import Field
 from workbench.web.markup import status
@@ -76,7 +77,8 @@ class ProposalForm:
                                        "cost")],
             w.HTML(f"<h2>{html.escape(contact)}</h2>"
                    f"<p class='wb-hint'>{html.escape(why)}</p>"),
-            *[self.fields[k] for k in ("name", "email", "phone")], button, self.status])
+            *[self.fields[k] for k in ("name", "email", "phone")],
+            w.HTML(notice_html("budget-participatif", ("porteurs",))), button, self.status])
 
     def _text(self, key: str) -> str:
         return str(self.fields[key].value or "").strip()

@@ -57,9 +57,12 @@ class SignInPage:
         button.on_click(lambda _b: self._sign())
         self.status = w.HTML()
         self.attempts = 0
+        from workbench.rgpd.notice import notice_html
+
         self.root.children = self.form = [heading, w.HTML("<p>" + html.escape(
             _("Give the e-mail address the council knows you by. Without one, sign the sheet at "
-              "the entrance.")) + "</p>"), self.email, button, self.status]
+              "the entrance.")) + "</p>"), self.email, button, self.status,
+            w.HTML(notice_html("conseil-registre", ("presences",)))]
 
     def _sign(self) -> None:
         address = (self.email.value or "").strip()

@@ -51,6 +51,10 @@ class FormView:
             demo = _("Demonstration questionnaire: the answers already stored are synthetic, "
                      "generated for the demo.")
             header += f"<p class='wb-demo'>{html.escape(demo)}</p>"
+        if spec.anonymity == "identified":  # the answers are linked to the invitation
+            from workbench.rgpd.notice import notice_html
+
+            header += notice_html("questionnaires", ("reponses", "identite-invitation"))
         required = _("Questions marked * are required.")
         header += f"<p class='wb-hint'>{html.escape(required)}</p>"
         self.progress_bar = w.IntProgress(min=0, max=1, value=0)

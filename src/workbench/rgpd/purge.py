@@ -128,7 +128,7 @@ def _editions_closed(conn: Connection, today: date, months: int) -> list[int]:
 
 
 def _proposers(conn: Connection, today: date) -> list[int]:
-    editions = _editions_closed(conn, today, 6)
+    editions = _editions_closed(conn, today, 12)
     return list(conn.scalars(select(pb_proposer.c.project_id).join(
         pb_project, pb_project.c.id == pb_proposer.c.project_id).where(
         pb_project.c.edition_id.in_(editions)))) if editions else []

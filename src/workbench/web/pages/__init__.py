@@ -15,7 +15,8 @@ from pathlib import Path
 import jinja2
 import tornado.web
 
-__all__ = ["AXE_VERSION", "AccessibilityHandler", "HomeHandler", "page_handlers"]
+__all__ = ["AXE_VERSION", "AccessibilityHandler", "DataProtectionHandler", "HomeHandler",
+           "page_handlers"]
 
 AXE_VERSION = "4.11.4"  # the axe-core the browser tests run (Makefile: AXE_VERSION)
 STATEMENT_DATE = "1er décembre 2026"
@@ -70,6 +71,17 @@ def _open_now() -> list:
         return []  # the home page still shows the other ways in
 
 
+class DataProtectionHandler(_Page):
+    """``/donnees-personnelles``: every processing of personal data, the rights and how to
+    exercise them (the catalogue ``data/rgpd/traitements.yaml``; ``workbench.rgpd``)."""
+
+    def get(self) -> None:
+        from workbench.rgpd.catalogue import basis_label, load_catalogue
+
+        self.finish(render("donnees-personnelles.html", base_url=self.base,
+                           catalogue=load_catalogue(), basis=basis_label))
+
+
 class AccessibilityHandler(_Page):
     """``/accessibilite``: the déclaration d'accessibilité (RGAA model)."""
 
@@ -83,7 +95,8 @@ class AccessibilityHandler(_Page):
 def page_handlers(base_url: str, home: bool = True) -> list[tuple]:
     """The routes, under the server's base URL (the home page replaces Voilà's file tree)."""
     base = base_url.rstrip("/")
-    routes: list[tuple] = [(rf"{base}/accessibilite/?", AccessibilityHandler)]
+    routes: list[tuple] = [(rf"{base}/accessibilite/?", AccessibilityHandler),
+                           (rf"{base}/donnees-personnelles/?", DataProtectionHandler)]
     if home:
         routes += [(rf"{base}/?", HomeHandler), (rf"{base}/voila/tree/?", HomeHandler)]
     return routes
