@@ -290,3 +290,26 @@ def test_cli_forms_check_fails_with_file_line_messages(tmp_path: Path) -> None:
         in result.output
     assert "1 fichier contient des erreurs." in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("extra", "question", "expected"), [
+    ("anonymity: identified\n", "    type: commune\n",
+     "un questionnaire nominatif recueille des données personnelles"),
+    ("", "    type: long_text\n", "les questions à texte libre peuvent recueillir"),
+    ("processing: ailleurs\n", "    type: long_text\n",
+     "le traitement « ailleurs » n’est pas dans data/rgpd/traitements.yaml"),
+])
+def test_a_form_collecting_personal_data_names_its_processing(tmp_path: Path, extra: str,
+                                                              question: str,
+                                                              expected: str) -> None:
+    spec = tmp_path / "perso.yaml"
+    spec.write_text(f"title: Perso\n{extra}questions:\n  - id: a\n{question}    label: Q\n",
+                    encoding="utf-8")
+    result = CliRunner().invoke(main, ["forms", "check", str(spec)])
+    assert result.exit_code == 1
+    line = 2 if extra.startswith("processing") else 1
+    assert f"{spec}:{line}: processing : {expected}" in result.output, result.output
+    named = tmp_path / "nomme.yaml"
+    named.write_text(f"title: Perso\nprocessing: questionnaires\nquestions:\n  - id: a\n"
+                     f"{question}    label: Q\n", encoding="utf-8")
+    assert CliRunner().invoke(main, ["forms", "check", str(named)]).exit_code == 0

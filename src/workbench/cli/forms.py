@@ -16,12 +16,23 @@ def group() -> None:
     """Form commands."""
 
 
+def _processing_line(path: Path) -> int:
+    """The line of the spec's ``processing:`` (1 when it has none)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.startswith("processing:"):
+            return number
+    return 1
+
+
 @group.command("check", help=_("Check spec files (default: widgets/*.yaml)."))
 @click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 def check(files: tuple[Path, ...]) -> None:
     from workbench.forms.issues import SpecError
     from workbench.forms.loader import load_spec_file
+    from workbench.rgpd.catalogue import load_catalogue
+    from workbench.rgpd.forms import processing_problem
 
+    catalogue = load_catalogue()
     paths = list(files) or sorted((project_home() / "widgets").glob("*.yaml"))
     if not paths:
         raise fail(_("No spec file to check."))
@@ -37,6 +48,11 @@ def check(files: tuple[Path, ...]) -> None:
             failed += 1
             for line in error.lines():
                 click.echo(line, err=True)
+            continue
+        problem = processing_problem(spec, catalogue)
+        if problem is not None:
+            failed += 1
+            click.echo(f"{path}:{_processing_line(path)}: processing : {problem}", err=True)
             continue
         echo_ok(ngettext("{file}: valid ({n} question)", "{file}: valid ({n} questions)",
                          len(spec.questions)).format(file=path, n=len(spec.questions)))

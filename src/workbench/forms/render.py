@@ -54,7 +54,8 @@ class FormView:
         if spec.anonymity == "identified":  # the answers are linked to the invitation
             from workbench.rgpd.notice import notice_html
 
-            header += notice_html("questionnaires", ("reponses", "identite-invitation"))
+            header += notice_html(spec.processing or "questionnaires",
+                                  ("reponses", "identite-invitation"))
         required = _("Questions marked * are required.")
         header += f"<p class='wb-hint'>{html.escape(required)}</p>"
         self.progress_bar = w.IntProgress(min=0, max=1, value=0)

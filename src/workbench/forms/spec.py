@@ -247,6 +247,9 @@ class FormSpec(_Model):
     closes_at: date | datetime | None = None
     anonymity: Literal["anonymous", "identified"] = "anonymous"
     access: Literal["open", "token"] = "open"
+    # The processing of personal data of data/rgpd/traitements.yaml its answers belong to:
+    # required by `forms check` for identified forms and forms with free text (docs/rgpd.md).
+    processing: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")] | None = None
     synthetic_demo: bool = False
     questions: Annotated[list[Question], Field(min_length=1, max_length=200)]
 
