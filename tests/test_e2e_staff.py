@@ -209,6 +209,19 @@ def test_another_person_cannot_shut_a_page_down_nor_sign_anyone_out_from_elsewhe
     assert status == 302 and headers["Location"] == "/"
 
 
+def test_the_personal_data_page_is_the_administrators(browser: Browser, apps: Apps) -> None:
+    page = new_page(browser, DESK)
+    apps.sign_in(page, "administrateur",
+                 then=f"{apps.staff}/voila/render/donnees.ipynb")
+    page.wait_for_selector(".wb-rgpd")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Données personnelles")
+    expect(page.get_by_role("link", name="Télécharger le registre (XLSX)")).to_be_visible()
+    assert_accessible(page, "personal data page")
+    page.context.close()
+    assert opened(f"{apps.staff}/voila/render/donnees.ipynb", apps.staff_cookie("analyste")) \
+        == 403
+
+
 def test_no_password_session_or_link_in_the_log(apps: Apps) -> None:
     """Last of the module: everything it typed and received stays out of the server's log."""
     log = Path(apps.log.name).read_text()

@@ -159,3 +159,22 @@ def test_the_person_command_exports_then_erases_after_confirmation(tmp_path,
     assert erased.exit_code == 0 and "Effacé ou anonymisé : 4 sources" in erased.output
     assert "Aucune donnée" in runner.invoke(main, ["rgpd", "person", "--email",
                                                    "personne@exemple.invalid"]).output
+
+
+def test_the_staff_page_shows_the_next_purge_the_register_and_a_person(sqlite_engine,
+                                                                        tmp_path) -> None:
+    from workbench.rgpd.staff_page import PersonalDataPage
+
+    from .roles import ADMIN, I
+
+    _prepare(sqlite_engine, tmp_path)
+    with acting_as(actor(I)):
+        refused = PersonalDataPage(sqlite_engine)
+    assert "Vos rôles ne vous permettent pas" in refused.root.children[0].value
+    with acting_as(actor(ADMIN)):
+        page = PersonalDataPage(sqlite_engine)
+        assert "destinataires d’invitations effacés" in page.purge.value
+        assert "registre-traitements.xlsx" in page.register.value
+        page.email.value = EMAIL
+        page.find()
+    assert "registre du conseil" in page.found.value and "conservé 5 ans" in page.found.value

@@ -34,6 +34,7 @@ class StaffPage:
             "scenarios.ipynb": _("Foresight scenarios"),
             "budget.ipynb": _("Participatory budget: review of the proposals"),
             "journal.ipynb": _("Audit trail"),
+            "donnees.ipynb": _("Personal data: purge, register, a person's records"),
         }[self.notebook]
 
 
@@ -47,6 +48,7 @@ STAFF_PAGES: dict[str, StaffPage] = {page.notebook: page for page in (
               "evaluation=evaluation-transport"),
     StaffPage("scenarios.ipynb", frozenset({P.FORESIGHT}), "study=mobilite-2040"),
     StaffPage("journal.ipynb", frozenset({P.ACCOUNTS})),
+    StaffPage("donnees.ipynb", frozenset({P.PERSONAL_DATA})),
     StaffPage("projection.ipynb", frozenset({P.SESSIONS})),
 )}
 
