@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import time
@@ -118,11 +119,24 @@ class Apps:
             return conn.scalar(select(func.count()).select_from(response))
 
     def stop(self) -> None:
+        """Stop the servers; then their log must hold no personal data (docs/rgpd.md: the
+        catalogue allows none in logs): no e-mail address, no phone number."""
         for process in self.processes:
             process.terminate()
         for process in self.processes:
             process.wait(timeout=20)
         self.log.close()
+        found = personal_data_in(Path(self.log.name).read_text(errors="replace"))
+        assert not found, f"personal data in the servers' log {self.log.name}: {found[:5]}"
+
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
+PHONE = re.compile(r"(?<![\d.])(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}(?!\d)")
+
+
+def personal_data_in(text: str) -> list[str]:
+    """E-mail addresses and French phone numbers in ``text``."""
+    return [m.group(0) for pattern in (EMAIL, PHONE) for m in pattern.finditer(text)]
 
 
 def staff_account(engine, role: str = "administrateur", email: str = "") -> str:

@@ -24,6 +24,7 @@ from workbench.storage.forms import latest_version
 from workbench.storage.migrate import upgrade
 from workbench.storage.responses import insert_response
 
+from .apps import personal_data_in
 from .conftest import FIXTURES, sqlite_url
 
 pytestmark = pytest.mark.xdist_group("reports")
@@ -51,6 +52,12 @@ def database(tmp_path_factory) -> Iterator[str]:
     upgrade(engine)
     seed_demo(300, engine)
     add_previous_year(engine)
+    # Members with e-mails and associations with addresses: the reports must show none.
+    from workbench.demo.associations import seed_associations
+    from workbench.demo.council import seed_council
+
+    seed_council(YEAR, engine)
+    seed_associations(engine)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WORKBENCH_DATABASE_URL", url)  # the report kernels inherit it
         yield url
@@ -267,6 +274,19 @@ def test_the_cli_runs_every_yearly_report_of_the_demo_year(database, tmp_path) -
             f"{name}.{ext}" for ext in ("ipynb", "html", "docx", "xlsx")} | {"manifest.json"}
         with zipfile.ZipFile(produced / f"{name}.xlsx") as book:
             assert book.testzip() is None
+    # No personal data in any report, its executed notebook, its manifest or its workbook.
+    for path in (home / "reports").rglob("*"):
+        if path.suffix in (".ipynb", ".html", ".json"):
+            text = path.read_text(encoding="utf-8")
+        elif path.suffix in (".xlsx", ".docx"):
+            with zipfile.ZipFile(path) as document:
+                text = " ".join(document.read(n).decode("utf-8", "replace")
+                                for n in document.namelist() if n.endswith(".xml"))
+        else:
+            continue
+        found = personal_data_in(text) + [a for a in ("rue fictive", "Membre fictif")
+                                          if a in text]
+        assert not found, f"personal data in {path.relative_to(home)}: {found[:5]}"
 
 
 def test_the_console_runs_the_session_report_and_offers_its_documents(
