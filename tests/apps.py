@@ -131,12 +131,12 @@ class Apps:
 
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-PHONE = re.compile(r"(?<![\d.])(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}(?!\d)")
+PHONE_NUMBER = re.compile(r"(?<![\d.])(?:\+33 ?|0)[1-9](?:[ .-]?\d{2}){4}(?!\d)")
 
 
 def personal_data_in(text: str) -> list[str]:
     """E-mail addresses and French phone numbers in ``text``."""
-    return [m.group(0) for pattern in (EMAIL, PHONE) for m in pattern.finditer(text)]
+    return [m.group(0) for pattern in (EMAIL, PHONE_NUMBER) for m in pattern.finditer(text)]
 
 
 def staff_account(engine, role: str = "administrateur", email: str = "") -> str:
