@@ -10,6 +10,7 @@ import secrets
 
 from sqlalchemy import select, update
 
+from workbench.errors import WorkbenchError
 from workbench.staff.accounts import add_account, normalise_email, password_link, set_password
 from workbench.staff.roles import Role
 from workbench.storage import read_connection, write_transaction
@@ -23,18 +24,16 @@ DOMAIN = "demo.agglo.test"
 
 def demo_accounts() -> list[tuple[str, str, Role]]:
     """(e-mail, name, role) of every demo account."""
+    from workbench.associations.grid import load_edition
+
     people = [(ADMIN, "Administratrice de démonstration", Role.ADMINISTRATEUR)]
     people += [(f"{role.value}@{DOMAIN}", f"Démo {role.value}", role) for role in Role
                if role not in (Role.ADMINISTRATEUR, Role.ASSESSEUR)]
     try:
-        from workbench.associations.grid import load_edition
-
         edition = load_edition("comite-2026")
-        people += [(a.email, a.name, Role.ASSESSEUR) for a in edition.assessors
-                   if getattr(a, "email", None)]
-    except Exception:
-        pass
-    return people
+    except WorkbenchError:  # no demo committee in this project folder
+        return people
+    return people + [(a.email, a.name, Role.ASSESSEUR) for a in edition.assessors if a.email]
 
 
 def seed_staff(engine=None) -> tuple[str, str]:

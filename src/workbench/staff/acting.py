@@ -70,7 +70,7 @@ def _command_line() -> Actor:
     return Actor(label=_("command line ({user})").format(user=user), command_line=True)
 
 
-def _from_environment() -> Actor:
+def _from_environment(engine=None) -> Actor:
     side = os.environ.get(SIDE_VARIABLE, "")
     if side == "public":
         return NOBODY
@@ -80,7 +80,7 @@ def _from_environment() -> Actor:
             return NOBODY
         from workbench.staff.sessions import session_actor  # storage: not at import
 
-        return session_actor(token) or NOBODY
+        return session_actor(token, engine) or NOBODY  # read from the database now
     return _command_line()
 
 
@@ -105,8 +105,10 @@ def require(permission: Permission, actor: Actor | None = None, engine=None) -> 
 
     A signed-in person's session and roles are read again from the database.
     """
-    actor = actor or current()
-    if actor.session:
+    actor = actor or _acting.get()
+    if actor is None:
+        actor = _from_environment(engine)
+    elif actor.session:
         from workbench.staff.sessions import session_actor
 
         actor = session_actor(actor.session, engine) or NOBODY
