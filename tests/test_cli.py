@@ -29,8 +29,8 @@ def cli(tmp_path: Path, monkeypatch):
 
 
 def test_db_upgrade_then_check(cli, tmp_path) -> None:
-    assert "Base de données à jour (révision 0017)" in cli("db", "upgrade")
-    assert "Schéma à la révision 0017 (la dernière)" in cli("db", "check")
+    assert "Base de données à jour (révision 0018)" in cli("db", "upgrade")
+    assert "Schéma à la révision 0018 (la dernière)" in cli("db", "check")
 
 
 def test_db_check_on_an_empty_database_says_what_to_do(cli) -> None:

@@ -110,6 +110,32 @@ def test_an_unknown_edition_says_so(apps: Apps, phone: Page) -> None:
     assert_accessible(phone, "budget, unknown edition")
 
 
+def test_a_declared_ballot_shows_why_it_asks_who_votes(apps: Apps, phone: Page) -> None:
+    """Where eligibility is declared, the name, birth year and commune come with the notice of
+    the voter roll's processing (RGPD art. 13)."""
+    from sqlalchemy import update
+
+    from workbench.storage import write_transaction
+    from workbench.storage.schema import pb_edition
+
+    def eligibility(value: str) -> None:
+        with write_transaction(apps.engine) as conn:
+            conn.execute(update(pb_edition).where(pb_edition.c.slug == EDITION)
+                         .values(eligibility=value))
+
+    eligibility("declared")
+    try:
+        phone.goto(f"{apps.public}/voila/render/budget.ipynb?edition={EDITION}")
+        phone.wait_for_selector(".wb-submit", timeout=TIMEOUT_MS)
+        expect(phone.get_by_label("Votre année de naissance")).to_be_visible()
+        notice = phone.get_by_role("complementary", name="Vos données personnelles")
+        expect(notice).to_contain_text("Liste des votants")
+        expect(notice).to_contain_text("2 mois après la proclamation des résultats")
+        assert_accessible(phone, "declared ballot with its notice")
+    finally:
+        eligibility("token")
+
+
 def test_after_the_vote_the_page_shows_the_results(apps: Apps, phone: Page) -> None:
     """Last in this module: it closes the demo vote."""
     from datetime import timedelta
@@ -131,3 +157,4 @@ def test_after_the_vote_the_page_shows_the_results(apps: Apps, phone: Page) -> N
     expect(phone.get_by_role("region", name=re.compile("Par commune"))).to_be_visible()
     expect(phone.locator(".wb-pb-results")).to_contain_text("Piscine couverte (fictif)")
     assert_accessible(phone, "budget results")
+

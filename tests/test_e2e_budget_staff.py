@@ -78,11 +78,22 @@ def test_a_resident_proposes_a_project_the_services_then_see(apps: Apps,
     cost.fill("1500")
     cost.press("Tab")
     phone.get_by_label("Vos prénom et nom").fill("Anne Le Goff")
+    # RGPD: the notice of both processings, and the consent to be recontacted, unticked.
+    notice = phone.get_by_role("complementary", name="Vos données personnelles")
+    expect(notice).to_contain_text("Nom et coordonnées des porteurs de projet")
+    expect(notice).to_contain_text("Être recontacté·e pour les prochaines consultations")
+    recontact = phone.get_by_role("checkbox", name=re.compile(
+        "J’accepte que l’Agglomération conserve mon nom et mon adresse électronique"))
+    expect(recontact).not_to_be_checked()
+    recontact.check()
+    expect(recontact).to_be_checked()
     phone.get_by_role("button", name="Proposer le projet").click()
     email = phone.get_by_label("Votre courriel")
     expect(email).to_have_accessible_description(re.compile(
         "Indiquez une adresse électronique ou un numéro de téléphone."))
     expect(email).to_be_focused()
+    expect(phone.get_by_text(re.compile("Donnez votre adresse électronique pour être "
+                                        "prévenu·e"))).to_be_visible()
     assert_accessible(phone, "budget proposal, contact missing")
     email.fill("anne@example.fr")
     email.press("Tab")
@@ -92,3 +103,7 @@ def test_a_resident_proposes_a_project_the_services_then_see(apps: Apps,
     phone.context.close()
     row = next(r for r in projects(EDITION, apps.engine) if r.code == "25")
     assert (row.title, row.status, row.proposed_cost) == ("Un banc au soleil", "proposee", 1500)
+    from workbench.rgpd.consent import active_contacts
+
+    [contact] = active_contacts(engine=apps.engine)
+    assert (contact.email, contact.source) == ("anne@example.fr", "budget-participatif")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.error
 import urllib.request
@@ -19,6 +20,7 @@ from workbench.storage import read_connection
 from workbench.storage.schema import answer, response
 from workbench.web.urls import participant_url
 
+from .a11y import assert_accessible
 from .apps import PHONE, TIMEOUT_MS, Apps
 from .conftest import TOKEN_SPEC
 
@@ -34,6 +36,13 @@ class Server(Apps):
         publish_spec_file(TOKEN_SPEC, self.engine)
         self.tokens = [i.token for i in create_invitations(
             "consultation-conseil", [None, None], engine=self.engine)]
+        spec = folder / "consultation-nominative.yaml"
+        spec.write_text(TOKEN_SPEC.read_text(encoding="utf-8").replace(
+            "anonymity: anonymous", "anonymity: identified\nprocessing: questionnaires"),
+            encoding="utf-8")
+        publish_spec_file(spec, self.engine)
+        [self.named] = [i.token for i in create_invitations(
+            "consultation-nominative", ["Anne <anne@exemple.invalid>"], engine=self.engine)]
         self.base = self.public
 
 
@@ -245,3 +254,18 @@ def test_an_answer_typed_into_a_dead_connection_is_sent_again(server: Server,
             .where(answer.c.question_id == "suggestions")
             .order_by(response.c.id.desc()).limit(1)).scalar_one()
     assert "Un bus le dimanche" in stored
+
+
+def test_an_identified_questionnaire_shows_its_personal_data_notice(phone: Page,
+                                                                    server) -> None:
+    """RGPD art. 13: where answers are linked to a person, the page says who processes them,
+    why, on what basis, how long, and where the rights are."""
+    open_form(phone, server, "consultation-nominative", server.named)
+    notice = phone.get_by_role("complementary", name="Vos données personnelles")
+    expect(notice).to_contain_text("mission d’intérêt public")
+    expect(notice).to_contain_text("2 ans après la clôture du questionnaire")
+    expect(notice.get_by_role("link", name="Vos droits et comment les exercer")).to_have_attribute(
+        "href", re.compile(r"donnees-personnelles#questionnaires$"))
+    assert_accessible(phone, "identified questionnaire with its notice")
+    open_form(phone, server, "consultation-conseil", server.tokens[1])
+    expect(phone.get_by_role("complementary", name="Vos données personnelles")).to_have_count(0)

@@ -15,6 +15,7 @@ from workbench.council.registry import save_member
 from workbench.forms.invitations import create_invitations
 from workbench.forms.publish import publish_spec_file
 from workbench.forms.submission import submit_response
+from workbench.rgpd import consent
 from workbench.rgpd.person import erase_person, export_person, find_person, person_key
 from workbench.staff import accounts, audit
 from workbench.staff.acting import Refused, acting_as
@@ -22,6 +23,7 @@ from workbench.storage import read_connection, write_transaction
 from workbench.storage.migrate import upgrade
 from workbench.storage.schema import (
     committee_review,
+    consent_record,
     council_member,
     invitation,
     pb_edition,
@@ -68,6 +70,8 @@ def _prepare(engine, tmp_path) -> int:
             extra_json="{}")).inserted_primary_key[0]
         conn.execute(insert(pb_proposer).values(project_id=project, name="Anne Le Goff",
                                                 email=EMAIL, collected_on=date(2026, 1, 5)))
+        consent.give(conn, consent.RECONTACT, source="budget-participatif", email=EMAIL,
+                     name="Anne Le Goff")
     import_requests(requests_file(tmp_path, *ROWS), engine)
     with write_transaction(engine) as conn:
         request = conn.scalar(select(subsidy_request.c.id).limit(1))
@@ -80,8 +84,8 @@ def _prepare(engine, tmp_path) -> int:
 
 
 SOURCES = ["conseil-registre/presences", "conseil-registre/identite",
-           "questionnaires/identite-invitation", "invitations/destinataire",
-           "budget-participatif/porteurs", "comptes-personnel/compte",
+           "preuves-consentement/preuve", "questionnaires/identite-invitation",
+           "invitations/destinataire", "budget-participatif/porteurs", "comptes-personnel/compte",
            "comptes-personnel/journal", "associations/commission"]
 
 
@@ -103,7 +107,8 @@ def test_a_person_s_records_are_found_exported_and_erased(engine, tmp_path) -> N
                         engine=engine)
     assert [f"{f.processing}/{f.category}" for f in done] == SOURCES
     kept = [f"{f.processing}/{f.category}" for f in done if f.kept]
-    assert kept == ["conseil-registre/presences", "comptes-personnel/compte",
+    assert kept == ["conseil-registre/presences", "preuves-consentement/preuve",
+                    "comptes-personnel/compte",
                     "comptes-personnel/journal", "associations/commission"]
     with read_connection(engine) as conn:
         row = conn.execute(select(council_member).where(council_member.c.id == member)).one()
@@ -116,10 +121,16 @@ def test_a_person_s_records_are_found_exported_and_erased(engine, tmp_path) -> N
         assert len(conn.execute(select(response_identity)).all()) == 1  # the other person's
         assert len(conn.execute(select(response)).all()) == 2  # answers stay, now anonymous
         assert conn.execute(select(pb_proposer)).all() == []
+        # Both consents (the member's contact details, being recontacted) ended; their
+        # proof keeps the dates and the hash of the address, not the address.
+        proofs = conn.execute(select(consent_record).where(
+            consent_record.c.subject_key == person_key(EMAIL))).all()
+        assert sorted((p.purpose, p.ended_how, p.email) for p in proofs) == [
+            ("conseil-coordonnees", "effacement", None), ("recontact", "effacement", None)]
     again = [f"{f.processing}/{f.category}"
              for f in find_person(EMAIL, "Anne Le Goff", engine=engine)]
-    assert again == ["comptes-personnel/compte", "comptes-personnel/journal",
-                     "associations/commission"]
+    assert again == ["preuves-consentement/preuve", "comptes-personnel/compte",
+                     "comptes-personnel/journal", "associations/commission"]
     trail = [e for e in audit.events(engine=engine) if e.action.startswith("rgpd.")]
     assert [e.action for e in trail] == ["rgpd.search", "rgpd.erase", "rgpd.search"]
     assert all(e.object_id == person_key(EMAIL) for e in trail)
@@ -178,3 +189,10 @@ def test_the_staff_page_shows_the_next_purge_the_register_and_a_person(sqlite_en
         page.email.value = EMAIL
         page.find()
     assert "registre du conseil" in page.found.value and "conservé 5 ans" in page.found.value
+    assert "consentements" in page.found.value
+    with acting_as(actor(ADMIN)):
+        page.withdraw()  # the member's contact details and the address to recontact go
+    assert "Consentements retirés : 2." in page.found.value
+    with read_connection(sqlite_engine) as conn:
+        assert conn.scalar(select(council_member.c.email).where(
+            council_member.c.name == "Anne Le Goff")) is None

@@ -160,7 +160,8 @@ class BallotPage:
         widgets: list[w.Widget] = [self._header(), self.left, self.choice]
         if self.edition.eligibility == "declared":
             why = _("Asked only to check that each person votes once (a coded trace is kept "
-                    "until the results, never your name), and that you are {n} or older.")
+                    "two months after the results, never your name), and that you are {n} or "
+                    "older.")
             widgets.append(w.HTML("<h2>" + html.escape(_("Who votes")) + "</h2><p class="
                                   "'wb-hint'>" + html.escape(why.format(
                                       n=self.edition.min_age or 0)) + "</p>"))
@@ -173,7 +174,10 @@ class BallotPage:
             self.commune = Field("select", _("Your commune"), required=True, heading_level=3,
                                  options=[[c.nom, c.code_insee] for c in communes()],
                                  props={"placeholder": _("— choose your commune —")})
-            widgets += [self.name, self.birth_year, self.commune]
+            from workbench.rgpd.notice import notice_html
+
+            widgets += [self.name, self.birth_year, self.commune,
+                        w.HTML(notice_html("budget-participatif", ("liste-votants",)))]
         elif self.token is None:
             self.code = Field("text", _("Your voting code"), required=True, heading_level=2,
                               hint=_("The code printed on the letter you received."),

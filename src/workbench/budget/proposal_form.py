@@ -17,7 +17,8 @@ from workbench.budget.proposals import (
 from workbench.budget.voting import BallotError
 from workbench.forms.render import message_panel
 from workbench.i18n import _
-from workbench.rgpd.notice import notice_html
+from workbench.rgpd.consent import RECONTACT
+from workbench.rgpd.notice import consent_text, notice_html
 from workbench.territory.communes import communes
 from workbench.web.field import Field
 from workbench.web.markup import status
@@ -57,6 +58,10 @@ class ProposalForm:
                            props={"autocomplete": "email", "maxlength": 254}),
             "phone": Field("tel", _("Or your phone number"), heading_level=3,
                            props={"autocomplete": "tel", "maxlength": 20}),
+            "recontact": Field("checkbox", _("The next consultations (optional)"),
+                               heading_level=3, options=[[consent_text(RECONTACT), "oui"]],
+                               hint=_("Your e-mail is then kept apart from your project "
+                                      "until you withdraw this consent, at most 3 years.")),
         }
         why = _("Your contact details are used only by the services to call you back about "
                 "your project. They never appear on a public page or in a published file, "
@@ -77,8 +82,14 @@ class ProposalForm:
                                        "cost")],
             w.HTML(f"<h2>{html.escape(contact)}</h2>"
                    f"<p class='wb-hint'>{html.escape(why)}</p>"),
-            *[self.fields[k] for k in ("name", "email", "phone")],
-            w.HTML(notice_html("budget-participatif", ("porteurs",))), button, self.status])
+            *[self.fields[k] for k in ("name", "email", "phone", "recontact")],
+            w.HTML(notice_html("budget-participatif", ("porteurs",),
+                               also=((RECONTACT, ()),))), button, self.status])
+
+    def _ticked(self, key: str) -> bool:
+        """A one-box checkbox field: its value is {"choices": [...], "other": ...}."""
+        value = self.fields[key].value
+        return isinstance(value, dict) and "oui" in (value.get("choices") or [])
 
     def _text(self, key: str) -> str:
         return str(self.fields[key].value or "").strip()
@@ -95,7 +106,8 @@ class ProposalForm:
         proposal = Proposal(self._text("title"), self._text("description"),
                             None if commune == WHOLE else commune or "?",  # "?": not chosen
                             self._text("category"), cost, self._text("name"),
-                            self._text("email"), self._text("phone"))
+                            self._text("email"), self._text("phone"),
+                            self._ticked("recontact"))
         for field in self.fields.values():
             field.error = ""
         try:

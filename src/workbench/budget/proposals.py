@@ -4,7 +4,8 @@ What the page sends is checked here (French message per field, nothing written i
 wrong): title, description, commune (an INSEE code of the territory, or none for the whole
 Agglomération), category, estimated cost, and the proposer's contact: a name and an e-mail or
 a phone number, stored apart (``pb_proposer``), never on a public page or in an export, and
-deleted with the edition's other personal data (``docs/pb.md``). One transaction; sending
+deleted with the edition's other personal data (``docs/pb.md``); and, if ticked, the consent
+to be told of the next consultations (``workbench.rgpd.consent``). One transaction; sending
 twice (same browser submission id) gives back the first project's number.
 """
 
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Engine
 
 from workbench.budget.voting import BallotError, find_edition
 from workbench.i18n import _
+from workbench.rgpd.consent import RECONTACT, give
 from workbench.storage import write_transaction
 from workbench.storage.conflicts import lock
 from workbench.storage.schema import pb_edition, pb_project, pb_proposer
@@ -50,6 +52,7 @@ class Proposal:
     name: str
     email: str = ""
     phone: str = ""
+    recontact: bool = False  # consents to be told of the next consultations (by e-mail)
 
 
 class ProposalErrors(BallotError):
@@ -80,6 +83,9 @@ def check(proposal: Proposal) -> dict[str, str]:
         errors["phone"] = _("This phone number is not valid.")
     if not proposal.email.strip() and not proposal.phone.strip():
         errors["email"] = _("Give an e-mail address or a phone number.")
+    if proposal.recontact and not proposal.email.strip():
+        errors["recontact"] = _("Give your e-mail address to be told of the next "
+                                "consultations, or untick this box.")
     return errors
 
 
@@ -120,4 +126,7 @@ def submit_proposal(slug: str, proposal: Proposal, *, submission_id: str,
             project_id=project, name=proposal.name.strip(),
             email=proposal.email.strip() or None, phone=proposal.phone.strip() or None,
             collected_on=today))
+        if proposal.recontact:
+            give(conn, RECONTACT, source="budget-participatif", email=proposal.email.strip(),
+                 name=proposal.name)
     return str(number)

@@ -97,3 +97,48 @@ def person(email: str, name: str, folder: Path | None, erase: bool, reason: str,
         done = erase_person(email, reason, name)
         echo_ok(_("Erased or anonymised: {n} sources; kept (and why) as listed above.").format(
             n=sum(1 for item in done if not item.kept)))
+
+
+@group.command("consent", help=_("A person's consents (what they accepted, when, which "
+                                 "text version) and their withdrawal."))
+@click.option("--email", required=True, help=_("The person's e-mail address."))
+@click.option("--withdraw", "purpose", default=None, metavar="FINALITE",
+              help=_("Withdraw this consent (conseil-coordonnees, recontact, or all)."))
+def consent(email: str, purpose: str | None) -> None:
+    from workbench.rgpd.consent import ended_label, records_of, withdraw
+    from workbench.storage import read_connection
+
+    if purpose is not None:
+        from workbench.rgpd.catalogue import load_catalogue
+
+        purposes = [c.id for c in load_catalogue().consents]
+        if purpose not in (*purposes, "all"):
+            raise fail(_("'{purpose}' is not a consent: {purposes} or all.").format(
+                purpose=purpose, purposes=", ".join(purposes)))
+        done = withdraw(email, None if purpose == "all" else purpose)
+        echo_ok(_("Consents withdrawn: {n}.").format(n=len(done)))
+    with read_connection() as conn:
+        records = records_of(conn, email)
+    if not records:
+        click.echo(_("No consent recorded for this address."))
+    for record in records:
+        click.echo(_("{purpose}: given on {day} ({source}, text version {version}), "
+                     "{status}.").format(purpose=record.purpose,
+                                         day=record.given_at.strftime("%d/%m/%Y"),
+                                         source=record.source, version=record.text_version,
+                                         status=ended_label(record.ended_how)))
+
+
+@group.command("recontact", help=_("The people who asked to be told of the next "
+                                   "consultations (current consents)."))
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help=_("CSV file to write (name, e-mail, since)."))
+def recontact(output: Path) -> None:
+    from workbench.rgpd.consent import active_contacts
+    from workbench.spreadsheets import write_csv
+
+    people = active_contacts()
+    write_csv(output, [(_("Name"), _("E-mail"), _("Since"))] + [
+        (p.name or "", p.email or "", p.given_at.date().isoformat()) for p in people])
+    echo_ok(_("{n} people written to {path}: use it for this invitation only, then delete "
+              "the file.").format(n=len(people), path=output))

@@ -402,8 +402,9 @@ def stored_audit(record: int, engine=None) -> dict:
         text = conn.scalar(select(council_draw.c.audit_json)
                            .where(council_draw.c.id == record))
     if text is None:
-        raise WorkbenchError(_("No audit file for draw no. {record} (unknown, or drawn before "
-                               "audit files were kept).").format(record=record))
+        raise WorkbenchError(_("No audit file for draw no. {record} (unknown, drawn before "
+                               "audit files were kept, or erased a year after the next "
+                               "draw).").format(record=record))
     return json.loads(text) | {"record": record}
 
 

@@ -3,8 +3,10 @@
 Columns (French, as staff keep them): ``nom``, ``email``, ``telephone``, ``commune`` (INSEE
 code or name), ``sexe`` (F/H), ``tranche_age`` (15-29 ans … 75 ans et plus),
 ``college``, ``elu_communautaire`` (oui/non), ``entree``, ``sortie`` (dates), ``consentement``
-(oui/non), ``conservation_jusqu_au`` (date). An import is all or nothing; a member already
-registered (same e-mail, else same name) is updated, never duplicated.
+(oui/non: consent to keeping the e-mail and phone, required to hold either), and
+``conservation_jusqu_au`` (date). An import is all or nothing; a member already registered
+(same e-mail, else same name) is updated, never duplicated; each member's consent record
+follows (``workbench.rgpd.consent``).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from workbench.cells import (
     parse_table,
 )
 from workbench.i18n import _
+from workbench.rgpd.consent import council_consent
 from workbench.staff import audit
 from workbench.staff.acting import require
 from workbench.staff.roles import Permission
@@ -80,6 +83,11 @@ def parse_member(row: dict[str, str]) -> dict:
     for column, key in (("elu_communautaire", "community_councillor"),
                         ("consentement", "consent")):
         out[key] = parse_bool(row.get(column, ""), column)
+    if not out["consent"] and (out["email"] or out["phone"]):
+        raise FieldError("consentement", _(
+            "the member has not consented to keeping their e-mail and phone: leave 'email' "
+            "and 'telephone' empty (they will be convened by post), or record their "
+            "consent ('oui')."))
     for column, key in (("entree", "entry_date"), ("sortie", "exit_date"),
                         ("conservation_jusqu_au", "retention_until")):
         out[key] = parse_date(row.get(column, ""), column)
@@ -116,8 +124,10 @@ def import_members(path: Path, engine=None) -> tuple[int, int]:
                              .values(**member))
                 updated += 1
             else:
-                conn.execute(insert(council_member).values(**member, created_at=now))
+                existing = conn.execute(insert(council_member).values(
+                    **member, created_at=now)).inserted_primary_key[0]
                 created += 1
+            council_consent(conn, existing, member["consent"], member["email"])
         audit.record(conn, "council.members_import", "council_member", "*",
                      _("Members imported from {file}: {created} added, {updated} updated.")
                      .format(file=path.name, created=created, updated=updated),

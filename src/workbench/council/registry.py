@@ -25,6 +25,7 @@ from workbench.council.members import COLUMNS, FieldError, member_key, parse_mem
 from workbench.dates import months_after
 from workbench.errors import WorkbenchError
 from workbench.i18n import _, ngettext
+from workbench.rgpd.consent import council_consent
 from workbench.spreadsheets import Workbook, csv_bytes, write_csv
 from workbench.staff import audit
 from workbench.staff.acting import require
@@ -87,6 +88,7 @@ def save_member(fields: dict[str, str], member_id: int | None = None, engine=Non
             member_id = conn.scalar(insert(council_member).values(
                 **member, created_at=datetime.now(UTC).replace(tzinfo=None))
                 .returning(council_member.c.id))
+            council_consent(conn, member_id, member["consent"], member["email"])
             given = [f for f in FIELD_COLUMNS if member[f] not in (None, "")]
             audit.record(conn, "council.member_add", "council_member", member_id,
                          _("Member no. {id} added to the registry.").format(id=member_id),
@@ -98,6 +100,7 @@ def save_member(fields: dict[str, str], member_id: int | None = None, engine=Non
             raise WorkbenchError(_("This member does not exist."))
         conn.execute(update(council_member).where(council_member.c.id == member_id)
                      .values(**member))
+        council_consent(conn, member_id, member["consent"], member["email"])
         changed = [f for f in FIELD_COLUMNS if getattr(old, f) != member[f]]
         audit.record(conn, "council.member_edit", "council_member", member_id,
                      _("Member no. {id} edited: {fields}.").format(
@@ -164,7 +167,14 @@ def expired_members(conn, today: date) -> list[int]:
 
 
 def anonymise_members(conn, ids: list[int]) -> None:
-    """Replace the members' names and erase their contacts (audited, no personal value)."""
+    """Replace the members' names and erase their contacts (audited, no personal value);
+    their contact consents end."""
+    from workbench.rgpd.consent import Ended, end_consents
+    from workbench.storage.schema import consent_record
+
+    end_consents(conn, list(conn.scalars(select(consent_record.c.id).where(
+        consent_record.c.member_id.in_(ids), consent_record.c.ended_at.is_(None)))),
+        Ended.ERASED)
     for member in ids:
         conn.execute(update(council_member).where(council_member.c.id == member).values(
             name=ANONYMOUS.format(id=member), email=None, phone=None, consent=False))

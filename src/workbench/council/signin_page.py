@@ -62,7 +62,8 @@ class SignInPage:
         self.root.children = self.form = [heading, w.HTML("<p>" + html.escape(
             _("Give the e-mail address the council knows you by. Without one, sign the sheet at "
               "the entrance.")) + "</p>"), self.email, button, self.status,
-            w.HTML(notice_html("conseil-registre", ("presences",)))]
+            w.HTML(notice_html("conseil-registre", ("presences",),
+                               also=(("conseil-coordonnees", ()),)))]
 
     def _sign(self) -> None:
         address = (self.email.value or "").strip()

@@ -60,8 +60,8 @@ class MembersTab:
             "conservation_jusqu_au": w.DatePicker(description=_("Keep data until"), **field),
             "elu_communautaire": w.Checkbox(description=_("Community councillor"),
                                             indent=False),
-            "consentement": w.Checkbox(description=_("Has consented to the processing of "
-                                                     "their data"), indent=False),
+            "consentement": w.Checkbox(description=_("Has consented to keeping their e-mail "
+                                                     "and phone (signed form)"), indent=False),
         }
         save = w.Button(description=_("Save the member"), button_style="primary")
         save.on_click(lambda _b: self._save())

@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from workbench.council.follow_up import POSITIONS
 from workbench.council.meetings import add_meeting, create_body, plan_meeting
 from workbench.council.members import AGE_BANDS, COLLEGES
+from workbench.rgpd.consent import council_consent
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import (
     avis_milestone,
@@ -36,7 +37,7 @@ def _members(rng: random.Random, year: int, engine) -> list[int]:
     with write_transaction(engine) as conn:
         ids = []
         for i in range(MEMBERS):
-            ids.append(conn.scalar(insert(council_member).values(
+            member = conn.scalar(insert(council_member).values(
                 name=f"Membre fictif {i + 1:02d}",
                 email=f"membre-fictif-{i + 1:02d}@exemple.invalid", phone=None,
                 commune=rng.choices(places, weights)[0].code_insee,
@@ -45,7 +46,9 @@ def _members(rng: random.Random, year: int, engine) -> list[int]:
                 college=rng.choices(COLLEGES, [50, 25, 15, 10])[0],
                 community_councillor=False, entry_date=date(year - 1, 9, 1), exit_date=None,
                 consent=True, retention_until=date(year + 5, 9, 1),
-                created_at=date(year - 1, 9, 1)).returning(council_member.c.id)))
+                created_at=date(year - 1, 9, 1)).returning(council_member.c.id))
+            council_consent(conn, member, True, f"membre-fictif-{i + 1:02d}@exemple.invalid")
+            ids.append(member)
     return ids
 
 

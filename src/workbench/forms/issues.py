@@ -117,6 +117,7 @@ def _messages() -> dict[str, str]:
         "duplicate_processing": _("the processing '{id}' is described twice"),
         "unknown_category": _("'{value}' is not a category of the catalogue (write "
                               "'processing/category', or '-' for data that is not personal)"),
+        "consent_processing": _("'{id}' is not a processing whose legal basis is consent"),
         "measure_mismatch": _(
             "the measure '{measure}' does not fit the question '{question}' (type {type}): "
             "top2 for likert, mean or median for numbers and scales, share:<answer> for "

@@ -8,6 +8,7 @@ Loaded like the other specs: every problem as a French ``file:line`` error.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from enum import StrEnum
 from pathlib import Path
@@ -20,7 +21,7 @@ from workbench.forms.loader import load_yaml_model
 from workbench.i18n import _
 from workbench.settings import project_home
 
-__all__ = ["Catalogue", "LegalBasis", "Processing", "basis_label", "catalogue_path",
+__all__ = ["Catalogue", "Consent", "LegalBasis", "Processing", "basis_label", "catalogue_path",
            "load_catalogue"]
 
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
@@ -54,6 +55,11 @@ class Category(_Strict):
     id: Slug
     label: Text
     retention: Text
+    # Where these data may be shown or written: pages (notebooks/…, e.g.
+    # "staff/conseil.ipynb") and exports ("export:NAME"); anywhere else is a leak, and the
+    # minimisation test fails (tests/test_rgpd_minimisation.py).
+    shown_in: list[Annotated[str, Field(pattern=r"^(export:[a-z0-9-]+|[a-z]+/[a-z0-9-]+"
+                                                 r"\.ipynb)$")]] = []
 
 
 class Processing(_Strict):
@@ -69,6 +75,19 @@ class Processing(_Strict):
         return next((c for c in self.categories if c.id == category_id), None)
 
 
+class Consent(_Strict):
+    """What a person agrees to where the basis is consent, and the version of that text."""
+
+    id: Slug
+    processing: Slug
+    text: Text
+
+    @property
+    def version(self) -> str:
+        """A hash of the text: a changed text is a new version."""
+        return hashlib.sha256(self.text.encode()).hexdigest()[:12]
+
+
 class Controller(_Strict):
     name: Text
     address: Text
@@ -81,11 +100,18 @@ class Catalogue(_Strict):
     dpo: Text
     complaint: Text
     processings: Annotated[list[Processing], Field(min_length=1)]
+    consents: list[Consent] = []
     columns: dict[str, dict[str, str]]
     non_personal_tables: list[str] = []
 
     def processing(self, processing_id: str) -> Processing | None:
         return next((p for p in self.processings if p.id == processing_id), None)
+
+    def consent(self, consent_id: str) -> Consent:
+        found = next((c for c in self.consents if c.id == consent_id), None)
+        if found is None:
+            raise KeyError(consent_id)
+        return found
 
     def where(self, processing_id: str, category_id: str) -> list[str]:
         """``table.column`` holding that category."""
@@ -102,6 +128,11 @@ def _checks(catalogue: Catalogue) -> list[SpecIssue]:
             issues.append(SpecIssue("duplicate_processing", ("processings", i, "id"),
                                     {"id": processing.id}))
         seen.add(processing.id)
+    for i, consent in enumerate(catalogue.consents):
+        processing = catalogue.processing(consent.processing)
+        if processing is None or processing.legal_basis != LegalBasis.CONSENT:
+            issues.append(SpecIssue("consent_processing", ("consents", i, "processing"),
+                                    {"id": consent.processing}))
     for table, columns in catalogue.columns.items():
         for column, value in columns.items():
             if value == NOT_PERSONAL:

@@ -10,7 +10,6 @@ the audit trail with a hash of the e-mail, never the data.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +20,8 @@ from sqlalchemy import Connection, delete, func, select, update
 
 from workbench.council.registry import anonymise_members
 from workbench.i18n import _
+from workbench.rgpd import consent
+from workbench.rgpd.keys import person_key
 from workbench.staff import audit
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
@@ -58,11 +59,6 @@ class Source:
     find: Callable[[Connection, str, str], list[dict]]
     erase: Callable[[Connection, list[dict]], None] | None  # None: kept (see ``kept``)
     kept: str = ""
-
-
-def person_key(email: str) -> str:
-    """What the audit trail keeps of the person: a hash of the e-mail (no clear data)."""
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
 
 
 def _plain(value: object) -> object:
@@ -126,6 +122,18 @@ def _assessor(conn: Connection, _email: str, name: str) -> list[dict]:
         committee_review.c.assessor == name)) if name else []
 
 
+def _consents(conn: Connection, email: str, _name: str) -> list[dict]:
+    return [{"id": r.id, "purpose": r.purpose, "email": r.email, "name": r.name,
+             "text_version": r.text_version, "given_at": _plain(r.given_at),
+             "source": r.source, "ended_at": _plain(r.ended_at),
+             "status": consent.ended_label(r.ended_how)}
+            for r in consent.records_of(conn, email)]
+
+
+def _end_consents(conn: Connection, found: list[dict]) -> None:
+    consent.end_consents(conn, [c["id"] for c in found if c["ended_at"] is None])
+
+
 def _anonymise(conn: Connection, found: list[dict]) -> None:
     anonymise_members(conn, [m["id"] for m in found])
 
@@ -153,6 +161,9 @@ def _sources() -> tuple[Source, ...]:
         Source("conseil-registre", "presences", _("council attendance"), _attendance, None,
                _("kept, linked to the anonymised member (statistics of past years)")),
         Source("conseil-registre", "identite", _("council registry"), _members, _anonymise),
+        Source("preuves-consentement", "preuve", _("consents"), _consents, _end_consents,
+               _("current consents end and their address is erased; the proof (dates, text "
+                 "version, a hash of the address) is kept 5 years (art. 7.1)")),
         Source("questionnaires", "identite-invitation", _("identified answers"), _identified,
                _unlink_answers),
         Source("invitations", "destinataire", _("invitations"), _invitations,

@@ -9,26 +9,35 @@ one transaction and writes one audit entry with its counts, never the data erase
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, func, select, update
 
 from workbench.council.registry import anonymise_members, expired_members
 from workbench.dates import months_after
 from workbench.i18n import _
+from workbench.rgpd import consent
 from workbench.staff import audit
 from workbench.staff.acting import require
 from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import (
+    answer,
+    audit_event,
+    council_draw,
+    delphi_answer,
     form_version,
     invitation,
     pb_edition,
     pb_project,
     pb_proposer,
     pb_voter_roll,
+    response,
+    response_identity,
+    staff_account,
     staff_password_link,
     staff_session,
 )
@@ -36,6 +45,13 @@ from workbench.storage.schema import (
 __all__ = ["RULES", "Purged", "purge"]
 
 SESSIONS_KEPT = timedelta(days=30)
+ANSWERS_MONTHS = 24  # free text and identities, after the form closed
+DRAW_MONTHS = 12  # volunteers' data, after the next draw
+DELPHI_MONTHS = 24  # justifications, after the study's last answer
+ACCOUNT_MONTHS = 6  # a disabled staff account
+AUDIT_YEARS = 5
+FREE_TEXT = ("short_text", "long_text")
+REMOVED_ACCOUNT = "compte-{id}@supprime.invalid"
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,15 @@ class Rule:
             "comptes-personnel/sessions": _("staff sessions and password links deleted"),
             "budget-participatif/porteurs": _("proposers' contacts deleted"),
             "budget-participatif/liste-votants": _("voter roll entries deleted"),
+            "questionnaires/reponses": _("free-text answers erased"),
+            "questionnaires/identite-invitation": _("links between answers and invitations "
+                                                    "deleted"),
+            "conseil-tirage/volontaires": _("draws' volunteers data erased"),
+            "prospective/justifications": _("Delphi justifications erased"),
+            "comptes-personnel/compte": _("disabled staff accounts anonymised"),
+            "comptes-personnel/journal": _("audit trail entries deleted"),
+            "recontact/contact": _("consents to be recontacted expired"),
+            "preuves-consentement/preuve": _("proofs of ended consents deleted"),
         }[f"{self.processing}/{self.category}"]
 
 
@@ -80,6 +105,136 @@ def _closed_on(spec: dict) -> date | None:
     """The day the form closed (its ``closes_at``), if it has one."""
     value = str(spec.get("closes_at") or "")
     return date.fromisoformat(value[:10]) if value else None
+
+
+def _forms_closed(conn: Connection, today: date, months: int) -> set[int]:
+    """Forms closed more than ``months`` ago: their ``closes_at``, or, lacking one, their
+    last answer (a form left open without answers for that long is over)."""
+    last = dict(conn.execute(select(form_version.c.form_id, func.max(response.c.submitted_at))
+                             .join(response, response.c.form_version_id == form_version.c.id)
+                             .group_by(form_version.c.form_id)).all())
+    done = set()
+    for form_id, spec in _latest_specs(conn).items():
+        closed = _closed_on(spec) or (last[form_id].date() if form_id in last else None)
+        if closed is not None and months_after(closed, months) < today:
+            done.add(form_id)
+    return done
+
+
+def _answers_of(forms: set[int]):
+    return select(response.c.id).join(form_version, form_version.c.id == response.c.form_version_id
+                                      ).where(form_version.c.form_id.in_(forms))
+
+
+def _free_text(conn: Connection, today: date) -> list[tuple[int, str, str]]:
+    """Free-text answers (text questions, "other" of multiple choices) of forms closed for
+    2 years: (response, question, what to do)."""
+    import json
+
+    forms = _forms_closed(conn, today, ANSWERS_MONTHS)
+    if not forms:
+        return []
+    kinds = {form_id: {q["id"]: q["type"] for q in _questions(spec)}
+             for form_id, spec in _latest_specs(conn).items() if form_id in forms}
+    found = []
+    for row in conn.execute(select(answer.c.response_id, answer.c.question_id,
+                                   answer.c.value_json, form_version.c.form_id)
+                            .join(response, response.c.id == answer.c.response_id)
+                            .join(form_version, form_version.c.id == response.c.form_version_id)
+                            .where(form_version.c.form_id.in_(forms))):
+        kind = kinds[row.form_id].get(row.question_id)
+        if kind in FREE_TEXT:
+            found.append((row.response_id, row.question_id, "delete"))
+        elif kind == "multiple_choice":
+            value = json.loads(row.value_json)
+            if isinstance(value, dict) and value.get("other"):
+                found.append((row.response_id, row.question_id, "other"))
+    return found
+
+
+def _questions(spec: dict) -> list[dict]:
+    """Every question of a spec, in pages or not."""
+    pages = spec.get("pages") or [spec]
+    return [q for page in pages for q in page.get("questions", [])]
+
+
+def _erase_free_text(conn: Connection, found: list[tuple[int, str, str]]) -> None:
+    import json
+
+    for response_id, question_id, what in found:
+        key = (answer.c.response_id == response_id) & (answer.c.question_id == question_id)
+        if what == "delete":
+            conn.execute(delete(answer).where(key))
+            continue
+        value = json.loads(conn.scalar(select(answer.c.value_json).where(key)))
+        conn.execute(update(answer).where(key).values(
+            value_json=json.dumps(value | {"other": None}, ensure_ascii=False)))
+
+
+def _identities(conn: Connection, today: date) -> list[int]:
+    forms = _forms_closed(conn, today, ANSWERS_MONTHS)
+    return list(conn.scalars(select(response_identity.c.response_id).where(
+        response_identity.c.response_id.in_(_answers_of(forms))))) if forms else []
+
+
+def _draws(conn: Connection, today: date) -> list[int]:
+    """Draws followed by another one more than a year ago, whose data are not yet erased."""
+    draws = conn.execute(select(council_draw.c.id, council_draw.c.drawn_at,
+                                council_draw.c.panel_json).order_by(council_draw.c.drawn_at,
+                                                                    council_draw.c.id)).all()
+    return [draw.id for draw, later in itertools.pairwise(draws)
+            if months_after(later.drawn_at.date(), DRAW_MONTHS) < today
+            and draw.panel_json != "[]"]
+
+
+def _erase_draws(conn: Connection, ids: list[int]) -> None:
+    if ids:
+        conn.execute(update(council_draw).where(council_draw.c.id.in_(ids)).values(
+            panel_json="[]", probabilities_json="{}", audit_json=None))
+
+
+def _justifications(conn: Connection, today: date) -> list[tuple]:
+    """Justifications of studies whose last answer is 2 years old: their answers' keys."""
+    done = [study for study, last in conn.execute(
+        select(delphi_answer.c.study, func.max(delphi_answer.c.answered_at))
+        .group_by(delphi_answer.c.study)) if months_after(last.date(), DELPHI_MONTHS) < today]
+    return [tuple(row) for row in conn.execute(select(
+        delphi_answer.c.study, delphi_answer.c.round, delphi_answer.c.panelist_id,
+        delphi_answer.c.item_id).where(delphi_answer.c.study.in_(done),
+                                       delphi_answer.c.justification != ""))] if done else []
+
+
+def _erase_justifications(conn: Connection, found: list[tuple]) -> None:
+    for study in sorted({key[0] for key in found}):
+        conn.execute(update(delphi_answer).where(delphi_answer.c.study == study,
+                                                 delphi_answer.c.justification != "")
+                     .values(justification=""))
+
+
+def _accounts(conn: Connection, today: date) -> list[int]:
+    rows = conn.execute(select(staff_account.c.id, staff_account.c.disabled_at,
+                               staff_account.c.email).where(
+        staff_account.c.active.is_(False), staff_account.c.disabled_at.is_not(None))).all()
+    return [r.id for r in rows if months_after(r.disabled_at.date(), ACCOUNT_MONTHS) < today
+            and r.email != REMOVED_ACCOUNT.format(id=r.id)]
+
+
+def _anonymise_accounts(conn: Connection, ids: list[int]) -> None:
+    from workbench.storage.schema import staff_role
+
+    for account in ids:
+        conn.execute(update(staff_account).where(staff_account.c.id == account).values(
+            email=REMOVED_ACCOUNT.format(id=account), name=_("Removed account"),
+            password_hash=None))
+    if ids:
+        conn.execute(delete(staff_role).where(staff_role.c.account_id.in_(ids)))
+
+
+def _old_events(conn: Connection, today: date) -> list[int]:
+    """Entries past 5 years, counted from today or the real clock, whichever is earlier:
+    the database refuses to delete a younger entry (migration 0018)."""
+    limit = datetime.combine(months_after(min(today, date.today()), -12 * AUDIT_YEARS), time())
+    return list(conn.scalars(select(audit_event.c.id).where(audit_event.c.at < limit)))
 
 
 def _recipients(conn: Connection, today: date) -> list[int]:
@@ -155,6 +310,16 @@ RULES = (
          _deleting(pb_proposer, pb_proposer.c.project_id)),
     Rule("budget-participatif", "liste-votants", _voters,
          _deleting(pb_voter_roll, pb_voter_roll.c.id)),
+    Rule("questionnaires", "reponses", _free_text, _erase_free_text),
+    Rule("questionnaires", "identite-invitation", _identities,
+         _deleting(response_identity, response_identity.c.response_id)),
+    Rule("conseil-tirage", "volontaires", _draws, _erase_draws),
+    Rule("prospective", "justifications", _justifications, _erase_justifications),
+    Rule("comptes-personnel", "compte", _accounts, _anonymise_accounts),
+    Rule("comptes-personnel", "journal", _old_events, _deleting(audit_event, audit_event.c.id)),
+    Rule("recontact", "contact", consent.expired,
+         lambda conn, ids: consent.end_consents(conn, ids, consent.Ended.EXPIRED)),
+    Rule("preuves-consentement", "preuve", consent.old_proofs, consent.delete_proofs),
 )
 
 

@@ -43,12 +43,17 @@ def unclassified(catalogue: Catalogue, metadata: MetaData | None = None) -> list
 def register_rows(catalogue: Catalogue) -> Iterable[list[str]]:
     """One row per data category of each processing, French headers first."""
     yield [_("Processing"), _("Purpose"), _("Legal basis"), _("Data category"), _("Stored in"),
-           _("Retention"), _("Recipients"), _("Rights")]
+           _("Retention"), _("Recipients"), _("Rights"), _("Shown in")]
     for p in catalogue.processings:
         for c in p.categories:
             where = ", ".join(catalogue.where(p.id, c.id)) or _("(files, not the database)")
             yield [p.title, p.purpose, basis_label(p.legal_basis), c.label, where,
-                   c.retention, "; ".join(p.recipients), p.rights]
+                   c.retention, "; ".join(p.recipients), p.rights, _shown(c.shown_in)]
+
+
+def _shown(places: list[str]) -> str:
+    """Where a category may be shown or written (nowhere else: the minimisation test)."""
+    return ", ".join(places) or _("no page nor export")
 
 
 def register_markdown(catalogue: Catalogue) -> str:
@@ -64,11 +69,17 @@ def register_markdown(catalogue: Catalogue) -> str:
                   "- " + _("Legal basis: {text}").format(text=basis_label(p.legal_basis)),
                   "- " + _("Recipients: {text}").format(text="; ".join(p.recipients)),
                   "- " + _("Rights: {text}").format(text=p.rights), "",
-                  "| " + " | ".join((_("Data category"), _("Retention"), _("Stored in")))
-                  + " |", "|---|---|---|"]
+                  "| " + " | ".join((_("Data category"), _("Retention"), _("Stored in"),
+                                     _("Shown in"))) + " |", "|---|---|---|---|"]
         for category in p.categories:
             where = ", ".join(f"`{w}`" for w in catalogue.where(p.id, category.id)) or "—"
-            lines.append(f"| {category.label} | {category.retention} | {where} |")
+            lines.append(f"| {category.label} | {category.retention} | {where} | "
+                         f"{_shown(category.shown_in)} |")
+        lines.append("")
+    if catalogue.consents:
+        lines += ["## " + _("Consents"), ""]
+        lines += ["- " + _("{id} (text version {version}): {text}").format(
+            id=c.id, version=c.version, text=c.text) for c in catalogue.consents]
         lines.append("")
     return "\n".join(lines)
 

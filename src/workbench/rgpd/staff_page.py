@@ -1,8 +1,9 @@
 """The personal data page of the staff app (administrators): what the next retention purge
 will do, the register of processing activities to download, a person's records to find.
 
-``donnees.ipynb``. Finding a person is audited (``rgpd.person.find_person``); erasing stays a
-command (``workbench rgpd person --erase``), with its confirmation and reason.
+``donnees.ipynb``. Finding a person is audited (``rgpd.person.find_person``), so is
+withdrawing their consents; erasing stays a command (``workbench rgpd person --erase``), with
+its confirmation and reason.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ class PersonalDataPage:
         self.email = w.Text(description=_("E-mail"), placeholder="prenom.nom@exemple.fr")
         find = w.Button(description=_("Find their records"))
         find.on_click(lambda _b: self.find())
+        withdraw = w.Button(description=_("Withdraw their consents"))
+        withdraw.on_click(lambda _b: self.withdraw())
         self.found = w.HTML()
         self.root.children = [
             w.HTML("<h1>" + html.escape(_("Personal data")) + "</h1>"),
@@ -46,7 +49,7 @@ class PersonalDataPage:
             w.HTML("<h2>" + html.escape(_("A person's records")) + "</h2><p>" + html.escape(
                 _("For a request of access or erasure. Erasing is done with the command "
                   "'workbench rgpd person --erase', with the request's reason.")) + "</p>"),
-            w.HBox([self.email, find]), self.found]
+            w.HBox([self.email, find, withdraw]), self.found]
         self.refresh()
 
     def refresh(self) -> None:
@@ -80,3 +83,14 @@ class PersonalDataPage:
         self.found.value = table([_("Source"), _("Records"), _("On erasure")],
                                  [[f.source, len(f.records), f.kept or _("erased or anonymised")]
                                   for f in found], numeric=[1])
+
+    def withdraw(self) -> None:
+        """The person withdraws every consent (what they covered is erased at once)."""
+        from workbench.rgpd.consent import withdraw
+
+        try:
+            done = withdraw(self.email.value or "", engine=self.engine)
+        except WorkbenchError as error:
+            self.found.value = status(str(error), error=True)
+            return
+        self.found.value = status(_("Consents withdrawn: {n}.").format(n=len(done)))

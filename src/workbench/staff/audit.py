@@ -2,7 +2,9 @@
 
 ``record`` writes in the caller's transaction, so an entry exists exactly when its change
 does (a failed change rolls its entry back). ``audit_event`` is append-only: no code path
-updates or deletes it, and database triggers refuse both (migration 0017).
+updates it and database triggers refuse any update (migration 0017); the only deletion is
+the retention purge of entries past 5 years, and the database refuses to delete a younger one
+(migration 0018).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ __all__ = [
     "avis_recommendation",
     "committee_review",
     "committee_score",
+    "consent_record",
     "council_attendance",
     "council_avis",
     "council_body",
@@ -639,7 +640,8 @@ staff_password_link = Table(
     Column("used_at", DateTime),
 )
 
-# Append-only: database triggers refuse UPDATE and DELETE (migration 0017).
+# Append-only: database triggers refuse UPDATE, and DELETE of an entry younger than its
+# 5 years' retention (migrations 0017, 0018).
 audit_event = Table(
     "audit_event",
     metadata,
@@ -653,4 +655,23 @@ audit_event = Table(
     Column("summary", Text, nullable=False),  # French
     Column("before", Text),  # JSON
     Column("after", Text),  # JSON
+)
+
+# Consents (RGPD art. 7): who agreed to which text version, when, from where, and how it
+# ended (withdrawn, expired, erased). At the end the e-mail and name are erased: the proof
+# keeps the hash of the address (``subject_key``) and the dates (migration 0018).
+consent_record = Table(
+    "consent_record",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("purpose", String(64), nullable=False, index=True),
+    Column("subject_key", String(16), nullable=False, index=True),
+    Column("member_id", ForeignKey("council_member.id", ondelete="SET NULL"), index=True),
+    Column("email", String(254)),
+    Column("name", String(200)),
+    Column("text_version", String(12), nullable=False),
+    Column("given_at", DateTime, nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("ended_at", DateTime),
+    Column("ended_how", String(20)),  # retrait, expiration, effacement, nouvelle-version
 )
