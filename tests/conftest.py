@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -47,21 +49,48 @@ def sqlite_engine(tmp_path: Path) -> Engine:
     return engine
 
 
+@contextmanager
+def database_at(kind: str, folder: Path, revision: str = "head") -> Iterator[Engine]:
+    """A database ("sqlite" in ``folder``, or "postgresql": a schema of its own, dropped
+    afterwards) migrated up to ``revision``."""
+    from alembic import command
+    from alembic.config import Config
+
+    from workbench.storage.migrate import MIGRATIONS
+
+    admin = schema = None
+    if kind == "sqlite":
+        engine = get_engine(sqlite_url(folder))
+    else:
+        postgres_or_fail()
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f"create schema {schema}"))
+        engine = get_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
+    if revision == "head":
+        upgrade(engine)
+    else:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        if admin is not None:
+            with admin.begin() as conn:
+                conn.execute(text(f"drop schema {schema} cascade"))
+            admin.dispose()
+
+
 @pytest.fixture
-def postgresql_engine() -> Engine:
+def postgresql_engine(tmp_path: Path) -> Iterator[Engine]:
     """A migrated PostgreSQL schema of its own, dropped afterwards."""
-    postgres_or_fail()
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f"create schema {schema}"))
-    engine = get_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f"drop schema {schema} cascade"))
-    admin.dispose()
+    with database_at("postgresql", tmp_path) as engine:
+        yield engine
 
 
 @pytest.fixture

@@ -5,25 +5,22 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import uuid
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 
 from workbench.associations.directory import fold, search
 from workbench.associations.nomenclature import theme_of, themes
 from workbench.associations.observatory import observatory
 from workbench.associations.rna import import_rna
 from workbench.errors import WorkbenchError
-from workbench.storage import get_engine, write_transaction
-from workbench.storage.migrate import MIGRATIONS, upgrade
+from workbench.storage import write_transaction
+from workbench.storage.migrate import upgrade
 from workbench.storage.schema import association
 
-from .conftest import POSTGRES_URL, postgres_or_fail, sqlite_url
+from .conftest import database_at, sqlite_url
 from .rna_files import HEADER, rna_row, write_rna
 
 GUINGAMP, PAIMPOL, RENNES, BEGARD, KERMOROCH = "22070", "22162", "35238", "22004", "22091"
@@ -208,30 +205,8 @@ def test_an_rna_update_computes_the_search_key_again(engine, tmp_path) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine_at_0013(request, tmp_path):
     """An empty database migrated up to 0013 only (before the search key)."""
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    if request.param == "sqlite":
-        engine = get_engine(sqlite_url(tmp_path))
-        cleanup = None
-    else:
-        postgres_or_fail()
-        schema = f"t_{uuid.uuid4().hex[:12]}"
-        admin = sa.create_engine(POSTGRES_URL)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f"create schema {schema}"))
-        engine = get_engine(f"{POSTGRES_URL}?options=-csearch_path%3D{schema}")
-
-        def cleanup() -> None:
-            with admin.begin() as conn:
-                conn.execute(sa.text(f"drop schema {schema} cascade"))
-            admin.dispose()
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0013")
-    yield engine
-    engine.dispose()
-    if cleanup:
-        cleanup()
+    with database_at(request.param, tmp_path, "0013") as engine:
+        yield engine
 
 
 def test_migration_0014_gives_existing_rows_their_search_key(engine_at_0013) -> None:

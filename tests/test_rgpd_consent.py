@@ -22,7 +22,8 @@ from workbench.storage import read_connection, write_transaction
 from workbench.storage.migrate import upgrade
 from workbench.storage.schema import consent_record, council_member, pb_edition
 
-from .roles import AN, actor
+from .conftest import database_at
+from .roles import AN, A, actor
 from .test_rgpd_purge import MEMBER
 
 HEADER = ("nom;email;telephone;commune;sexe;tranche_age;college;elu_communautaire;entree;"
@@ -93,6 +94,8 @@ def test_without_consent_an_import_refuses_contact_details_and_writes_nothing(
 
 def test_a_withdrawn_member_consent_erases_the_contact_details_and_keeps_the_member(
         engine) -> None:
+    from datetime import datetime
+
     upgrade(engine)
     member = save_member({**MEMBER, "telephone": "06 12 34 56 78"}, engine=engine)
     with pytest.raises(WorkbenchError, match="n’a pas consenti"):
@@ -108,8 +111,13 @@ def test_a_withdrawn_member_consent_erases_the_contact_details_and_keeps_the_mem
         "claire@exemple.invalid")
     entry = next(e for e in audit.events(engine=engine) if e.action == "rgpd.consent_withdraw")
     assert "claire" not in f"{entry.summary}{entry.after}".lower()
-    # Given again (a new signed form): a new record, the old one stays as proof.
-    save_member({**MEMBER}, member, engine=engine)
+    # Given again: only with a newly signed form dated after the withdrawal; a new record,
+    # the old one stays as proof.
+    with pytest.raises(WorkbenchError, match="a retiré son consentement"):
+        save_member({**MEMBER}, member, engine=engine)
+    with write_transaction(engine) as conn:
+        conn.execute(consent_record.update().values(ended_at=datetime(2026, 1, 1)))
+    save_member({**MEMBER, "date_consentement": "2026-03-01"}, member, engine=engine)
     assert [r.ended_how for r in _records(engine)] == ["retrait", None]
     save_member({**MEMBER, "email": "", "consentement": "non"}, member, engine=engine)
     assert [r.ended_how for r in _records(engine)] == ["retrait", "retrait"]
@@ -200,3 +208,137 @@ def test_the_consent_commands(tmp_path, monkeypatch) -> None:
                                 "--withdraw", "all"])
     assert "Consentements retirés : 2." in done.output, done.output
     assert done.output.count("retiré.") == 2
+
+
+# Defects found by the review of the first version (each test failed before its fix).
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_at_0017(request, tmp_path):
+    with database_at(request.param, tmp_path, "0017") as engine:
+        yield engine
+
+
+def test_the_migration_records_existing_consents_and_erases_contacts_kept_without(
+        engine_at_0017) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import insert
+
+    with engine_at_0017.begin() as conn:
+        for name, email, phone, given in (("Anne", "anne@exemple.invalid", None, True),
+                                          ("Bob", "bob@exemple.invalid", "0601020304", False),
+                                          ("Cléo", None, None, False)):
+            conn.execute(insert(council_member).values(
+                name=name, email=email, phone=phone, sex="F", age_band="30-44 ans",
+                college="habitants", community_councillor=False, entry_date=date(2020, 1, 1),
+                consent=given, created_at=datetime(2020, 1, 2)))
+    upgrade(engine_at_0017)
+    with read_connection(engine_at_0017) as conn:
+        members = {r.name: r for r in conn.execute(select(council_member))}
+    assert (members["Bob"].email, members["Bob"].phone) == (None, None)
+    [record] = _records(engine_at_0017)
+    assert (record.member_id, record.text_version, record.source) == (
+        members["Anne"].id, "inconnue", "migration-0018")
+    assert [r.purpose for r in consent.withdraw("ANNE@exemple.invalid",
+                                                engine=engine_at_0017)] == [consent.COUNCIL]
+    with read_connection(engine_at_0017) as conn:
+        assert conn.scalar(select(council_member.c.email).where(
+            council_member.c.name == "Anne")) is None
+
+
+def test_a_member_registered_before_consent_records_can_still_withdraw(engine) -> None:
+    upgrade(engine)
+    member = save_member(dict(MEMBER), engine=engine)
+    with write_transaction(engine) as conn:  # as if stored before consents had records
+        conn.execute(consent_record.delete())
+    consent.withdraw("claire@exemple.invalid", engine=engine)
+    with read_connection(engine) as conn:
+        row = conn.execute(select(council_member).where(council_member.c.id == member)).one()
+    assert (row.email, row.consent) == (None, False)
+
+
+def test_a_reimported_sheet_does_not_bring_back_a_withdrawn_member_s_contacts(
+        engine, tmp_path) -> None:
+    upgrade(engine)
+    path = tmp_path / "membres.csv"
+    row = ("Anne;anne@exemple.invalid;0601020304;Paimpol;F;30-44 ans;habitants;non;"
+           "2025-01-01;;oui;\n")
+    path.write_text(HEADER + row, encoding="utf-8")
+    import_members(path, engine=engine)
+    consent.withdraw("anne@exemple.invalid", engine=engine)
+    with pytest.raises(WorkbenchError, match="a retiré son consentement le"):
+        import_members(path, engine=engine)
+    with read_connection(engine) as conn:
+        rows = conn.execute(select(council_member)).all()
+    assert [(r.name, r.email, r.phone) for r in rows] == [("Anne", None, None)]
+    signed = HEADER.replace("consentement;", "consentement;date_consentement;")
+    later = (date.today().replace(year=date.today().year + 1)).isoformat()
+    path.write_text(signed + row.replace(";oui;", f";oui;{later};"), encoding="utf-8")
+    assert import_members(path, engine=engine) == (0, 1)  # the same member, not a second
+    with read_connection(engine) as conn:
+        rows = conn.execute(select(council_member)).all()
+    assert [(r.name, r.email, r.consent) for r in rows] == [
+        ("Anne", "anne@exemple.invalid", True)]
+    assert [(r.ended_how, r.given_at.date().isoformat()) for r in _records(engine)] == [
+        ("retrait", date.today().isoformat()), (None, later)]
+
+
+def test_a_new_consent_text_does_not_say_members_accepted_it(engine, monkeypatch) -> None:
+    upgrade(engine)
+    member = save_member(dict(MEMBER), engine=engine)
+    monkeypatch.setattr(consent, "_version", lambda purpose: "v2v2v2v2v2v2")
+    save_member({**MEMBER, "telephone": "06 12 34 56 78"}, member, engine=engine)
+    [record] = _records(engine)
+    assert record.ended_at is None and record.text_version != "v2v2v2v2v2v2"
+
+
+def test_withdrawal_finds_a_member_whatever_the_case_or_a_changed_address(engine) -> None:
+    upgrade(engine)
+    member = save_member({**MEMBER, "email": "Claire@Exemple.invalid"}, engine=engine)
+    save_member({**MEMBER, "email": "Claire.LeGoff@Mairie.example"}, member, engine=engine)
+    done = consent.withdraw("claire.legoff@mairie.example", engine=engine)
+    assert [r.purpose for r in done] == [consent.COUNCIL]
+    with read_connection(engine) as conn:
+        assert conn.scalar(select(council_member.c.email)) is None
+
+
+def test_consenting_again_starts_the_three_years_again(engine) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import update
+
+    upgrade(engine)
+    with write_transaction(engine) as conn:
+        first = consent.give(conn, consent.RECONTACT, source="test", email="a@exemple.invalid")
+        conn.execute(update(consent_record).values(given_at=datetime(2024, 1, 5)))
+    with write_transaction(engine) as conn:
+        assert consent.give(conn, consent.RECONTACT, source="budget-participatif",
+                            email="a@exemple.invalid") == first
+        assert consent.expired(conn, date(2027, 1, 6)) == []
+
+
+def test_one_current_consent_per_person_and_purpose(engine) -> None:
+    from datetime import datetime
+
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    upgrade(engine)
+    row = {"purpose": "recontact", "subject_key": "k" * 16, "text_version": "v",
+           "given_at": datetime(2026, 1, 1), "source": "test"}
+    with write_transaction(engine) as conn:
+        conn.execute(insert(consent_record).values(**row, ended_at=datetime(2026, 2, 1)))
+        conn.execute(insert(consent_record).values(**row))
+    with pytest.raises(IntegrityError), write_transaction(engine) as conn:
+        conn.execute(insert(consent_record).values(**row))
+
+
+def test_the_recontact_list_and_a_person_s_consents_are_the_administrators(engine) -> None:
+    upgrade(engine)
+    with acting_as(actor(A)), pytest.raises(Refused):
+        consent.active_contacts(engine=engine)
+    with acting_as(actor(A)), pytest.raises(Refused):
+        consent.consents_of("a@exemple.invalid", engine=engine)
+    consent.consents_of("a@exemple.invalid", engine=engine)
+    entry = audit.events(engine=engine)[0]
+    assert entry.action == "rgpd.consent_search" and "exemple" not in str(entry)

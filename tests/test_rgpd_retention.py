@@ -5,7 +5,7 @@ consents — exact counts of the dry run and of the purge, on both databases."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import delete, func, insert, select, update
@@ -17,6 +17,7 @@ from workbench.forms.submission import submit_response
 from workbench.rgpd import consent
 from workbench.rgpd.purge import purge
 from workbench.staff import accounts
+from workbench.staff.acting import Refused
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.migrate import upgrade
 from workbench.storage.schema import (
@@ -177,12 +178,70 @@ def test_the_database_refuses_to_delete_an_audit_entry_younger_than_five_years(e
         conn.execute(update(audit_event).values(summary="y"))
 
 
-def test_a_purge_dated_in_the_future_still_keeps_the_audit_trail_5_years(engine) -> None:
+def test_a_purge_is_applied_today_at_the_latest(engine) -> None:
     upgrade(engine)
+    with pytest.raises(Refused, match="au plus tard aujourd’hui"):
+        purge(date.today() + timedelta(days=1), apply=True, engine=engine)
+
+
+@pytest.fixture
+def local_date_ahead(monkeypatch):
+    """The server's clock in a time zone 14 hours ahead of UTC (its local date is often the
+    next day)."""
+    import time as clock
+
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
+    clock.tzset()
+    yield
+    monkeypatch.undo()
+    clock.tzset()
+
+
+def test_the_audit_rule_never_selects_what_the_database_refuses(engine,
+                                                                local_date_ahead) -> None:
+    """The trigger counts 5 years on the UTC clock; the server's local date may be a day
+    ahead (Europe/Paris after midnight): an entry 5 years old less an hour is never chosen,
+    whatever day the purge is told, so the purge is not rolled back."""
+    from workbench.rgpd.purge import _old_events
+
+    upgrade(engine)
+    now = datetime.now(UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
-        conn.execute(insert(audit_event).values(at=datetime(2024, 1, 1), actor="x",
-                                                action="test", object_type="x", object_id="1",
-                                                summary="x"))
-    done = purge(date(2031, 6, 1), apply=True, engine=engine)  # no refusal from the database
-    assert {f"{p.processing}/{p.category}": p.count for p in done}[
-        "comptes-personnel/journal"] == 0
+        conn.execute(insert(audit_event).values(
+            at=months_after_dt(now, -60) + timedelta(hours=1), actor="x", action="test",
+            object_type="x", object_id="1", summary="x"))
+    with read_connection(engine) as conn:
+        for day in (now.date(), now.date() + timedelta(days=1), date(2031, 6, 1)):
+            assert _old_events(conn, day) == []
+    purge(apply=True, engine=engine)
+
+
+def months_after_dt(moment: datetime, months: int) -> datetime:
+    from workbench.dates import months_after
+
+    return datetime.combine(months_after(moment.date(), months), moment.time())
+
+
+def test_free_text_of_a_question_a_later_version_dropped_is_purged_too(engine,
+                                                                      tmp_path) -> None:
+    upgrade(engine)
+    _form(engine, tmp_path, "change", "2024-06-30")
+    _answer(engine, "change", 0, datetime(2024, 3, 1), text="Jean, 3 rue des Lilas, 0601020304")
+    path = tmp_path / "change.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "  - id: avis\n    type: long_text\n    label: \"Votre avis\"\n    required: false\n",
+        ""), encoding="utf-8")
+    publish_spec_file(path, engine)  # version 2 has no "avis"
+    counts = {f"{p.processing}/{p.category}": p.count for p in purge(TODAY, engine=engine)}
+    assert counts["questionnaires/reponses"] == 1
+
+
+def test_recipients_of_an_identified_form_without_closing_date_go_with_its_answers(
+        engine, tmp_path) -> None:
+    upgrade(engine)
+    _form(engine, tmp_path, "nominatif", None, "identified", "token")
+    [invited] = create_invitations("nominatif", ["Anne <anne@exemple.invalid>"], engine)
+    _answer(engine, "nominatif", 0, datetime(2023, 5, 1), token=invited.token)
+    counts = {f"{p.processing}/{p.category}": p.count for p in purge(TODAY, engine=engine)}
+    assert (counts["invitations/destinataire"], counts["questionnaires/identite-invitation"]
+            ) == (1, 1)

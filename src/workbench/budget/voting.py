@@ -21,20 +21,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from fractions import Fraction
-from pathlib import Path
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from workbench.budget.errors import ElectionError
 from workbench.i18n import _, ngettext
-from workbench.settings import project_home
 from workbench.staff import audit
 from workbench.staff.acting import require
 from workbench.staff.roles import Permission
@@ -114,28 +111,13 @@ def check_ballot(edition, costs: dict[int, Fraction], choice: dict[int, int]) ->
 
 def _key() -> bytes:
     """The identity hash key: ``WORKBENCH_PB_IDENTITY_KEY``, else a key drawn once and kept in
-    ``data/runtime/secrets/`` (git-ignored, readable by its owner only)."""
-    if os.environ.get(KEY_ENV):
-        return os.environ[KEY_ENV].encode()
-    path = project_home() / "data" / "runtime" / "secrets" / "pb-identity.key"
-    if not path.is_file():
-        # Written whole under another name, then linked into place: two kernels voting at
-        # once never read half a key, and the first key written is the one kept.
-        path.parent.mkdir(parents=True, exist_ok=True)
-        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
-        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "w") as out:
-            out.write(secrets.token_hex(32))
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            pass
-        finally:
-            draft.unlink()
-    key = Path(path).read_text().strip()
-    if len(key) < 32:
+    ``data/runtime/secrets/`` (``workbench.runtime_keys``)."""
+    from workbench.runtime_keys import runtime_key
+
+    key = runtime_key("pb-identity.key", KEY_ENV)
+    if not key:
         raise BallotError(_("The voting service is not configured: please try again later."))
-    return key.encode()
+    return key
 
 
 def _fold(text: str) -> str:

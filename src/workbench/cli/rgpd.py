@@ -105,8 +105,7 @@ def person(email: str, name: str, folder: Path | None, erase: bool, reason: str,
 @click.option("--withdraw", "purpose", default=None, metavar="FINALITE",
               help=_("Withdraw this consent (conseil-coordonnees, recontact, or all)."))
 def consent(email: str, purpose: str | None) -> None:
-    from workbench.rgpd.consent import ended_label, records_of, withdraw
-    from workbench.storage import read_connection
+    from workbench.rgpd.consent import consents_of, ended_label, withdraw
 
     if purpose is not None:
         from workbench.rgpd.catalogue import load_catalogue
@@ -117,8 +116,7 @@ def consent(email: str, purpose: str | None) -> None:
                 purpose=purpose, purposes=", ".join(purposes)))
         done = withdraw(email, None if purpose == "all" else purpose)
         echo_ok(_("Consents withdrawn: {n}.").format(n=len(done)))
-    with read_connection() as conn:
-        records = records_of(conn, email)
+    records = consents_of(email)
     if not records:
         click.echo(_("No consent recorded for this address."))
     for record in records:

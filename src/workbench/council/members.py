@@ -3,10 +3,11 @@
 Columns (French, as staff keep them): ``nom``, ``email``, ``telephone``, ``commune`` (INSEE
 code or name), ``sexe`` (F/H), ``tranche_age`` (15-29 ans … 75 ans et plus),
 ``college``, ``elu_communautaire`` (oui/non), ``entree``, ``sortie`` (dates), ``consentement``
-(oui/non: consent to keeping the e-mail and phone, required to hold either), and
-``conservation_jusqu_au`` (date). An import is all or nothing; a member already registered
-(same e-mail, else same name) is updated, never duplicated; each member's consent record
-follows (``workbench.rgpd.consent``).
+(oui/non: consent to keeping the e-mail and phone, required to hold either),
+``date_consentement`` (optional: the date of the signed form; needed to record a consent
+again after a withdrawal), and ``conservation_jusqu_au`` (date). An import is all or
+nothing; a member already registered (same e-mail, else same name without an e-mail) is
+updated, never duplicated; each member's consent record follows (``workbench.rgpd.consent``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 
 from workbench.cells import (
     FieldError,
@@ -26,6 +27,7 @@ from workbench.cells import (
     parse_date,
     parse_table,
 )
+from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.rgpd.consent import council_consent
 from workbench.staff import audit
@@ -35,12 +37,13 @@ from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
 
 __all__ = ["AGE_BANDS", "COLLEGES", "COLUMNS", "FieldError", "Member", "active_members",
-           "import_members", "member_key", "parse_member"]
+           "check_consent_again", "find_member", "import_members", "parse_member"]
 
 AGE_BANDS = ("15-29 ans", "30-44 ans", "45-59 ans", "60-74 ans", "75 ans et plus")
 COLLEGES = ("habitants", "associations", "acteurs économiques", "personnes qualifiées")
 COLUMNS = ("nom", "email", "telephone", "commune", "sexe", "tranche_age", "college",
-           "elu_communautaire", "entree", "sortie", "consentement", "conservation_jusqu_au")
+           "elu_communautaire", "entree", "sortie", "consentement", "date_consentement",
+           "conservation_jusqu_au")
 REQUIRED = ("nom", "sexe", "tranche_age", "college", "entree", "consentement")
 
 
@@ -89,7 +92,8 @@ def parse_member(row: dict[str, str]) -> dict:
             "and 'telephone' empty (they will be convened by post), or record their "
             "consent ('oui')."))
     for column, key in (("entree", "entry_date"), ("sortie", "exit_date"),
-                        ("conservation_jusqu_au", "retention_until")):
+                        ("conservation_jusqu_au", "retention_until"),
+                        ("date_consentement", "consent_signed_on")):
         out[key] = parse_date(row.get(column, ""), column)
     if out["entry_date"] is None:
         raise FieldError("entree", _("the entry date is missing."))
@@ -102,10 +106,32 @@ def parse_member(row: dict[str, str]) -> dict:
     return out
 
 
-def member_key(member: dict):
-    """Who a member is: the same e-mail, else the same name."""
-    return (council_member.c.email == member["email"]) if member["email"] else (
-        council_member.c.name == member["name"])
+def find_member(conn, member: dict) -> int | None:
+    """Who a member is: the same e-mail (whatever its case), else the same name among the
+    members without one (a member who withdrew their consent has no e-mail any more)."""
+    if member["email"]:
+        found = conn.scalar(select(council_member.c.id).where(
+            func.lower(council_member.c.email) == member["email"].lower()))
+        if found is not None:
+            return found
+    return conn.scalar(select(council_member.c.id).where(
+        council_member.c.name == member["name"], council_member.c.email.is_(None))
+        .order_by(council_member.c.id))
+
+
+def check_consent_again(conn, member_id: int, member: dict, signed_on) -> None:
+    """A member who withdrew their consent gives it again only by a newly signed form, dated
+    after the withdrawal: a re-imported spreadsheet does not bring their e-mail back."""
+    from workbench.rgpd.consent import withdrawn_on
+
+    withdrawn = withdrawn_on(conn, member_id)
+    if member["consent"] and withdrawn is not None and (
+            signed_on is None or signed_on <= withdrawn.date()):
+        raise WorkbenchError(_(
+            "{name} withdrew their consent on {day}: to keep their e-mail and phone again, "
+            "give the date of their newly signed form (date_consentement), or set "
+            "consentement to 'non'.").format(name=member["name"],
+                                            day=withdrawn.strftime("%d/%m/%Y")))
 
 
 def import_members(path: Path, engine=None) -> tuple[int, int]:
@@ -118,8 +144,10 @@ def import_members(path: Path, engine=None) -> tuple[int, int]:
     now = datetime.now(UTC).replace(tzinfo=None)
     with write_transaction(engine) as conn:
         for member in members:
-            existing = conn.scalar(select(council_member.c.id).where(member_key(member)))
+            signed_on = member.pop("consent_signed_on")
+            existing = find_member(conn, member)
             if existing:
+                check_consent_again(conn, existing, member, signed_on)
                 conn.execute(update(council_member).where(council_member.c.id == existing)
                              .values(**member))
                 updated += 1
@@ -127,7 +155,7 @@ def import_members(path: Path, engine=None) -> tuple[int, int]:
                 existing = conn.execute(insert(council_member).values(
                     **member, created_at=now)).inserted_primary_key[0]
                 created += 1
-            council_consent(conn, existing, member["consent"], member["email"])
+            council_consent(conn, existing, member["consent"], member["email"], signed_on)
         audit.record(conn, "council.members_import", "council_member", "*",
                      _("Members imported from {file}: {created} added, {updated} updated.")
                      .format(file=path.name, created=created, updated=updated),

@@ -21,7 +21,13 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 
 from workbench.cells import cell_text
-from workbench.council.members import COLUMNS, FieldError, member_key, parse_member
+from workbench.council.members import (
+    COLUMNS,
+    FieldError,
+    check_consent_again,
+    find_member,
+    parse_member,
+)
 from workbench.dates import months_after
 from workbench.errors import WorkbenchError
 from workbench.i18n import _, ngettext
@@ -40,9 +46,12 @@ ANONYMOUS = "Membre retiré {id}"
 # Fields whose values the audit trail may show (the others are personal: only their names).
 ADMINISTRATIVE = ("college", "community_councillor", "entry_date", "exit_date", "consent",
                   "retention_until")
+# The registry's columns: the import's, less the date of a signed consent form (kept in the
+# consent's record, not in the registry).
+STORED = tuple(c for c in COLUMNS if c != "date_consentement")
 FIELD_COLUMNS = dict(zip(("name", "email", "phone", "commune", "sex", "age_band", "college",
                           "community_councillor", "entry_date", "exit_date", "consent",
-                          "retention_until"), COLUMNS, strict=True))
+                          "retention_until"), STORED, strict=True))
 
 
 @dataclass(frozen=True)
@@ -79,8 +88,9 @@ def save_member(fields: dict[str, str], member_id: int | None = None, engine=Non
     except FieldError as error:
         raise WorkbenchError(_("Field '{name}': {message}").format(
             name=error.column, message=error.message)) from None
+    signed_on = member.pop("consent_signed_on")
     with write_transaction(engine) as conn:
-        other = conn.scalar(select(council_member.c.id).where(member_key(member)))
+        other = find_member(conn, member)
         if other is not None and other != member_id:
             raise WorkbenchError(_("Another member already has this e-mail address (or, "
                                    "without one, this name)."))
@@ -88,7 +98,7 @@ def save_member(fields: dict[str, str], member_id: int | None = None, engine=Non
             member_id = conn.scalar(insert(council_member).values(
                 **member, created_at=datetime.now(UTC).replace(tzinfo=None))
                 .returning(council_member.c.id))
-            council_consent(conn, member_id, member["consent"], member["email"])
+            council_consent(conn, member_id, member["consent"], member["email"], signed_on)
             given = [f for f in FIELD_COLUMNS if member[f] not in (None, "")]
             audit.record(conn, "council.member_add", "council_member", member_id,
                          _("Member no. {id} added to the registry.").format(id=member_id),
@@ -98,9 +108,10 @@ def save_member(fields: dict[str, str], member_id: int | None = None, engine=Non
                            ).first()
         if old is None:
             raise WorkbenchError(_("This member does not exist."))
+        check_consent_again(conn, member_id, member, signed_on)
         conn.execute(update(council_member).where(council_member.c.id == member_id)
                      .values(**member))
-        council_consent(conn, member_id, member["consent"], member["email"])
+        council_consent(conn, member_id, member["consent"], member["email"], signed_on)
         changed = [f for f in FIELD_COLUMNS if getattr(old, f) != member[f]]
         audit.record(conn, "council.member_edit", "council_member", member_id,
                      _("Member no. {id} edited: {fields}.").format(
@@ -113,7 +124,7 @@ def save_member(fields: dict[str, str], member_id: int | None = None, engine=Non
 
 def _member_rows(engine=None) -> list[list[str]]:
     """The import's header, then a row per member."""
-    return [list(COLUMNS), *([record.fields[c] for c in COLUMNS]
+    return [list(STORED), *([record.fields[c] for c in STORED]
                              for record in list_members(engine))]
 
 

@@ -62,6 +62,7 @@ class MembersTab:
                                             indent=False),
             "consentement": w.Checkbox(description=_("Has consented to keeping their e-mail "
                                                      "and phone (signed form)"), indent=False),
+            "date_consentement": w.DatePicker(description=_("Signed on"), **field),
         }
         save = w.Button(description=_("Save the member"), button_style="primary")
         save.on_click(lambda _b: self._save())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Connection, delete, func, select, update
 
@@ -21,7 +21,7 @@ from workbench.dates import months_after
 from workbench.i18n import _
 from workbench.rgpd import consent
 from workbench.staff import audit
-from workbench.staff.acting import require
+from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import (
@@ -128,21 +128,24 @@ def _answers_of(forms: set[int]):
 
 def _free_text(conn: Connection, today: date) -> list[tuple[int, str, str]]:
     """Free-text answers (text questions, "other" of multiple choices) of forms closed for
-    2 years: (response, question, what to do)."""
+    2 years: (response, question, what to do). Each answer's question type is read from the
+    version it answered (a later version may have dropped or retyped the question)."""
     import json
 
     forms = _forms_closed(conn, today, ANSWERS_MONTHS)
     if not forms:
         return []
-    kinds = {form_id: {q["id"]: q["type"] for q in _questions(spec)}
-             for form_id, spec in _latest_specs(conn).items() if form_id in forms}
+    kinds = {version: {q["id"]: q["type"] for q in _questions(json.loads(spec))}
+             for version, spec in conn.execute(
+                 select(form_version.c.id, form_version.c.spec_json)
+                 .where(form_version.c.form_id.in_(forms)))}
     found = []
     for row in conn.execute(select(answer.c.response_id, answer.c.question_id,
-                                   answer.c.value_json, form_version.c.form_id)
+                                   answer.c.value_json, response.c.form_version_id)
                             .join(response, response.c.id == answer.c.response_id)
                             .join(form_version, form_version.c.id == response.c.form_version_id)
                             .where(form_version.c.form_id.in_(forms))):
-        kind = kinds[row.form_id].get(row.question_id)
+        kind = kinds[row.form_version_id].get(row.question_id)
         if kind in FREE_TEXT:
             found.append((row.response_id, row.question_id, "delete"))
         elif kind == "multiple_choice":
@@ -233,7 +236,9 @@ def _anonymise_accounts(conn: Connection, ids: list[int]) -> None:
 def _old_events(conn: Connection, today: date) -> list[int]:
     """Entries past 5 years, counted from today or the real clock, whichever is earlier:
     the database refuses to delete a younger entry (migration 0018)."""
-    limit = datetime.combine(months_after(min(today, date.today()), -12 * AUDIT_YEARS), time())
+    now = datetime.now(UTC).replace(tzinfo=None)  # the trigger's clock: UTC
+    day = min(today, now.date()) - timedelta(days=1)  # a day's margin: local date vs UTC
+    limit = datetime.combine(months_after(day, -12 * AUDIT_YEARS), time())
     return list(conn.scalars(select(audit_event.c.id).where(audit_event.c.at < limit)))
 
 
@@ -241,13 +246,14 @@ def _recipients(conn: Connection, today: date) -> list[int]:
     """Anonymous forms: once the invitation is used or the form closed. Identified forms
     (the recipient is who answered): 2 years after the form closed, with the answers' link."""
     specs = _latest_specs(conn)
+    past = _forms_closed(conn, today, ANSWERS_MONTHS)
     found = []
     for row in conn.execute(select(invitation.c.id, invitation.c.form_id, invitation.c.used_on)
                             .where(invitation.c.recipient.is_not(None))):
         spec = specs.get(row.form_id, {})
         closed = _closed_on(spec)
         if spec.get("anonymity", "anonymous") == "identified":
-            if closed is not None and months_after(closed, 24) < today:
+            if row.form_id in past:  # with its answers' link (closed, or last answer)
                 found.append(row.id)
         elif row.used_on is not None or (closed is not None and closed < today):
             found.append(row.id)
@@ -327,6 +333,10 @@ def purge(today: date | None = None, apply: bool = False, engine=None) -> list[P
     """What is past its retention, per rule; erased or anonymised only with ``apply`` (one
     transaction, one audit entry with the counts)."""
     require(Permission.PERSONAL_DATA, engine=engine)
+    if apply and today is not None and today > date.today():
+        raise Refused(_("A purge is applied today at the latest: a later day ({day}) would "
+                        "erase data before their time. Try it as a dry run.").format(
+                            day=today.isoformat()))
     today = today or date.today()
     if not apply:
         with read_connection(engine) as conn:

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     Numeric,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 __all__ = [
@@ -674,4 +676,7 @@ consent_record = Table(
     Column("source", String(40), nullable=False),
     Column("ended_at", DateTime),
     Column("ended_how", String(20)),  # retrait, expiration, effacement, nouvelle-version
+    # one current consent per person and purpose
+    Index("consent_current", "purpose", "subject_key", unique=True,
+          sqlite_where=text("ended_at IS NULL"), postgresql_where=text("ended_at IS NULL")),
 )

@@ -33,11 +33,40 @@ def upgrade() -> None:
         sa.Column("ended_at", sa.DateTime),
         sa.Column("ended_how", sa.String(20)),
     )
+    where = sa.text("ended_at IS NULL")
+    op.create_index("consent_current", "consent_record", ["purpose", "subject_key"],
+                    unique=True, sqlite_where=where, postgresql_where=where)
+    _existing_members()
     _audit_triggers(old_enough=True)
+
+
+def _existing_members() -> None:
+    """Members registered before consents had records: with consent, a record of unknown text
+    version dated from their registration; without consent, their e-mail and phone, which
+    were kept silently, are erased (they are convened by post)."""
+    from workbench.rgpd.keys import person_key
+
+    bind = op.get_bind()
+    rows = bind.execute(sa.text("SELECT id, email, phone, consent, created_at "
+                                "FROM council_member")).all()
+    for row in rows:
+        if not (row.email or row.phone):
+            continue
+        if not row.consent:
+            bind.execute(sa.text("UPDATE council_member SET email = NULL, phone = NULL "
+                                 "WHERE id = :id"), {"id": row.id})
+            continue
+        bind.execute(sa.text(
+            "INSERT INTO consent_record (purpose, subject_key, member_id, text_version, "
+            "given_at, source) VALUES ('conseil-coordonnees', :key, :id, 'inconnue', :given, "
+            "'migration-0018')"), {
+                "key": person_key(row.email or f"membre:{row.id}"), "id": row.id,
+                "given": row.created_at})
 
 
 def downgrade() -> None:
     _audit_triggers(old_enough=False)
+    op.drop_index("consent_current", "consent_record")
     op.drop_table("consent_record")
 
 
