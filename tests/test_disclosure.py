@@ -227,9 +227,9 @@ def _number(label: object) -> int | None:
 
 def audit_report(evaluation) -> list:
     """Every count table of the report, linked as a reader can link them, and attacked."""
+    from workbench.documents.blocks import Table
     from workbench.evaluation import analysis
     from workbench.reports import evaluation as report
-    from workbench.reports.blocks import Table
     from workbench.territory import communes
 
     published = Published()

@@ -16,7 +16,7 @@ from workbench.evaluation.judgement import (
     target_text,
     versus_target,
 )
-from workbench.reports.formatting import french_number
+from workbench.french import french_number
 
 
 def _scores(n: int = 300, seed: int = 5) -> tuple[list[float], list[float]]:

@@ -304,7 +304,9 @@ def test_the_console_runs_the_session_report_and_offers_its_documents(
     for i in range(6):
         submit_response(DEMO_SLUG, f"console:{i}", valid_answers(), session_code=session.code,
                         engine=engine, is_synthetic=True)
-    console = FacilitatorConsole("http://127.0.0.1:8866")
+    from workbench.reports.session import session_report
+
+    console = FacilitatorConsole("http://127.0.0.1:8866", session_report)
     console.session_choice.value = session.code
     console.report_button.click()
     assert console.message.value == ""

@@ -18,8 +18,8 @@ from pathlib import Path
 from sqlalchemy import Column, Integer, Numeric, Table
 
 from workbench.errors import WorkbenchError
+from workbench.french import french_number
 from workbench.i18n import _
-from workbench.reports.formatting import french_number
 from workbench.tables import read_rows
 
 __all__ = ["MAX_AMOUNT", "MAX_TEXT", "FieldError", "cell_text", "check_columns", "check_texts",

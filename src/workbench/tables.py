@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from workbench.errors import WorkbenchError
+from workbench.french import french_number
 from workbench.i18n import _
-from workbench.reports.formatting import french_number
 
 __all__ = ["MAX_BYTES", "MAX_CELLS", "read_records", "read_rows"]
 

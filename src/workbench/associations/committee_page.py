@@ -21,8 +21,8 @@ from workbench.associations.requests import DOCUMENTS, required_documents
 from workbench.associations.scoring import Assignment, assignments, own_scores, record_scores
 from workbench.errors import WorkbenchError
 from workbench.forms.issues import SpecError
+from workbench.french import french_date, french_number, tidy
 from workbench.i18n import _, ngettext
-from workbench.reports.formatting import french_date, french_number, tidy
 from workbench.staff.acting import Refused, current, require
 from workbench.staff.roles import Permission
 from workbench.storage import read_connection

@@ -31,8 +31,8 @@ from workbench.cells import (
     parse_table,
 )
 from workbench.errors import WorkbenchError
+from workbench.french import french_number, tidy
 from workbench.i18n import _
-from workbench.reports.formatting import french_number, tidy
 from workbench.staff import audit
 from workbench.staff.acting import require
 from workbench.staff.roles import Permission

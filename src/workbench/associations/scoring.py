@@ -19,8 +19,8 @@ from workbench.associations.access import require_assessor
 from workbench.associations.allocation import Candidate, propose
 from workbench.associations.grid import Assessor, Edition
 from workbench.errors import WorkbenchError
+from workbench.french import french_number, tidy
 from workbench.i18n import _, ngettext
-from workbench.reports.formatting import french_number, tidy
 from workbench.staff import audit
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission

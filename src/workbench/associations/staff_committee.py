@@ -13,8 +13,8 @@ from workbench.associations.grid import edition_path, load_edition
 from workbench.associations.scoring import adjust, record_decision, results, store_proposals
 from workbench.errors import WorkbenchError
 from workbench.forms.issues import SpecError
+from workbench.french import french_number, tidy
 from workbench.i18n import _
-from workbench.reports.formatting import french_number, tidy
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.web.choices import set_options

@@ -20,8 +20,8 @@ from workbench.associations.requests import (
     save_request,
 )
 from workbench.errors import WorkbenchError
+from workbench.french import french_number, tidy
 from workbench.i18n import _
-from workbench.reports.formatting import french_number, tidy
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.territory import communes

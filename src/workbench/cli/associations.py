@@ -87,7 +87,7 @@ def committee_check(edition: str) -> None:
 def committee_results(edition: str, store: bool, as_json: bool) -> None:
     from workbench.associations.grid import load_edition
     from workbench.associations.scoring import results, store_proposals
-    from workbench.reports.formatting import french_number, tidy
+    from workbench.french import french_number, tidy
 
     found = load_edition(_edition(edition))
     if store:

@@ -11,10 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from workbench.cells import day_value, text_problem
+from workbench.documents.document import Block, Document
 from workbench.errors import WorkbenchError
+from workbench.french import french_date
 from workbench.i18n import _
-from workbench.reports.document import Block, Document
-from workbench.reports.formatting import french_date
 from workbench.yamlfile import load_yaml_mapping
 
 __all__ = ["KINDS", "draft", "workshop_section"]
@@ -35,13 +35,13 @@ def _sections() -> tuple[tuple[str, str], ...]:
 
 def workshop_section(code: str, engine=None) -> list[Block]:
     """The results of live session ``code``, as report blocks."""
+    from workbench.documents.blocks import Figure, Table
     from workbench.evaluation.suppression import SECRET
     from workbench.forms.loader import spec_from_dict
-    from workbench.reports.blocks import Figure, Table
-    from workbench.reports.participation import protected_result
     from workbench.storage import read_connection
     from workbench.storage.workshops import find_session, session_answers
     from workbench.workshops.charts import chart_for
+    from workbench.workshops.protected import protected_result
     from workbench.workshops.results import small_cell_threshold
 
     with read_connection(engine) as conn:
@@ -78,8 +78,8 @@ def workshop_section(code: str, engine=None) -> list[Block]:
 
 def draft(path: Path, output: Path, engine=None) -> tuple[Path, Path]:
     """Write ``<name>.html`` and ``<name>.docx`` for the draft in ``path``."""
-    from workbench.reports.render_html import render_html
-    from workbench.reports.render_word import write_word
+    from workbench.documents.render_html import render_html
+    from workbench.documents.render_word import write_word
 
     data = load_yaml_mapping(path)
     kind = data.get("type")

@@ -18,8 +18,8 @@ from workbench.council.follow_up import (
 )
 from workbench.council.follow_up import summary as indicators_summary
 from workbench.errors import WorkbenchError
+from workbench.french import french_date, french_number
 from workbench.i18n import _
-from workbench.reports.formatting import french_date, french_number
 from workbench.web.choices import set_options
 from workbench.web.markup import download_link, status, table
 

@@ -23,8 +23,8 @@ from workbench.council.meetings import (
 )
 from workbench.council.members import active_members
 from workbench.errors import WorkbenchError
+from workbench.french import french_date, french_number
 from workbench.i18n import _
-from workbench.reports.formatting import french_date, french_number
 from workbench.territory.clock import local_time, local_today
 from workbench.web.choices import set_options
 from workbench.web.markup import status, table

@@ -18,8 +18,8 @@ from workbench.council.registry import (
     save_member,
 )
 from workbench.errors import WorkbenchError
+from workbench.french import french_date
 from workbench.i18n import _
-from workbench.reports.formatting import french_date
 from workbench.territory import communes
 from workbench.web.choices import set_options
 from workbench.web.fields import fill_widgets, read_widgets

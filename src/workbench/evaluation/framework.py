@@ -17,8 +17,8 @@ from pydantic_core import PydanticCustomError
 from workbench.forms.issues import SpecError, SpecIssue
 from workbench.forms.loader import load_yaml_model, located, parse_yaml, read_text
 from workbench.forms.spec import FormSpec
+from workbench.french import french_number, tidy
 from workbench.i18n import _
-from workbench.reports.formatting import french_number, tidy
 from workbench.settings import project_home
 from workbench.slugs import data_file, shown
 

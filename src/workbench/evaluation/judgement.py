@@ -24,8 +24,8 @@ from typing import Literal
 
 from workbench.evaluation.analysis import IndicatorValue
 from workbench.evaluation.framework import EvaluativeQuestion, Indicator, Target
+from workbench.french import french_fixed, french_number, tidy
 from workbench.i18n import _
-from workbench.reports.formatting import french_fixed, french_number, tidy
 
 __all__ = ["IndicatorJudgement", "QuestionJudgement", "decimals", "judge_indicator",
            "judge_question", "shown_figure", "target_text", "versus_target"]

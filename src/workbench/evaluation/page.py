@@ -17,9 +17,9 @@ from workbench.evaluation import analysis, records
 from workbench.evaluation.census import load_census
 from workbench.evaluation.framework import framework_path, load_framework
 from workbench.evaluation.judgement import target_text
+from workbench.forms.reading import form_answers
+from workbench.french import french_number, tidy
 from workbench.i18n import _
-from workbench.reports.data import form_answers
-from workbench.reports.formatting import french_number, tidy
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.web.markup import status

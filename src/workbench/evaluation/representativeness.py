@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from scipy.stats import chi2 as chi2_distribution
 
+from workbench.french import french_fixed, french_number
 from workbench.i18n import _
-from workbench.reports.formatting import french_fixed, french_number
 
 __all__ = ["Comparison", "ComparisonRow", "chi_square", "compare", "dissimilarity"]
 

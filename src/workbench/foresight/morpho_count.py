@@ -18,8 +18,8 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 
 from workbench.errors import WorkbenchError
+from workbench.french import french_number
 from workbench.i18n import _
-from workbench.reports.formatting import french_number
 
 __all__ = ["MAX_STATES", "FeasibleCounter", "SpaceTooEntangled", "narrow_order"]
 

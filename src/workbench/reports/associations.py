@@ -14,10 +14,10 @@ from workbench.associations.grid import Edition, load_edition
 from workbench.associations.observatory import Observatory, observatory
 from workbench.associations.requests import SERVICES
 from workbench.associations.scoring import Results, results
+from workbench.documents.blocks import Cover, Figure, Table, Text
+from workbench.french import french_date, french_number, tidy
 from workbench.i18n import _, ngettext
-from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import record_input
-from workbench.reports.formatting import french_date, french_number, tidy
 from workbench.storage import read_connection
 from workbench.storage.schema import association
 

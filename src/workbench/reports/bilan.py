@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from workbench.documents.blocks import Cover, Table, Text
+from workbench.french import french_date, french_number
 from workbench.i18n import _, ngettext
-from workbench.reports.blocks import Cover, Table, Text
 from workbench.reports.data import Participation, participation, population, workshop_sessions
-from workbench.reports.formatting import french_date, french_number
 from workbench.reports.participation import by_commune, over_time, unknown, year_on_year
 
 __all__ = ["Year", "communes", "comparison", "cover", "load", "questionnaires", "sessions",

@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 
 from workbench.budget.results import EditionResults, edition_results
 from workbench.budget.results_view import rule_name
+from workbench.documents.blocks import Cover, Figure, Table, Text
+from workbench.french import french_date, french_number
 from workbench.i18n import _, ngettext
-from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import record_input
-from workbench.reports.formatting import french_date, french_number
 from workbench.storage import read_connection
 from workbench.storage.schema import pb_edition
 from workbench.territory.communes import commune_by_code

@@ -11,6 +11,7 @@ from functools import cached_property
 
 import altair as alt
 
+from workbench.documents.blocks import Cover, Figure, Table, Text
 from workbench.evaluation import analysis
 from workbench.evaluation.census import Census, load_census
 from workbench.evaluation.framework import EvaluationFramework, framework_path, load_framework
@@ -18,10 +19,9 @@ from workbench.evaluation.published import ReportDisclosure, likert_questions, p
 from workbench.evaluation.representativeness import Comparison, compare
 from workbench.evaluation.suppression import SECRET
 from workbench.evaluation.weighting import RakingResult
+from workbench.french import french_date, french_number
 from workbench.i18n import _
-from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import FormAnswers, form_answers
-from workbench.reports.formatting import french_date, french_number
 from workbench.territory import commune_by_code
 from workbench.workshops.results import small_cell_threshold
 

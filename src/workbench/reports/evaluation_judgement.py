@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import altair as alt
 
+from workbench.documents.blocks import Figure, Table, Text
 from workbench.evaluation import analysis
 from workbench.evaluation.judgement import (
     IndicatorJudgement,
@@ -19,10 +20,9 @@ from workbench.evaluation.judgement import (
     shown_figure,
     target_text,
 )
+from workbench.french import french_date, french_number, tidy
 from workbench.i18n import _, ngettext
-from workbench.reports.blocks import Figure, Table, Text
 from workbench.reports.evaluation import Evaluation
-from workbench.reports.formatting import french_date, french_number, tidy
 
 __all__ = ["design", "governance", "judgements", "limits", "results", "statistical_methods",
            "synthesis"]

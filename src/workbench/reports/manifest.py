@@ -9,7 +9,7 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
-from workbench.reports.document import Document
+from workbench.documents.document import Document
 from workbench.settings import project_home
 
 __all__ = ["PACKAGES", "write_manifest"]

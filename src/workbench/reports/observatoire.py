@@ -14,13 +14,13 @@ from workbench.council.composition import check_composition
 from workbench.council.follow_up import indicators
 from workbench.council.meetings import attendance_stats
 from workbench.council.members import active_members
+from workbench.documents.blocks import Cover, Table, Text
 from workbench.evaluation.census import load_census
 from workbench.evaluation.disclosure import protect_line
 from workbench.evaluation.suppression import SECRET
+from workbench.french import french_date, french_number, tidy
 from workbench.i18n import _, ngettext
-from workbench.reports.blocks import Cover, Table, Text
 from workbench.reports.data import record_input
-from workbench.reports.formatting import french_date, french_number, tidy
 from workbench.territory import commune_by_code
 from workbench.workshops.results import small_cell_threshold
 

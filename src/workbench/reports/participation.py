@@ -8,18 +8,17 @@ are withheld.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime
 
 import altair as alt
 
-from workbench.evaluation.disclosure import protect_line
+from workbench.documents.blocks import Figure, Table
 from workbench.evaluation.suppression import SECRET
 from workbench.i18n import _
-from workbench.reports.blocks import Figure, Table
-from workbench.workshops.results import Bar, QuestionResult, aggregate, small_cell_threshold
+from workbench.workshops.protected import protected_result, secret_line
+from workbench.workshops.results import small_cell_threshold
 
 __all__ = ["by_commune", "over_time", "protected_result", "unknown", "year_on_year"]
 
@@ -31,35 +30,6 @@ def unknown() -> str:
     return _("Not given")
 
 
-def _secret(counts: list[int], threshold: int) -> list[int | str]:
-    """The counts of a line whose total is published, with the secret ones as "s"."""
-    hidden = protect_line(counts, threshold)
-    return [SECRET if k in hidden else n for k, n in enumerate(counts)]
-
-
-def protected_result(question, values: list, threshold: int) -> QuestionResult:
-    """``aggregate``'s result, whose bars are protected already (``hidden_in_line``), except
-    communes: listed only when chosen, the small ones are merged into one bar (``_merged``),
-    so that neither their names nor their counts are told."""
-    result = aggregate(question, values, threshold)
-    if result.hidden or result.kind != "commune":
-        return result
-    full = aggregate(question, values, 1)
-    return dataclasses.replace(full, bars=_merged(full.bars, full.total, threshold))
-
-
-def _merged(bars: tuple[Bar, ...], total: int, threshold: int) -> tuple[Bar, ...]:
-    """Bars sorted by decreasing count, the small ones (then the smallest others, until the
-    group reaches ``threshold``) merged into one "other communes" bar."""
-    kept, merged = list(bars), 0
-    while kept and (0 < (kept[-1].count or 0) < threshold or 0 < merged < threshold):
-        merged += kept.pop().count or 0
-    if not merged:
-        return bars
-    other = Bar("other", _("Other communes"), merged, round(100 * merged / total, 1))
-    return (*kept, other)
-
-
 def by_commune(communes: Iterable[str | None], population: dict[str, tuple[str, int]],
                title: str) -> list:
     """Answers and answers per 1,000 inhabitants for every commune of the territory."""
@@ -67,7 +37,7 @@ def by_commune(communes: Iterable[str | None], population: dict[str, tuple[str, 
     tally = Counter(communes)
     outside = sum(n for code, n in tally.items() if code not in population)
     counts = [tally.get(code, 0) for code in population] + [outside]
-    shown = _secret(counts, threshold)
+    shown = secret_line(counts, threshold)
     rows, chart_rows = [], []
     for (code, (name, people)), count, label in zip(population.items(), counts, shown,
                                                     strict=False):  # territory's order
@@ -118,8 +88,8 @@ def year_on_year(current: Counter, previous: Counter, year: int, labels: dict[st
     threshold = small_cell_threshold()
     rows, chart_rows = [], []
     keys = sorted(set(current) | set(previous), key=lambda k: labels.get(k, k))
-    befores = _secret([previous.get(key, 0) for key in keys], threshold)
-    nows = _secret([current.get(key, 0) for key in keys], threshold)
+    befores = secret_line([previous.get(key, 0) for key in keys], threshold)
+    nows = secret_line([current.get(key, 0) for key in keys], threshold)
     for key, shown_before, shown_now in zip(keys, befores, nows, strict=True):
         now, before = current.get(key, 0), previous.get(key, 0)
         change = (round(100 * (now - before) / before, 1)

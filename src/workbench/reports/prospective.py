@@ -10,14 +10,14 @@ from datetime import date
 import altair as alt
 import numpy as np
 
+from workbench.documents.blocks import Cover, Figure, Table, Text
 from workbench.foresight import mactor, micmac
 from workbench.foresight.morpho import load_morphology
 from workbench.foresight.morpho_count import SpaceTooEntangled
 from workbench.foresight.study import Study, load_study
+from workbench.french import french_date, french_number, tidy
 from workbench.i18n import _
-from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import record_input
-from workbench.reports.formatting import french_date, french_number, tidy
 
 __all__ = ["actors", "cover", "delphi", "load", "scenarios", "structural", "variables"]
 

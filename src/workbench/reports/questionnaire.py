@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from workbench.documents.blocks import Cover, Figure, Table, Text
 from workbench.evaluation.suppression import SECRET
+from workbench.french import french_date, french_number, tidy
 from workbench.i18n import _
-from workbench.reports.blocks import Cover, Figure, Table, Text
 from workbench.reports.data import FormAnswers, form_answers, population
-from workbench.reports.formatting import french_date, french_number, tidy
 from workbench.reports.participation import (
     by_commune,
     over_time,

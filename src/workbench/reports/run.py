@@ -83,12 +83,12 @@ def run_report(report: ReportNotebook, parameters: dict, year: int,
     require(permission)
     import papermill
 
-    from workbench.reports.document import read_document
+    from workbench.documents.document import read_document
+    from workbench.documents.render_html import render_html
+    from workbench.documents.render_word import write_word
+    from workbench.documents.render_workbook import write_workbook
     from workbench.reports.kernel import ReportKernelManager
     from workbench.reports.manifest import write_manifest
-    from workbench.reports.render_html import render_html
-    from workbench.reports.render_word import write_word
-    from workbench.reports.render_workbook import write_workbook
 
     folder = output_folder(report, parameters, year, root)
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,8 @@ import re
 
 import altair as alt
 
+from workbench.documents import render_charts
 from workbench.i18n import _
-from workbench.reports import render_charts
 from workbench.workshops.results import QuestionResult, public_bars
 
 __all__ = ["SECRET", "accessible_svg", "chart_for", "chart_svg", "for_projection", "has_data"]

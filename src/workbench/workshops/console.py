@@ -27,6 +27,9 @@ from workbench.workshops.qr import qr_svg
 __all__ = ["FacilitatorConsole"]
 
 REFRESH_S = 2.0
+MIMES = {"html": "text/html",
+         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def _status(status: str) -> str:
@@ -36,8 +39,11 @@ def _status(status: str) -> str:
 class FacilitatorConsole:
     """The console's widgets; ``public_base`` is the public app's address (for links and QR)."""
 
-    def __init__(self, public_base: str) -> None:
+    def __init__(self, public_base: str, report=None) -> None:
+        """``report(slug, code)``: the session report's documents by extension (the page
+        gives ``workbench.reports.session.session_report``)."""
         self.public_base = public_base.rstrip("/")
+        self.report = report
         self.engine = get_engine()
         self.code: str | None = None
         try:
@@ -138,32 +144,22 @@ class FacilitatorConsole:
                                f"href='data:{mime};base64,{payload}'>{html.escape(label)}</a>")
 
     def _report(self) -> None:
-        """Run the questionnaire report on this session's answers; offer its documents."""
-        from workbench.reports.catalogue import find_report
-        from workbench.reports.run import run_report
-
+        """Run the session's report (given by the page); offer its documents."""
+        if self.report is None:
+            raise WorkbenchError(_("Reports are not available on this page."))
         with read_connection(self.engine) as conn:
             session = find_session(conn, self.code)
         self.download.value = html.escape(_("Preparing the report…"))
-        year = datetime.now(UTC).year
-        result = run_report(find_report("questionnaire"),
-                            {"form": session.slug, "year": 0, "session": session.code}, year,
-                            permission=Permission.SESSIONS)
-        if not result.ok:
-            raise WorkbenchError(_("The report failed: {error}").format(error=result.error))
+        documents = self.report(session.slug, session.code)
         links = []
-        for extension, mime in (("html", "text/html"),
-                                ("docx", "application/vnd.openxmlformats-officedocument."
-                                         "wordprocessingml.document"),
-                                ("xlsx", "application/vnd.openxmlformats-officedocument."
-                                         "spreadsheetml.sheet")):
-            payload = base64.b64encode(
-                (result.folder / f"questionnaire.{extension}").read_bytes()).decode()
+        for extension, path in documents.items():
+            payload = base64.b64encode(path.read_bytes()).decode()
             name = f"rapport-seance-{session.code}.{extension}"
-            links.append(f"<a download='{name}' href='data:{mime};base64,{payload}'>"
-                         f"{html.escape(name)}</a>")
+            links.append(f"<a download='{name}' href='data:{MIMES[extension]};base64,"
+                         f"{payload}'>{html.escape(name)}</a>")
+        folder = next(iter(documents.values())).parent
         self.download.value = (html.escape(_("Report ready (also in {folder}):").format(
-            folder=result.folder)) + " " + " · ".join(links))
+            folder=folder)) + " " + " · ".join(links))
 
     def _release(self, question_id: str, released: bool) -> None:
         if released:

@@ -109,7 +109,7 @@ class Figure:
 
     def content(self) -> dict:
         """The spec and its SVG, rendered once here and reused by the HTML report."""
-        from workbench.reports.render_charts import chart_svg
+        from workbench.documents.render_charts import chart_svg
 
         spec = self.chart.to_dict() if hasattr(self.chart, "to_dict") else dict(self.chart)
         return {"title": self.title, "vegalite": spec, "svg": chart_svg(spec),

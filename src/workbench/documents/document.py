@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from workbench.reports.blocks import MIME
+from workbench.documents.blocks import MIME
 
 __all__ = ["Block", "Document", "read_document"]
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from workbench.documents.document import Document
+from workbench.french import column_places, cover_labels
 from workbench.i18n import _
-from workbench.reports.document import Document
-from workbench.reports.formatting import column_places, cover_labels
 from workbench.spreadsheets import Workbook
 
 __all__ = ["write_workbook"]

@@ -14,14 +14,14 @@ from docx import Document as WordDocument
 from docx.enum.text import WD_BREAK
 from docx.shared import Cm, Pt
 
-from workbench.reports.document import Document
-from workbench.reports.formatting import (
+from workbench.documents.document import Document
+from workbench.documents.render_charts import chart_png
+from workbench.french import (
     column_places,
     cover_labels,
     french_date,
     table_cell,
 )
-from workbench.reports.render_charts import chart_png
 from workbench.settings import TERRITORY_NAME
 
 __all__ = ["write_word"]

@@ -10,14 +10,14 @@ import html
 
 import mistune
 
-from workbench.reports.document import Document
-from workbench.reports.formatting import (
+from workbench.documents.document import Document
+from workbench.documents.render_charts import chart_svg
+from workbench.french import (
     column_places,
     cover_labels,
     french_date,
     table_cell,
 )
-from workbench.reports.render_charts import chart_svg
 from workbench.settings import TERRITORY_NAME
 
 __all__ = ["render_html"]
