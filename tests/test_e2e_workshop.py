@@ -137,8 +137,11 @@ def test_a_facilitator_runs_a_live_session(browser: Browser, apps: Apps) -> None
     expect(words_card).to_contain_text(payload, timeout=LIVE_MS + 1000)
     assert words_card.locator("img").count() == 0
 
-    # Closing the session closes the participant pages.
-    staff.get_by_role("button", name="Clore la séance").click()
+    # Closing (confirmed) closes the participant pages.
+    staff.get_by_role("button", name="Clore la séance…").click()
+    expect(staff.locator(".wb-confirm")).to_contain_text("Vous pourrez la rouvrir")
+    assert_accessible(staff, "console, closing to confirm")
+    staff.get_by_role("button", name="Oui, clore la séance").click()
     expect(phones[2].locator(".wb-panel")).to_contain_text("La séance est terminée",
                                                            timeout=5000)
     expect(results.get_by_role("status").filter(has_text="Séance close")).to_be_visible(
@@ -146,3 +149,26 @@ def test_a_facilitator_runs_a_live_session(browser: Browser, apps: Apps) -> None
     assert_accessible(results, "projected results, session closed")
     assert_accessible(phones[2], "participant page, session over")
     assert dialogs == []
+
+    # The closed session stays chosen, with its documents and its reopening (issue 20).
+    expect(staff.get_by_text(f"Séance {code} : close", exact=True)).to_be_visible()
+    expect(staff.get_by_role("button", name="Rouvrir la séance")).to_be_enabled()
+    staff.get_by_role("button", name="Rapport de séance").click()
+    job = staff.locator(".wb-job")
+    expect(job).to_be_visible()  # progress and a cancel button, while the page stays usable
+    expect(job.get_by_role("button", name="Annuler")).to_be_enabled()
+    staff.get_by_label("Afficher").select_option(label="Séances closes")
+    expect(staff.get_by_label("Séance", exact=True)).to_contain_text(code)
+    assert_accessible(staff, "console, report in progress")
+    expect(staff.get_by_role("link", name=f"rapport-seance-{code}.docx")).to_be_visible(
+        timeout=120_000)
+    expect(job).to_be_hidden()
+    staff.reload()  # after a reload too
+    staff.wait_for_selector(".wb-console")
+    staff.get_by_label("Afficher").select_option(label="Séances closes")
+    chooser = staff.get_by_label("Séance", exact=True)
+    chooser.select_option(label=chooser.locator("option", has_text=code).inner_text())
+    expect(staff.get_by_text(f"Séance {code} : close", exact=True)).to_be_visible()
+    staff.get_by_role("button", name="Rouvrir la séance").click()
+    staff.get_by_text(f"Séance {code} : ouverte", exact=True).wait_for()
+    staff.close()

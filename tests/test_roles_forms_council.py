@@ -503,6 +503,7 @@ def test_the_console_hides_the_export_from_those_who_may_not_export(pages) -> No
         assert _console().export_button.layout.display != "none"
     with acting_as(actor(L)):  # an action refused on click says why, in French
         console.close_button.click()
+        console.confirm_button.click()
     assert REFUSAL in console.message.value
     with read_connection(pages.engine) as conn:
         actions = [e.action for e in conn.execute(select(audit_event.c.action))]

@@ -119,3 +119,24 @@ def test_an_empty_round_is_refused(engine, session) -> None:
     with pytest.raises(AnswerErrors) as empty:
         submit_response(SLUG, "empty", {"mot": ""}, session_code=session.code, engine=engine)
     assert empty.value.errors == {"_": "Il n'y a pas encore de réponse à envoyer."}
+
+
+def test_a_closed_session_reopens_within_its_window_only(engine, session) -> None:
+    """Issue 20: closing could not be undone; now it can, for a set time (24 h by default)."""
+    from workbench.errors import WorkbenchError
+    from workbench.storage.schema import workshop_session
+
+    sessions.close_session(session.code, engine)
+    reopened = sessions.open_session(session.code, engine)
+    assert reopened.status == "open" and reopened.closed_at is None
+    closed = sessions.close_session(session.code, engine)
+    assert sessions.reopen_until(closed) == closed.closed_at + timedelta(hours=24)
+    with write_transaction(engine) as conn:
+        conn.execute(workshop_session.update().values(
+            closed_at=datetime.now(UTC).replace(tzinfo=None) - timedelta(hours=25)))
+    with pytest.raises(WorkbenchError, match="rouverte que dans les 24 heures"):
+        sessions.open_session(session.code, engine)
+    from workbench.staff import audit
+
+    actions = [e.action for e in audit.events(engine=engine)]
+    assert "session.reopen" in actions

@@ -5,7 +5,7 @@ Domain code raises these and never prints; the boundary (CLI, Voilà page) shows
 
 from __future__ import annotations
 
-__all__ = ["WorkbenchError"]
+__all__ = ["Cancelled", "WorkbenchError"]
 
 
 class WorkbenchError(Exception):
@@ -17,3 +17,12 @@ class WorkbenchError(Exception):
 
     def __str__(self) -> str:
         return self.message()
+
+
+class Cancelled(WorkbenchError):
+    """The person cancelled long work (``workbench.web.background``)."""
+
+    def message(self) -> str:
+        from workbench.i18n import _
+
+        return _("Cancelled.")

@@ -18,12 +18,12 @@ from workbench.council.registry import (
     save_member,
 )
 from workbench.errors import WorkbenchError
-from workbench.french import french_date
 from workbench.i18n import _
 from workbench.territory import communes
 from workbench.web.choices import set_options
 from workbench.web.fields import fill_widgets, read_widgets
-from workbench.web.markup import download_link, status, table
+from workbench.web.grid import DataGrid
+from workbench.web.markup import download_link, status
 
 __all__ = ["MembersTab"]
 
@@ -37,7 +37,12 @@ class MembersTab:
         self.scope = w.ToggleButtons(options=[(_("In office"), True), (_("All"), False)],
                                      value=True)
         self.scope.observe(lambda _c: self._draw_table(), "value")
-        self.registry = w.HTML()
+        self.registry = DataGrid(
+            (_("Name"), _("Commune"), _("Sex"), _("Age band"), _("College"), _("Entry"),
+             _("Exit"), _("E-mail")), caption=_("Council members"), dates=(5, 6),
+            select=True)
+        self.registry.widget.observe(lambda _c: self._pick(), "selected_rows")
+        self.shown_count = w.HTML()
         self.export = w.HTML()
         export = w.Button(description=_("Export the registry (CSV, personal data)"),
                           layout={"width": "auto"})
@@ -72,7 +77,8 @@ class MembersTab:
         self.root = w.VBox([
             w.HTML("<h2>" + html.escape(_("Composition (CGCT art. L5211-10-1)")) + "</h2>"),
             self.composition,
-            w.HTML("<h2>" + html.escape(_("Registry")) + "</h2>"), self.scope, self.registry,
+            w.HTML("<h2>" + html.escape(_("Registry")) + "</h2>"), self.scope,
+            self.registry.widget, self.shown_count,
             export, self.export,
             w.HTML("<h2>" + html.escape(_("Add or edit a member")) + "</h2>"), self.chosen,
             *self.inputs.values(), save, self.message, purge])
@@ -92,16 +98,20 @@ class MembersTab:
         self.export.value = ""  # made on demand: each export is in the audit trail
 
     def _draw_table(self) -> None:
-        shown = [r for r in self.records.values() if r.active or not self.scope.value]
-        self.registry.value = table(
-            (_("Name"), _("Commune"), _("Sex"), _("Age band"), _("College"), _("Entry"),
-             _("Exit"), _("E-mail")),
-            [(f["nom"], self.names.get(f["commune"], "—"), f["sexe"], f["tranche_age"],
-              f["college"], french_date(date.fromisoformat(f["entree"])),
-              french_date(date.fromisoformat(f["sortie"])) if f["sortie"] else "—",
-              f["email"] or "—")
-             for f in (r.fields for r in shown)]) + "<p>" + html.escape(
-            _("{n} members shown.").format(n=len(shown))) + "</p>"
+        self.shown = [r for r in self.records.values() if r.active or not self.scope.value]
+        self.registry.update(
+            (f["nom"], self.names.get(f["commune"], "—"), f["sexe"], f["tranche_age"],
+             f["college"], f["entree"], f["sortie"] or "—", f["email"] or "—")
+            for f in (r.fields for r in self.shown))
+        self.shown_count.value = "<p>" + html.escape(
+            _("{n} members shown. Select a row to edit the member.").format(
+                n=len(self.shown))) + "</p>"
+
+    def _pick(self) -> None:
+        """A row selected in the grid is the member to edit."""
+        chosen = self.registry.selected
+        if chosen and chosen[0] < len(self.shown):
+            self.chosen.value = self.shown[chosen[0]].id
 
     def _fill(self) -> None:
         record: MemberRecord | None = self.records.get(self.chosen.value)

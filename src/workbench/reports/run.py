@@ -7,14 +7,17 @@ yearly report of a year in a process pool, going on past failures.
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import os
+import re
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from workbench.errors import Cancelled
 from workbench.i18n import _
 from workbench.reports.catalogue import ReportNotebook, report_notebooks
 from workbench.settings import project_home, reports_dir
@@ -74,9 +77,24 @@ def _failure(error: Exception, executed: Path | None = None) -> str:
     return f"{type(error).__name__}: {error}"
 
 
+class _CellProgress(io.TextIOBase):
+    """Where papermill's progress bar (tqdm) writes: each "n/total" it prints becomes a call
+    of ``progress(n, total, step)``, which may raise to cancel the run between two cells."""
+
+    def __init__(self, progress) -> None:
+        self.progress = progress
+
+    def write(self, text: str) -> int:
+        found = re.findall(r"(\d+)/(\d+)", text)
+        if found:
+            done, total = found[-1]
+            self.progress(int(done), int(total) + 1, _("running the notebook"))
+        return len(text)
+
+
 def run_report(report: ReportNotebook, parameters: dict, year: int,
-               root: Path | None = None, permission: Permission = Permission.REPORTS
-               ) -> RunResult:
+               root: Path | None = None, permission: Permission = Permission.REPORTS,
+               progress=None) -> RunResult:
     """Run ``report`` and write its documents; a failure is returned, never raised (but a
     person without ``permission`` is refused: reports are the analysts'; the console's
     session report is the facilitators', who run the session)."""
@@ -98,19 +116,25 @@ def run_report(report: ReportNotebook, parameters: dict, year: int,
     try:
         papermill.execute_notebook(
             str(report.path), str(executed), parameters=parameters, kernel_name="python3",
-            progress_bar=False, log_output=False, cwd=str(project_home()),
+            progress_bar=False if progress is None else {
+                "file": _CellProgress(progress), "mininterval": 0, "ascii": True},
+            log_output=False, cwd=str(project_home()),
             request_save_on_cell_execute=False,
             kernel_manager_class=ReportKernelManager,  # no TCP port to race for
             # The kernel's own start-up warnings are not for staff (errors still show).
             extra_arguments=["--IPKernelApp.log_level=ERROR"],
             # The notebook is complete and saved: no need to wait for a graceful exit.
             shutdown_kernel="immediate")
+        if progress is not None:
+            progress(1, 1, _("writing the documents"))
         document = read_document(executed)
         (folder / f"{report.name}.html").write_text(render_html(document, started),
                                                     encoding="utf-8")
         write_word(document, folder / f"{report.name}.docx", started)
         write_workbook(document, folder / f"{report.name}.xlsx")
         outputs += [f"{report.name}.{ext}" for ext in ("html", "docx", "xlsx")]
+    except Cancelled:
+        raise
     except Exception as failure:  # any failure is reported, the other reports go on
         error = _failure(failure, executed)
     ended = datetime.now().astimezone()

@@ -15,16 +15,16 @@ __all__ = ["session_report"]
 KINDS = ("html", "docx", "xlsx")
 
 
-def session_report(slug: str, code: str, cancelled=None) -> dict[str, Path]:
+def session_report(slug: str, code: str, progress=None) -> dict[str, Path]:
     """Run the report; its documents by extension (``WorkbenchError`` in French if it
-    fails)."""
+    fails). ``progress(done, total, step)`` follows it (``workbench.web.background``)."""
     from workbench.reports.catalogue import find_report
     from workbench.reports.run import run_report
     from workbench.staff.roles import Permission
 
     result = run_report(find_report("questionnaire"),
                         {"form": slug, "year": 0, "session": code}, datetime.now(UTC).year,
-                        permission=Permission.SESSIONS)
+                        permission=Permission.SESSIONS, progress=progress)
     if not result.ok:
         raise WorkbenchError(_("The report failed: {error}").format(error=result.error))
     return {kind: result.folder / f"questionnaire.{kind}" for kind in KINDS}

@@ -13,7 +13,7 @@ from workbench.storage.conflicts import insert_new
 from workbench.storage.schema import form, form_version
 
 __all__ = ["PublishedVersion", "get_version", "latest_version", "publish_version",
-           "published_slugs"]
+           "published_slugs", "published_titles"]
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,18 @@ def get_version(conn: Connection, version_id: int) -> PublishedVersion | None:
     """A published version by its id."""
     row = conn.execute(_select_versions().where(form_version.c.id == version_id)).first()
     return _from_row(row) if row else None
+
+
+def published_titles(conn: Connection) -> list[tuple[str, str]]:
+    """(title of the latest version, slug) of every published form, by title."""
+    latest: dict[str, tuple[int, str]] = {}
+    for slug, version, spec in conn.execute(
+            select(form.c.slug, form_version.c.version, form_version.c.spec_json)
+            .join(form_version, form_version.c.form_id == form.c.id)):
+        if slug not in latest or version > latest[slug][0]:
+            latest[slug] = (version, json.loads(spec).get("title") or slug)
+    return sorted(((title, slug) for slug, (_v, title) in latest.items()),
+                  key=lambda pair: pair[0].casefold())
 
 
 def published_slugs(conn: Connection) -> list[str]:

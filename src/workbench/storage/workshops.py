@@ -38,6 +38,8 @@ class SessionState:
     status: str  # draft | open | closed
     frozen: bool
     released: tuple[str, ...]
+    created_at: datetime | None = None
+    closed_at: datetime | None = None
 
 
 def insert_session(conn: Connection, *, code: str, form_version_id: int, title: str,
@@ -64,7 +66,7 @@ def _state(conn: Connection, row) -> SessionState:
     ))
     return SessionState(row.id, row.code, row.title, row.slug, row.form_version_id,
                         json.loads(row.spec_json), bool(row.paced), row.status, bool(row.frozen),
-                        released)
+                        released, row.created_at, row.closed_at)
 
 
 def find_session(conn: Connection, code: str) -> SessionState | None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine
 
@@ -101,12 +102,34 @@ def _change(code: str, engine: Engine | None, action, audited=None) -> SessionSt
     return get_session(code, engine)
 
 
+def reopen_until(session: SessionState) -> datetime | None:
+    """Until when a closed session may be reopened (``WORKBENCH_REOPEN_HOURS`` after it
+    closed, 24 by default); None if it is not closed."""
+    if session.status != "closed" or session.closed_at is None:
+        return None
+    hours = float(os.environ.get("WORKBENCH_REOPEN_HOURS", "24") or 24)
+    return session.closed_at + timedelta(hours=hours)
+
+
+def _open(conn, session: SessionState) -> None:
+    until = reopen_until(session)
+    if until is not None and _now() > until:
+        raise WorkbenchError(_(
+            "Session {code} closed on {day} at {time}: it can be reopened only within "
+            "{hours} hours of closing. Create a new session.").format(
+                code=session.code, day=session.closed_at.strftime("%d/%m/%Y"),
+                time=session.closed_at.strftime("%H:%M"),
+                hours=round((until - session.closed_at).total_seconds() / 3600)))
+    set_session(conn, session.id, status="open", opened_at=_now(), closed_at=None)
+
+
 def open_session(code: str, engine: Engine | None = None) -> SessionState:
-    """Let participants in."""
-    return _change(code, engine, lambda conn, s: set_session(
-        conn, s.id, status="open", opened_at=_now(), closed_at=None),
-        lambda s: ("session.open", _("Session {code} opened.").format(code=s.code),
-                   {"status": s.status}, {"status": "open"}))
+    """Let participants in; a closed session reopens only within its window."""
+    return _change(code, engine, _open, lambda s: (
+        "session.reopen" if s.status == "closed" else "session.open",
+        (_("Session {code} reopened.") if s.status == "closed"
+         else _("Session {code} opened.")).format(code=s.code),
+        {"status": s.status}, {"status": "open"}))
 
 
 def close_session(code: str, engine: Engine | None = None) -> SessionState:

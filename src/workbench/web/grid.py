@@ -1,0 +1,115 @@
+"""Staff tables as data grids: sort by any column, filter, page, select rows.
+
+Built on itables' ``ITable`` widget (an anywidget over DataTables, MIT): chosen because it is
+maintained (2.9, 2026), ships DataTables as an offline bundle (nothing downloaded at run
+time), and renders a real HTML ``<table>`` — sortable headers are buttons with ``aria-sort``,
+the filter is a labelled search box, the pager is a list of buttons — where canvas grids
+(ipydatagrid) give screen readers nothing. Cells are data, never markup (``allow_html`` off:
+member and participant text is escaped). Every string DataTables shows is French.
+
+Dates are shown dd/mm/yyyy and sorted as days: each date column is ordered by a hidden copy
+holding the ISO day (DataTables' ``orderData``; the page's Content Security Policy allows
+no JavaScript from options, so no render function).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from workbench.i18n import _
+
+__all__ = ["DataGrid", "french_language"]
+
+PAGE = 25
+
+
+def french_language() -> dict:
+    """DataTables' texts (search, pager, counts, sort announcements) in French."""
+    return {
+        "search": _("Filter:"),
+        "searchPlaceholder": _("words in any column"),
+        "lengthMenu": _("_MENU_ rows per page"),
+        "info": _("Rows _START_ to _END_ of _TOTAL_"),
+        "infoEmpty": _("No row"),
+        "infoFiltered": _("(filtered from _MAX_)"),
+        "zeroRecords": _("No row matches the filter"),
+        "emptyTable": _("No row"),
+        "decimal": ",",
+        "thousands": "\u202f",
+        "paginate": {"first": _("First page"), "last": _("Last page"),
+                     "next": _("Next page"), "previous": _("Previous page")},
+        "aria": {"orderable": _("Sort by this column"),
+                 "orderableReverse": _("Sort in the other order"),
+                 "orderableRemove": _("Remove this sort"),
+                 "paginate": {"first": _("First page"), "last": _("Last page"),
+                              "next": _("Next page"), "previous": _("Previous page")}},
+        "select": {"rows": {"_": _("%d rows selected"), "0": "", "1": _("1 row selected")}},
+    }
+
+
+def _french(value: object) -> object:
+    """An ISO day as dd/mm/yyyy (anything else as it is)."""
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:]}/{value[5:7]}/{value[:4]}"
+    return value
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+class DataGrid:
+    """A grid of ``columns`` (French headers); ``update(rows)`` shows new rows; selected rows
+    are ``selected`` (indices in the rows given). ``numeric``: columns aligned right and
+    sorted as numbers; ``dates``: columns of ISO days shown dd/mm/yyyy."""
+
+    def __init__(self, columns: Sequence[str], *, caption: str, numeric: Iterable[int] = (),
+                 dates: Iterable[int] = (), select: bool = False, page: int = PAGE) -> None:
+        from itables.widget import ITable
+
+        self.columns = list(columns)
+        self.caption = caption
+        self.numeric, self.dates = sorted(set(numeric)), sorted(set(dates))
+        self.options = {
+            "pageLength": page, "lengthMenu": [10, 25, 50, 100, -1],
+            "language": french_language(), "showIndex": False, "maxBytes": 0,
+            "classes": "display compact wb-grid", "autoWidth": False,
+            "columnDefs": self._column_defs(),
+        }
+        if select:
+            self.options["select"] = {"style": "os", "items": "row"}
+        self.widget = ITable(caption=caption, **self.options)
+        self.widget.add_class("wb-grid-box")
+        self.rows: list[list] = []
+
+    def _column_defs(self) -> list[dict]:
+        defs: list[dict] = []
+        if self.numeric:
+            defs.append({"targets": self.numeric, "className": "dt-right wb-num"})
+        hidden = len(self.columns)
+        for offset, column in enumerate(self.dates):
+            defs.append({"targets": column, "orderData": [hidden + offset]})
+        if self.dates:
+            defs.append({"targets": list(range(hidden, hidden + len(self.dates))),
+                         "visible": False, "searchable": False})
+        return defs
+
+    def update(self, rows: Iterable[Sequence[object]]) -> None:
+        import pandas as pd
+
+        self.rows = [[_cell(v) for v in row] for row in rows]
+        shown = [[_french(v) if i in self.dates else v for i, v in enumerate(row)]
+                 + [row[i] for i in self.dates] for row in self.rows]
+        columns = self.columns + [f"_{i}" for i in self.dates]
+        frame = pd.DataFrame(shown, columns=columns) if shown else pd.DataFrame(
+            {c: pd.Series(dtype="object") for c in columns})
+        self.widget.update(frame, selected_rows=[], caption=self.caption, **self.options)
+
+    @property
+    def selected(self) -> list[int]:
+        return list(self.widget.selected_rows)
