@@ -340,7 +340,7 @@ def test_the_evaluation_report_states_representativeness_and_weights(demo_url,
                     "Annexe : méthodes statistiques",
                     "Verdicts statistiques sur les questions évaluatives"):
         assert f">{heading}<" in text, heading
-    assert "interquartile" not in text and "IC 95 %" in text
+    assert "interquartile" not in text and "IC 95\u00a0%" in text
     assert "Quartiles Q1 – Q3 (non pondérés)" in text
     assert '<td class="wb-num">0,85</td>' in text  # '0,8' for 0.85 and 0.83 before
     assert "Constats de l&#x27;instance d&#x27;évaluation sur la question 1" in text
