@@ -367,7 +367,7 @@ def test_the_evaluation_report_answers_each_question_against_its_target(demo_url
     assert [row[0] for row in crosstab._rows[:-1]] == list(SIZE_CLASSES)
     limits = judging.limits(evaluation)[0].markdown
     assert "tirés au sort" in limits and "biais de non-réponse" in limits
-    assert "« Moins de 18 ans » : 27 répondants, 44 % du groupe" in limits
+    assert "« Moins de 18 ans » : 27 répondants, 44 % du groupe" in limits.replace("\u00a0", " ")
     assert "Document de travail, non validé" in judging.synthesis(evaluation)[0].markdown
     design = judging.design(evaluation)[0].markdown
     assert "auto-sélectionnés" in design and "pour mille" in design
