@@ -164,7 +164,7 @@ def test_the_associations_reports_run_on_the_demo_data(tmp_path, monkeypatch) ->
     assert observatory.ok, observatory.error
     text = (observatory.folder / "observatoire-vie-associative.html").read_text()
     for expected in ("Observatoire de la vie associative", "associations actives",
-                     "pour 1 000 habitants", "fictives", "Créations et dissolutions",
+                     "pour 1\u202f000\u00a0habitants", "fictives", "Créations et dissolutions",
                      "Subventions votées"):
         assert expected in text, expected
     assert "rue fictive" not in text  # no addresses in the published report

@@ -149,6 +149,35 @@ def test_the_word_and_excel_documents_hold_the_tables(questionnaire_run) -> None
     assert all(len(name) <= 31 for name in book.sheetnames)
 
 
+def test_the_word_document_is_french_accessible_and_typeset(questionnaire_run) -> None:
+    """Word proofs it as French, reads each chart's alternative text, repeats each table's
+    header row on every page; dates, plurals and numbers as a French reader expects."""
+    import docx
+    from docx.oxml.ns import qn
+
+    word = docx.Document(str(questionnaire_run.folder / "questionnaire.docx"))
+    assert word.core_properties.language == "fr-FR"
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(f".//{qn('w:lang')}").get(qn("w:val")) == "fr-FR"
+    runs = list(word.element.body.iter(qn("w:r")))
+    assert runs and all(r.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) == "fr-FR"
+                        for r in runs)
+    pictures = list(word.element.body.iter(
+        "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"))
+    assert len(pictures) >= 10
+    assert all(p.get("descr", "").strip() and p.get("title", "").strip() for p in pictures)
+    assert "Diagramme" in " ".join(p.get("descr") for p in pictures)
+    assert all(table.rows[0]._tr.trPr is not None
+               and table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+               for table in word.tables)
+    text = "\n".join([p.text for p in word.paragraphs]
+                     + [c.text for t in word.tables for row in t.rows for c in row.cells])
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), "ISO date"
+    assert re.search(r"\b\d{2}/\d{2}/\d{4}\b", text)
+    assert "(s)" not in text and not re.search(r"\b[01] réponses\b", text)
+    assert "pour 1\u202f000\u00a0habitants" in text and "pour 1 000 habitants" not in text
+
+
 def test_same_data_and_parameters_give_the_same_documents(questionnaire_run,
                                                           tmp_path) -> None:
     again = run_report(find_report("questionnaire"), {"form": DEMO_SLUG, "year": YEAR}, YEAR,

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
-__all__ = ["column_places", "cover_labels", "french_date", "french_fixed", "french_number",
-           "table_cell", "tidy"]
+__all__ = ["NARROW_NBSP", "NBSP", "column_places", "cover_labels", "french_date",
+           "french_fixed", "french_month", "french_number", "table_cell", "tidy", "typeset"]
 
+NBSP = "\u00a0"
 NARROW_NBSP = "\u202f"
+# French month names: this module writes French, whatever the interface language.
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+# A number in groups of three ("1 000", "12 345 678"), the groups separated by a space.
+_GROUPS = re.compile(r"(?<![\d,.])(\d{1,3})((?: \d{3})+)(?![\d,])")
+# A number and the unit after it: "46 %", "1 000 €", "1 000 habitants", "19 h 58".
+_UNIT = re.compile(r"(?<=\d) (?=(?:%|‰|€|k€|M€|h\b|habitants?\b|inhabitants?\b))")
 
 
 def cover_labels() -> tuple[str, str, str]:
@@ -34,15 +43,30 @@ def french_number(value: object) -> str:
 
 
 def french_date(moment: date | datetime | str) -> str:
-    """``2026-11-29`` → ``29/11/2026`` (with the time, if any, as 19 h 58)."""
+    """``2026-11-29`` → ``29/11/2026`` (with the time, if any, as 19 h 58, its spaces
+    non-breaking)."""
     if isinstance(moment, str):
-        try:
-            moment = datetime.fromisoformat(moment)
+        try:  # a date alone ("2026-11-02") has no time to show
+            moment = (date.fromisoformat(moment) if len(moment) == 10
+                      else datetime.fromisoformat(moment))
         except ValueError:
             return moment
     if isinstance(moment, datetime):
-        return moment.strftime("%d/%m/%Y à %H h %M")
+        return moment.strftime(f"%d/%m/%Y à %H{NBSP}h{NBSP}%M")
     return moment.strftime("%d/%m/%Y")
+
+
+def french_month(moment: date) -> str:
+    """``2026-11-02`` → ``novembre 2026`` (its space non-breaking)."""
+    return f"{MONTHS[moment.month - 1]}{NBSP}{moment.year}"
+
+
+def typeset(text: str) -> str:
+    """Text a person reads, with non-breaking spaces where French typography wants them:
+    between a number's groups of digits (``1 000``) and between a number and its unit
+    (``46 %``, ``1 000 €``, ``1 000 habitants``), so that no line breaks inside them."""
+    text = _GROUPS.sub(lambda m: m.group(1) + m.group(2).replace(" ", NARROW_NBSP), text)
+    return _UNIT.sub(NBSP, text)
 
 
 def tidy(value: float | None, places: int = 1) -> float | int | None:

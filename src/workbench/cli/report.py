@@ -45,14 +45,38 @@ def _type_name(python_type: str) -> str:
             "bool": _("true or false")}.get(python_type, python_type)
 
 
-def _summary(results) -> None:
-    for result in results:
-        if result.ok:
-            click.echo(_("OK      {name} ({seconds} s): {folder}").format(
-                name=result.name, seconds=result.duration_s, folder=result.folder))
-        else:
-            click.secho(_("FAILED  {name}: {error}").format(name=result.name,
-                                                           error=result.error), fg="red")
+def _echo_result(result) -> None:
+    """The line of one report run: where its documents are, or why it failed."""
+    if result.ok:
+        click.echo(_("OK      {name} ({seconds} s): {folder}").format(
+            name=result.name, seconds=result.duration_s, folder=result.folder))
+    else:
+        click.secho(_("FAILED  {name}: {error}").format(name=result.name,
+                                                       error=result.error), fg="red")
+
+
+def _run_with_progress(plan, year: int, jobs: int | None) -> list:
+    """Run ``plan`` with a progress bar on stderr, each report's line printed as it ends."""
+    import sys
+
+    from tqdm import tqdm
+
+    from workbench.reports.run import run_all
+
+    with tqdm(total=len(plan), desc=_("Reports"), file=sys.stderr, mininterval=0,
+              bar_format="{desc} {n_fmt}/{total_fmt} |{bar}| {elapsed}") as bar:
+        def ended(result) -> None:
+            with tqdm.external_write_mode(file=sys.stdout):
+                _echo_result(result)
+            bar.update(1)
+
+        return run_all(plan, year, workers=jobs, progress=ended)
+
+
+def _summary(results, lines: bool = True) -> None:
+    """The count of reports produced (or failed), after each one's line unless printed."""
+    for result in results if lines else ():
+        _echo_result(result)
     failed = sum(not r.ok for r in results)
     if failed:
         raise fail(ngettext("{n} report failed out of {total}.",
@@ -85,7 +109,7 @@ def run(name: str | None, pairs: tuple[str, ...], year: int | None, run_every: b
         jobs: int | None) -> None:
     from workbench.reports.catalogue import find_report
     from workbench.reports.params import parse_parameters
-    from workbench.reports.run import plan_year, run_all, run_report
+    from workbench.reports.run import plan_year, run_report
 
     if run_every == bool(name):
         raise fail(_("Give either a report NAME or --all."))
@@ -96,10 +120,7 @@ def run(name: str | None, pairs: tuple[str, ...], year: int | None, run_every: b
         plan = plan_year(year)
         if not plan:
             raise fail(_("No yearly report to run for {year}.").format(year=year))
-        with click.progressbar(length=len(plan), label=_("Reports"),
-                               show_pos=True) as bar:
-            results = run_all(plan, year, workers=jobs, progress=lambda _r: bar.update(1))
-        _summary(results)
+        _summary(_run_with_progress(plan, year, jobs), lines=False)
         return
     report = find_report(name)
     parameters = parse_parameters(report, list(pairs),

@@ -101,11 +101,17 @@ class Table:
 
 @dataclass
 class Figure:
-    """A titled altair chart, kept as its Vega-Lite spec (rendered locally, never from a CDN)."""
+    """A titled altair chart, kept as its Vega-Lite spec (rendered locally, never from a CDN).
+
+    ``alt`` is its alternative text: a short French description of what the chart shows,
+    for screen readers (Word's alternative text, the HTML's label); the title stands in
+    when it is empty.
+    """
 
     title: str
     chart: Any
     note: str = ""
+    alt: str = ""
 
     def content(self) -> dict:
         """The spec and its SVG, rendered once here and reused by the HTML report."""
@@ -113,12 +119,13 @@ class Figure:
 
         spec = self.chart.to_dict() if hasattr(self.chart, "to_dict") else dict(self.chart)
         return {"title": self.title, "vegalite": spec, "svg": chart_svg(spec),
-                "note": self.note}
+                "note": self.note, "alt": self.alt or self.title}
 
     def _repr_mimebundle_(self, **_kwargs) -> dict:
         content = self.content()
         text = (f"<figure><figcaption>{html.escape(self.title)}</figcaption>"
-                f"{content['svg']}</figure>")
+                f"<div role='img' aria-label='{html.escape(content['alt'])}'>"
+                f"{content['svg']}</div></figure>")
         return _bundle("figure", content, text)
 
 

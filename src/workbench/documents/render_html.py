@@ -17,6 +17,7 @@ from workbench.french import (
     cover_labels,
     french_date,
     table_cell,
+    typeset,
 )
 from workbench.settings import TERRITORY_NAME
 
@@ -55,39 +56,44 @@ figcaption { font-weight: bold; color: #1d2733; margin-bottom: 4pt; }
 """
 
 
+def _text(text: str) -> str:
+    """Text a person reads, typeset (non-breaking spaces in numbers) and escaped."""
+    return html.escape(typeset(text))
+
+
 def _cell(value: object, places: int | None) -> str:
     number = isinstance(value, int | float) and not isinstance(value, bool)
     css = ' class="wb-num"' if number else ""
-    return f"<td{css}>{html.escape(table_cell(value, places))}</td>"
+    return f"<td{css}>{_text(table_cell(value, places))}</td>"
 
 
 def _table(content: dict) -> str:
-    head = "".join(f"<th scope='col'>{html.escape(c)}</th>" for c in content["columns"])
+    head = "".join(f"<th scope='col'>{_text(c)}</th>" for c in content["columns"])
     places = column_places(content)
     body = "".join("<tr>" + "".join(_cell(v, p) for v, p in zip(row, places, strict=True))
                    + "</tr>" for row in content["rows"])
-    note = (f"<p class='wb-note'>{html.escape(content['note'])}</p>"
-            if content.get("note") else "")
-    return (f"<table><caption>{html.escape(content['title'])}</caption>"
+    note = f"<p class='wb-note'>{_text(content['note'])}</p>" if content.get("note") else ""
+    return (f"<table><caption>{_text(content['title'])}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}")
 
 
 def _figure(content: dict) -> str:
-    note = (f"<p class='wb-note'>{html.escape(content['note'])}</p>"
-            if content.get("note") else "")
-    return (f"<figure><figcaption>{html.escape(content['title'])}</figcaption>"
-            f"{content.get('svg') or chart_svg(content['vegalite'])}{note}</figure>")
+    note = f"<p class='wb-note'>{_text(content['note'])}</p>" if content.get("note") else ""
+    alt = content.get("alt") or content["title"]
+    return (f"<figure><figcaption>{_text(content['title'])}</figcaption>"
+            f"<div role='img' aria-label='{html.escape(alt, quote=True)}'>"
+            f"{content.get('svg') or chart_svg(content['vegalite'])}</div>{note}</figure>")
 
 
 def _cover(cover: dict, run_date: str) -> str:
     period, data_as_of, produced = cover_labels()
-    rows = [(period, html.escape(cover.get("period", ""))),
-            (data_as_of, html.escape(cover.get("data_as_of", ""))),
+    rows = [(period, _text(cover.get("period", ""))),
+            (data_as_of, _text(cover.get("data_as_of", ""))),
             (produced, f"<span class='wb-run-date'>{html.escape(run_date)}</span>")]
     items = "".join(f"<dt>{html.escape(label)}</dt><dd>{value}</dd>" for label, value in rows)
     return (f"<section class='wb-cover'><div class='wb-territory'>"
-            f"{html.escape(TERRITORY_NAME)}</div><h1>{html.escape(cover.get('title', ''))}</h1>"
-            f"<div class='wb-subject'>{html.escape(cover.get('subject', ''))}</div>"
+            f"{html.escape(TERRITORY_NAME)}</div><h1>{_text(cover.get('title', ''))}</h1>"
+            f"<div class='wb-subject'>{_text(cover.get('subject', ''))}</div>"
             f"<dl>{items}</dl></section>")
 
 
@@ -96,7 +102,7 @@ def render_html(document: Document, run_date) -> str:
     parts = [_cover(document.cover, french_date(run_date))]
     for block in document.blocks:
         if block.kind in ("markdown", "text"):
-            parts.append(_markdown(block.content["markdown"]))
+            parts.append(_markdown(typeset(block.content["markdown"])))
         elif block.kind == "table":
             parts.append(_table(block.content))
         elif block.kind == "figure":

@@ -1,7 +1,9 @@
 """The report as a Word document (python-docx): cover, narrative, tables, charts as PNG.
 
 Staff assemble the annual documents in Word: headings use Word's own styles (so the table of
-contents works), tables the built-in grid, numbers the French format.
+contents works), tables the built-in grid with their header row repeated on every page,
+numbers the French format with non-breaking spaces. The document and every run are in French
+(fr-FR, for Word's proofing) and every picture has an alternative text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 
 from docx import Document as WordDocument
 from docx.enum.text import WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from workbench.documents.document import Document
@@ -21,17 +25,44 @@ from workbench.french import (
     cover_labels,
     french_date,
     table_cell,
+    typeset,
 )
 from workbench.settings import TERRITORY_NAME
 
 __all__ = ["write_word"]
 
 _BOLD = re.compile(r"(\*\*[^*]+\*\*)")
+LANGUAGE = "fr-FR"
+# What may follow w:lang in a run's properties (CT_RPr's sequence).
+_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _set_language(rpr) -> None:
+    """``rpr`` (run properties) in French, keeping any East Asian or bidi language."""
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.insert_element_before(lang, *_AFTER_LANG)
+    lang.set(qn("w:val"), LANGUAGE)
+
+
+def _in_french(word) -> None:
+    """French for Word's proofing: the default run properties, the theme's fonts, every run;
+    and every run's text typeset (non-breaking spaces in numbers and before units)."""
+    defaults = word.styles.element.find(qn("w:docDefaults"))
+    _set_language(defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")))
+    theme = word.settings.element.find(qn("w:themeFontLang"))
+    if theme is not None:
+        theme.set(qn("w:val"), LANGUAGE)
+    for run in word.element.body.iter(qn("w:r")):
+        _set_language(run.get_or_add_rPr())
+        for text in run.iter(qn("w:t")):
+            text.text = typeset(text.text or "")
 
 
 def _runs(paragraph, text: str) -> None:
     """Plain text with ``**bold**`` spans (the Markdown the reports use in sentences)."""
-    for part in _BOLD.split(text):
+    for part in _BOLD.split(typeset(text)):
         if part.startswith("**") and part.endswith("**") and len(part) > 4:
             paragraph.add_run(part[2:-2]).bold = True
         elif part:
@@ -68,6 +99,8 @@ def _table(word, content: dict) -> None:
     caption.add_run(content["title"]).bold = True
     table = word.add_table(rows=1, cols=len(content["columns"]))
     table.style = "Table Grid"
+    header = table.rows[0]._tr.get_or_add_trPr()
+    header.append(OxmlElement("w:tblHeader"))  # repeated at the top of every page
     for cell, name in zip(table.rows[0].cells, content["columns"], strict=True):
         cell.text = ""
         cell.paragraphs[0].add_run(name).bold = True
@@ -83,8 +116,11 @@ def _table(word, content: dict) -> None:
 def _figure(word, content: dict) -> None:
     caption = word.add_paragraph()
     caption.add_run(content["title"]).bold = True
-    word.add_picture(io.BytesIO(chart_png(content["vegalite"], content.get("svg"))),
-                     width=Cm(16))
+    picture = word.add_picture(io.BytesIO(chart_png(content["vegalite"], content.get("svg"))),
+                               width=Cm(16))
+    properties = picture._inline.docPr  # Word's "alternative text"
+    properties.set("title", content["title"])
+    properties.set("descr", content.get("alt") or content["title"])
     if content.get("note"):
         word.add_paragraph(content["note"]).runs[0].font.size = Pt(8)
 
@@ -115,4 +151,5 @@ def write_word(document: Document, path: Path, run_date) -> None:
             _table(word, block.content)
         elif block.kind == "figure":
             _figure(word, block.content)
+    _in_french(word)
     word.save(str(path))

@@ -46,14 +46,21 @@ def _sources() -> str:
             association.c.source == "rna"))
     parts = []
     if kinds.get("rna"):
-        parts.append(_("{n} associations from the national register of associations (RNA, "
-                       "extract imported on {date})").format(
-            n=kinds["rna"], date=french_date(imported.date())))
+        parts.append(ngettext(
+            "{n} association from the national register of associations (RNA, extract "
+            "imported on {date})",
+            "{n} associations from the national register of associations (RNA, extract "
+            "imported on {date})", kinds["rna"]).format(
+            n=french_number(kinds["rna"]), date=french_date(imported.date())))
     if kinds.get("saisie"):
-        parts.append(_("{n} associations entered by the service").format(n=kinds["saisie"]))
+        parts.append(ngettext("{n} association entered by the service",
+                              "{n} associations entered by the service",
+                              kinds["saisie"]).format(n=french_number(kinds["saisie"])))
     if kinds.get("synthetique"):
-        parts.append(_("{n} **fictitious** associations (demonstration data)").format(
-            n=kinds["synthetique"]))
+        parts.append(ngettext("{n} **fictitious** association (demonstration data)",
+                              "{n} **fictitious** associations (demonstration data)",
+                              kinds["synthetique"]).format(
+            n=french_number(kinds["synthetique"])))
     return _("Sources: {sources}.").format(
         sources=" ; ".join(parts) if parts else _("no association recorded"))
 
@@ -68,14 +75,25 @@ def summary(found: Observatory, before: Observatory) -> list:
     year = found.year
     record_input(f"associations:{year}", [[n, c, r] for n, _p, c, r in found.by_commune])
     created, dissolved = dict((y, (c, d)) for y, c, d in found.by_year).get(year, (0, 0))
-    return [Text(_(
-        "On 31 December {year}, the territory has **{active} active associations**, that is "
-        "**{rate} per 1,000 inhabitants** ({before} at the end of {previous}). {created} "
-        "associations were created and {dissolved} dissolved in the year. The agglomeration "
-        "supported **{supported} associations** in {year} for {voted}.").format(
-        year=year, active=found.active, rate=french_number(found.per_1000),
-        before=before.active, previous=year - 1, created=created, dissolved=dissolved,
-        supported=found.supported, voted=_euros(found.voted)) + "\n\n" + _sources())]
+    active = ngettext(
+        "On 31 December {year}, the territory has **{n} active association**, that is "
+        "**{rate} per 1,000 inhabitants** ({before} at the end of {previous}).",
+        "On 31 December {year}, the territory has **{n} active associations**, that is "
+        "**{rate} per 1,000 inhabitants** ({before} at the end of {previous}).",
+        found.active).format(year=year, n=french_number(found.active),
+                             rate=french_number(found.per_1000),
+                             before=french_number(before.active), previous=year - 1)
+    movements = _("{created} and {dissolved} in the year.").format(
+        created=ngettext("{n} association was created", "{n} associations were created",
+                         created).format(n=french_number(created)),
+        dissolved=ngettext("{n} was dissolved", "{n} were dissolved",
+                           dissolved).format(n=french_number(dissolved)))
+    supported = ngettext("The agglomeration supported **{n} association** in {year} for "
+                         "{voted}.",
+                         "The agglomeration supported **{n} associations** in {year} for "
+                         "{voted}.", found.supported).format(
+        n=french_number(found.supported), year=year, voted=_euros(found.voted))
+    return [Text(f"{active} {movements} {supported}\n\n{_sources()}")]
 
 
 def _bars(pairs: list[tuple[str, float]], measure: str, color: str, label_width: int):

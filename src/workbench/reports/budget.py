@@ -58,14 +58,20 @@ def outcome(year: int, results: EditionResults | None) -> list:
     if results is None:
         return [Text(_("No participatory budget vote closed in {year}.").format(year=year))]
     decided = results.decided
-    text = _("**{ballots}** counted. The edition's rule, {rule}, funds **{n} projects** for "
-             "{cost} out of {budget}: {pct} % of voters see at least one of the projects they "
-             "chose funded, {per} funded projects per voter on average.").format(
+    text = _("**{ballots}** counted. The edition's rule, {rule}, {funds} for {cost} out of "
+             "{budget}: {pct} % of voters see at least one of the projects they chose funded, "
+             "{per_voter}.").format(
         ballots=ngettext("{n} ballot", "{n} ballots", results.ballots).format(
             n=french_number(results.ballots)),
-        rule=rule_name(results.rule), n=len(decided.funded), cost=_euros(decided.total_cost),
-        budget=_euros(results.budget), pct=french_number(decided.voters_with_funded_pct),
-        per=french_number(decided.funded_per_voter))
+        rule=rule_name(results.rule),
+        funds=ngettext("funds **{n} project**", "funds **{n} projects**",
+                       len(decided.funded)).format(n=len(decided.funded)),
+        cost=_euros(decided.total_cost), budget=_euros(results.budget),
+        pct=french_number(decided.voters_with_funded_pct),
+        per_voter=ngettext("{per} funded project per voter on average",
+                           "{per} funded projects per voter on average",
+                           int(decided.funded_per_voter)).format(
+            per=french_number(decided.funded_per_voter)))
     if any(c.voters is None for c in results.communes):
         text += "\n\n" + _("s: statistical secret. No number of 1 to 4 voters is published, "
                            "nor one that would let it be computed from the total.")

@@ -20,8 +20,9 @@ from workbench.evaluation.representativeness import Comparison, compare
 from workbench.evaluation.suppression import SECRET
 from workbench.evaluation.weighting import RakingResult
 from workbench.french import french_date, french_number
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.reports.data import FormAnswers, form_answers
+from workbench.reports.participation import answers_count
 from workbench.territory import commune_by_code
 from workbench.workshops.results import small_cell_threshold
 
@@ -85,8 +86,11 @@ def context(evaluation: Evaluation) -> Text:
                   "**Commissioned by**: {by}.").format(policy=f.policy, period=f.period,
                                                         by=f.commissioned_by)
                 + f"\n\n{f.context.strip()}\n\n"
-                + _("The evaluation asks **{n} evaluative questions**, against the criteria: "
-                    "{criteria}.").format(n=len(f.questions), criteria=", ".join(criteria)))
+                + ngettext("The evaluation asks **{n} evaluative question**, against the "
+                           "criteria: {criteria}.",
+                           "The evaluation asks **{n} evaluative questions**, against the "
+                           "criteria: {criteria}.", len(f.questions)).format(
+                    n=len(f.questions), criteria=", ".join(criteria)))
 
 
 def method(evaluation: Evaluation) -> list:
@@ -94,8 +98,11 @@ def method(evaluation: Evaluation) -> list:
     moments = [r["submitted_at"] for r in responses]
     synthetic = sum(r["synthetic"] for r in responses)
     spec = evaluation.data.spec
-    text = _("Inhabitants were asked through the questionnaire '{title}' ({mode}): **{n} "
-             "answers**").format(title=spec.title, n=len(responses),
+    text = ngettext("Inhabitants were asked through the questionnaire '{title}' ({mode}): "
+                    "**{n} answer**",
+                    "Inhabitants were asked through the questionnaire '{title}' ({mode}): "
+                    "**{n} answers**", len(responses)).format(
+        title=spec.title, n=french_number(len(responses)),
                                  mode=_("anonymous") if spec.anonymity == "anonymous"
                                  else _("identified"))
     if moments:
@@ -103,8 +110,11 @@ def method(evaluation: Evaluation) -> list:
                                                      last=french_date(max(moments).date()))
     text += "."
     if synthetic:
-        text += " " + _("**{n} of these answers are synthetic** (generated demonstration "
-                        "data, not real people).").format(n=synthetic)
+        text += " " + ngettext("**{n} of these answers is synthetic** (generated "
+                               "demonstration data, not a real person).",
+                               "**{n} of these answers are synthetic** (generated "
+                               "demonstration data, not real people).", synthetic).format(
+            n=french_number(synthetic))
     text += "\n\n" + _("The reference population is the territory's: {source}; INSEE "
                          "municipal populations of the communes.").format(
         source=evaluation.census.source)
@@ -343,7 +353,7 @@ def free_text(evaluation: Evaluation) -> list:
             continue
         summary = summarise(texts)
         blocks.append(Text(f"### {question.label}\n\n"
-                           + _("{n} answers.").format(n=summary.answers)))
+                           + answers_count(summary.answers)))
         blocks.append(Table(_("{question} — frequent terms").format(question=question.label),
                             [_("Term"), _("Answers")], [list(t) for t in summary.terms],
                             sheet=_("Terms {id}").format(id=question.id)))

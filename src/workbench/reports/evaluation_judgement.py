@@ -299,8 +299,10 @@ def design(evaluation: Evaluation) -> list:
     recruitment = framework.recruitment.strip() or _(
         "*Not stated in the framework* (channels, dates, reminders): to be completed before "
         "the report is published.")
-    coverage = _("**Participation rate**: {n} answers for {people} inhabitants {who}, i.e. "
-                 "{rate} per thousand ({source}).").format(
+    coverage = ngettext("**Participation rate**: {n} answer for {people} inhabitants {who}, "
+                        "i.e. {rate} per thousand ({source}).",
+                        "**Participation rate**: {n} answers for {people} inhabitants {who}, "
+                        "i.e. {rate} per thousand ({source}).", n).format(
         n=french_number(n), people=french_number(adults),
         who=_("aged 15 or more") if known else _("(all ages)"),
         rate=french_number(round(1000 * n / adults, 1) if adults else 0.0),
@@ -348,7 +350,9 @@ def _grouped(evaluation: Evaluation, dimension, labels: dict) -> list[str]:
         if len(options) < 2:
             continue
         in_group = sum(answers[o] for o in options)
-        parts = [_("« {label} »: {n} respondents, {share} of the group").format(
+        parts = [ngettext("« {label} »: {n} respondent, {share} of the group",
+                          "« {label} »: {n} respondents, {share} of the group",
+                          answers[o]).format(
             label=labels.get(o, o), n=answers[o],
             share=f"{french_number(round(100 * answers[o] / in_group))} %")
             for o in options if in_group]
@@ -420,8 +424,11 @@ def limits(evaluation: Evaluation) -> list:
             labels=", ".join(f"« {label} »" for label in externals)))
     synthetic = sum(r["synthetic"] for r in evaluation.data.responses)
     if synthetic:
-        lines.append(_("{n} answers are synthetic demonstration data: no conclusion about "
-                       "the territory may be drawn from this report.").format(n=synthetic))
+        lines.append(ngettext("{n} answer is synthetic demonstration data: no conclusion "
+                              "about the territory may be drawn from this report.",
+                              "{n} answers are synthetic demonstration data: no conclusion "
+                              "about the territory may be drawn from this report.",
+                              synthetic).format(n=french_number(synthetic)))
     return [Text("\n".join(f"- {line}" for line in lines))]
 
 

@@ -41,12 +41,14 @@ def attendance(year: int) -> list:
     stats = attendance_stats(year)
     previous = attendance_stats(year - 1)
     record_input(f"présences:{year}", [list(r) for r in stats.by_member])
-    text = _("In {year}, the council's bodies met **{n} times**").format(
-        year=year, n=stats.meetings)
+    text = ngettext("In {year}, the council's bodies met **{n} time**",
+                    "In {year}, the council's bodies met **{n} times**",
+                    stats.meetings).format(year=year, n=stats.meetings)
     if stats.overall is not None:
         text += _("; average attendance: **{rate} %**").format(rate=_rate(stats.overall))
     text += "." + " " + (
-        _("In {year}: {n} meetings, attendance {rate} %.").format(
+        ngettext("In {year}: {n} meeting, attendance {rate} %.",
+                 "In {year}: {n} meetings, attendance {rate} %.", previous.meetings).format(
             year=year - 1, n=previous.meetings, rate=_rate(previous.overall))
         if previous.overall is not None else
         _("No meeting recorded in {year}.").format(year=year - 1))

@@ -16,13 +16,20 @@ import altair as alt
 
 from workbench.documents.blocks import Figure, Table
 from workbench.evaluation.suppression import SECRET
-from workbench.i18n import _
+from workbench.french import french_date, french_month, french_number
+from workbench.i18n import _, ngettext
 from workbench.workshops.protected import protected_result, secret_line
 from workbench.workshops.results import small_cell_threshold
 
-__all__ = ["by_commune", "over_time", "protected_result", "unknown", "year_on_year"]
+__all__ = ["answers_count", "by_commune", "over_time", "protected_result", "unknown",
+           "year_on_year"]
 
 WIDTH = 520
+
+
+def answers_count(n: int) -> str:
+    """``n`` answers as a sentence: "1 réponse.", "12 réponses."."""
+    return ngettext("{n} answer", "{n} answers", n).format(n=french_number(n)) + "."
 
 
 def unknown() -> str:
@@ -61,25 +68,30 @@ def by_commune(communes: Iterable[str | None], population: dict[str, tuple[str, 
             x=alt.X("rate:Q", title=_("answers per 1,000 inhabitants")),
         ).properties(width=WIDTH - 220, height=alt.Step(16))
         blocks.append(Figure(_("Participation rate per commune (per 1,000 inhabitants)"),
-                             chart, note=_("Communes whose number of answers is published.")))
+                             chart, note=_("Communes whose number of answers is published."),
+                             alt=_("Horizontal bar chart: answers per 1,000 inhabitants in "
+                                   "each commune whose count is published, highest first.")))
     return blocks
 
 
 def over_time(moments: list[datetime], title: str) -> list:
-    """Answers per day (a month or less) or per month."""
+    """Answers per day (a month or less) or per month, labelled in French in time order."""
     if not moments:
         return []
     span = (max(moments) - min(moments)).days
     daily = span <= 31
-    keys = Counter(m.strftime("%Y-%m-%d" if daily else "%Y-%m") for m in moments)
+    keys = Counter(m.date() if daily else m.date().replace(day=1) for m in moments)
     unit = _("Day") if daily else _("Month")
-    rows = [[key, n] for key, n in sorted(keys.items())]
+    label = french_date if daily else french_month
+    rows = [[label(key), n] for key, n in sorted(keys.items())]
     chart = alt.Chart(alt.Data(values=[{"period": k, "count": n} for k, n in rows])).mark_bar(
         color="#0a9396").encode(
-        x=alt.X("period:O", title=unit.lower(), axis=alt.Axis(labelAngle=-45)),
+        x=alt.X("period:O", title=unit.lower(), sort=None, axis=alt.Axis(labelAngle=-45)),
         y=alt.Y("count:Q", title=_("answers"))).properties(width=WIDTH, height=200)
+    described = (_("Bar chart: number of answers per day, in date order.") if daily else
+                 _("Bar chart: number of answers per month, in date order."))
     return [Table(title, [unit, _("Answers")], rows, sheet=_("Over time")),
-            Figure(title, chart)]
+            Figure(title, chart, alt=described)]
 
 
 def year_on_year(current: Counter, previous: Counter, year: int, labels: dict[str, str],
@@ -115,4 +127,6 @@ def year_on_year(current: Counter, previous: Counter, year: int, labels: dict[st
         color=alt.Color("year:N", title=_("Year"),
                         scale=alt.Scale(range=["#94d2bd", "#005f73"])),
     ).properties(width=WIDTH - 220, height=alt.Step(12))
-    return [table, Figure(_("{what}: comparison {before} / {year}").format(**years), chart)]
+    return [table, Figure(_("{what}: comparison {before} / {year}").format(**years), chart,
+                          alt=_("Horizontal bar chart: {what}, the bars of {before} and "
+                                "{year} side by side.").format(**years))]

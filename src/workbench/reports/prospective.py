@@ -16,7 +16,7 @@ from workbench.foresight.morpho import load_morphology
 from workbench.foresight.morpho_count import SpaceTooEntangled
 from workbench.foresight.study import Study, load_study
 from workbench.french import french_date, french_number, tidy
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.reports.data import record_input
 
 __all__ = ["actors", "cover", "delphi", "load", "scenarios", "structural", "variables"]
@@ -176,10 +176,15 @@ def _possible(space, shown: int) -> list:
     rows = [[number, *scenario] for number, scenario in
             zip(range(1, shown + 1), space.scenarios(), strict=False)]
     return [
-        Text(_("The morphological space holds **{raw} combinations**, of which **{feasible} "
-               "possible scenarios** once the {exclusions} incompatibilities are set "
-               "aside.").format(raw=space.raw_count, feasible=feasible,
-                                exclusions=len(space.exclusions))),
+        Text(_("The morphological space holds {combinations}, of which {scenarios} "
+               "{set_aside}.").format(
+            combinations=ngettext("**{n} combination**", "**{n} combinations**",
+                                  space.raw_count).format(n=french_number(space.raw_count)),
+            scenarios=ngettext("**{n} possible scenario**", "**{n} possible scenarios**",
+                               feasible).format(n=french_number(feasible)),
+            set_aside=ngettext("once the {n} incompatibility is set aside",
+                               "once the {n} incompatibilities are set aside",
+                               len(space.exclusions)).format(n=len(space.exclusions)))),
         Table(_("First possible scenarios ({shown} of {feasible})").format(
             shown=min(shown, feasible), feasible=feasible), [_("No."), *space.components], rows,
             sheet=_("Scenarios"))]

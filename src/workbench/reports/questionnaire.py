@@ -10,9 +10,10 @@ from collections import Counter
 from workbench.documents.blocks import Cover, Figure, Table, Text
 from workbench.evaluation.suppression import SECRET
 from workbench.french import french_date, french_number, tidy
-from workbench.i18n import _
+from workbench.i18n import _, ngettext
 from workbench.reports.data import FormAnswers, form_answers, population
 from workbench.reports.participation import (
+    answers_count,
     by_commune,
     over_time,
     protected_result,
@@ -52,11 +53,15 @@ def commune_question(data: FormAnswers) -> str | None:
 
 def participation(data: FormAnswers) -> list:
     synthetic = any(r["synthetic"] for r in data.responses)
+    n = len(data.responses)
     blocks: list = [Text((
-        _("The questionnaire received **{n} answers** over the period (some of them "
-          "synthetic demonstration answers).") if synthetic else
-        _("The questionnaire received **{n} answers** over the period.")).format(
-        n=len(data.responses)))]
+        ngettext("The questionnaire received **{n} answer** over the period (a synthetic "
+                 "demonstration answer).",
+                 "The questionnaire received **{n} answers** over the period (some of them "
+                 "synthetic demonstration answers).", n) if synthetic else
+        ngettext("The questionnaire received **{n} answer** over the period.",
+                 "The questionnaire received **{n} answers** over the period.", n)).format(
+        n=french_number(n)))]
     blocks += over_time([r["submitted_at"] for r in data.responses], _("Answers over time"))
     question = commune_question(data)
     if question:
@@ -74,7 +79,7 @@ def questions(data: FormAnswers) -> list:
                   if question.id in r["answers"]]
         result = protected_result(question, values, threshold)
         blocks.append(Text(f"### {number}. {question.label}\n\n"
-                           + _("{n} answers.").format(n=result.total)))
+                           + answers_count(result.total)))
         sheet = f"Q{number} {question.id}"
         if result.hidden:
             blocks.append(Text(_("Fewer than {n} answers: results not published.").format(
@@ -100,7 +105,9 @@ def questions(data: FormAnswers) -> list:
                                       if result.median is not None else "")))
         chart = chart_for(result)
         if chart is not None:
-            blocks.append(Figure(question.label, chart))
+            blocks.append(Figure(question.label, chart, alt=_(
+                "Chart of the answers to “{question}”; its figures are in the table "
+                "above.").format(question=question.label)))
     return blocks
 
 
