@@ -126,7 +126,8 @@ def test_staff_enter_a_request_and_record_the_committee_vote(demo) -> None:
     requests.inputs["pieces"].value = ("statuts", "rib")
     requests._save()
     assert "Demande enregistrée" in requests.message.value
-    assert "Nouvelle association &lt;i&gt;test&lt;/i&gt;" in requests.listing.value
+    assert "Nouvelle association &lt;i&gt;test&lt;/i&gt;" in str(
+        requests.listing.widget._dt_args["data_json"])
     assert "SUB-2026-900" in requests.alerts.value  # documents missing
     committee = page.committee
     assert committee.edition.value == "comite-2026"

@@ -18,6 +18,7 @@ from workbench.i18n import _
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.web.choices import set_options
+from workbench.web.grid import DataGrid
 from workbench.web.markup import status, table
 
 __all__ = ["CommitteeTab"]
@@ -62,14 +63,20 @@ class CommitteeTab:
         self.message = w.HTML()
         self.totals = w.HTML()
         self.alpha = w.HTML()
-        self.table = w.HTML()
+        self.table = DataGrid(
+            (_("Reference"), _("Association"), _("Service"), _("Score"), _("Spread"),
+             _("Disagreement"), _("Requested (€)"), _("Rule (€)"), _("Proposed (€)"),
+             _("Voted (€)")), caption=_("Committee files"), numeric=(3, 4, 6, 7, 8, 9),
+            select=True)
+        self.table.widget.observe(lambda _c: self._pick(), "selected_rows")
         self.root = w.VBox([
             w.HTML("<h2>" + html.escape(_("Allocation committee")) + "</h2>"), self.edition,
             compute, w.HTML("<h3>" + html.escape(_("Envelopes")) + "</h3>"), self.totals,
             w.HTML("<h3>" + html.escape(_("Agreement between assessors")) + "</h3>"),
             self.alpha, w.HTML("<h3>" + html.escape(_("Adjust or record the vote")) + "</h3>"),
             self.request, self.amount, adjust_button, self.reference, self.voted_on, vote,
-            self.message, w.HTML("<h3>" + html.escape(_("Files")) + "</h3>"), self.table])
+            self.message, w.HTML("<h3>" + html.escape(_("Files")) + "</h3>"),
+            self.table.widget])
         self.root.add_class("wb-committee-results")
         self._refresh()
 
@@ -83,6 +90,12 @@ class CommitteeTab:
             return
         self._refresh()
         self.message.value = status(done)
+
+    def _pick(self) -> None:
+        """A file selected in the grid is the one to adjust."""
+        chosen = self.table.selected
+        if chosen and chosen[0] < len(self.ids):
+            self.request.value = self.ids[chosen[0]]
 
     def _refresh(self) -> None:
         if not self.edition.value:
@@ -108,11 +121,10 @@ class CommitteeTab:
              for c, a in found.alpha.items()], (1,)) + "<p class='wb-help'>" + html.escape(
             _("1 = full agreement, 0 = no more than chance; below 0.67 the assessors read the "
               "criterion differently.")) + "</p>"
-        self.table.value = table(
-            (_("Reference"), _("Association"), _("Service"), _("Score"), _("Spread"),
-             _("Disagreement"), _("Requested (€)"), _("Rule (€)"), _("Proposed (€)"),
-             _("Voted (€)")),
-            [(r.reference, r.association, r.service, _number(r.score), _number(r.spread),
-              _("yes") if r.flagged else "", _number(r.requested), _number(r.proposed),
-              _number(r.adjusted), _number(r.voted)) for r in found.requests],
-            (3, 4, 6, 7, 8, 9))
+        self.ids = [r.request_id for r in found.requests]
+        self.table.update(
+            (r.reference, r.association, r.service, *(None if v is None else tidy(v) for v in (
+                r.score, r.spread)), _("yes") if r.flagged else "",
+             *(None if v is None else tidy(v) for v in (
+                 r.requested, r.proposed, r.adjusted, r.voted)))
+            for r in found.requests)

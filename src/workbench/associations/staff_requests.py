@@ -20,13 +20,14 @@ from workbench.associations.requests import (
     save_request,
 )
 from workbench.errors import WorkbenchError
-from workbench.french import french_number, tidy
+from workbench.french import tidy
 from workbench.i18n import _
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.territory import communes
 from workbench.web.choices import set_options
 from workbench.web.fields import fill_widgets, read_widgets
+from workbench.web.grid import DataGrid
 from workbench.web.markup import status, table
 
 __all__ = ["RequestsTab"]
@@ -78,13 +79,18 @@ class RequestsTab:
         save = w.Button(description=_("Save the request"), button_style="primary")
         save.on_click(lambda _b: self._save())
         self.message = w.HTML()
-        self.listing = w.HTML()
+        self.listing = DataGrid(
+            (_("Reference"), _("Association"), _("Service"), _("Status"),
+             _("Amount requested (€)")), caption=_("Requests of the year"), numeric=(4,),
+            select=True)
+        self.listing.widget.observe(lambda _c: self._pick(), "selected_rows")
         self.alerts = w.HTML()
         self.root = w.VBox([
             w.HTML("<h2>" + html.escape(_("Subsidy requests")) + "</h2>"), self.year,
             self.chosen, *self.inputs.values(), save, self.message,
             w.HTML("<h2>" + html.escape(_("To chase")) + "</h2>"), self.alerts,
-            w.HTML("<h2>" + html.escape(_("Requests of the year")) + "</h2>"), self.listing])
+            w.HTML("<h2>" + html.escape(_("Requests of the year")) + "</h2>"),
+            self.listing.widget])
         self.root.add_class("wb-requests")
         self._refresh()
 
@@ -93,15 +99,19 @@ class RequestsTab:
         set_options(self.chosen, [(_("— New request —"), NEW)] + [
             (f"{ref} · {name}", rid) for rid, ref, name, *_rest in rows], keep)
         self._fill()
-        self.listing.value = table(
-            (_("Reference"), _("Association"), _("Service"), _("Status"),
-             _("Amount requested (€)")),
-            [(ref, name, service, state, french_number(tidy(amount)))
-             for _id, ref, name, service, state, amount in rows], (4,))
+        self.ids = [row[0] for row in rows]
+        self.listing.update((ref, name, service, state, tidy(amount))
+                            for _id, ref, name, service, state, amount in rows)
         found = alerts(date.today())
         self.alerts.value = table((_("Reference"), _("Association"), _("Alert")),
                                   [(a.reference, a.association, a.message) for a in found]) \
             if found else "<p>" + html.escape(_("Nothing to chase.")) + "</p>"
+
+    def _pick(self) -> None:
+        """A row selected in the grid is the request to edit."""
+        chosen = self.listing.selected
+        if chosen and chosen[0] < len(self.ids):
+            self.chosen.value = self.ids[chosen[0]]
 
     def _fill(self) -> None:
         fields = request_fields(self.chosen.value) if self.chosen.value else {

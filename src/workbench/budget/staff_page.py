@@ -8,7 +8,6 @@ import html
 
 import ipywidgets as w
 
-from workbench.budget.money import euros
 from workbench.budget.review import (
     REASONS,
     STATUSES,
@@ -23,10 +22,18 @@ from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.territory.communes import commune_by_code
 from workbench.web.choices import set_options
+from workbench.web.grid import DataGrid
 from workbench.web.markup import status as status_line
-from workbench.web.markup import table
 
 __all__ = ["ReviewPage"]
+
+
+def _amount(value) -> float | int | None:
+    """An amount for the grid (sorted as a number, shown the French way)."""
+    if value is None:
+        return None
+    number = float(value)
+    return int(number) if number.is_integer() else round(number, 2)
 
 
 class ReviewPage:
@@ -38,7 +45,11 @@ class ReviewPage:
             self.root = w.VBox([w.HTML(status_line(str(refused), error=True))])
             return
         field = {"style": {"description_width": "12em"}, "layout": {"width": "44em"}}
-        self.list = w.HTML()
+        self.list = DataGrid(
+            [_("No."), _("Project"), _("Commune"), _("Proposer's estimate (€)"),
+             _("Services' cost (€)"), _("Status"), _("Reason")], caption=_("Projects"),
+            numeric=(3, 4), select=True)
+        self.list.widget.observe(lambda _c: self._pick(), "selected_rows")
         self.project = w.Dropdown(description=_("Project"), **field)
         self.project.observe(lambda _c: self._show(), "value")
         self.state = w.Dropdown(options=[(status_label(s), s) for s in STATUSES],
@@ -64,7 +75,7 @@ class ReviewPage:
             return
         self.root.children = [
             w.HTML("<h1>" + html.escape(_("Participatory budget: feasibility review"))
-                   + "</h1>"), self.list,
+                   + "</h1>"), self.list.widget,
             w.HTML("<h2>" + html.escape(_("Review a project")) + "</h2>"), self.project,
             self.state, self.cost, self.reason, self.text, self.merge, self.service, save,
             self.message]
@@ -72,17 +83,21 @@ class ReviewPage:
 
     def _refresh(self) -> None:
         self.rows = projects(self.slug)
-        self.list.value = table(
-            [_("No."), _("Project"), _("Commune"), _("Proposer's estimate"),
-             _("Services' cost"), _("Status"), _("Reason")],
-            [[r.code, r.title, self._place(r.commune), euros(r.proposed_cost),
-              euros(r.cost), status_label(r.status),
-              (reason_label(r.refusal_category) + " : " + (r.refusal_text or ""))
-              if r.status == "non_recevable" else ""] for r in self.rows], numeric=(3, 4))
+        self.list.update(
+            [r.code, r.title, self._place(r.commune), _amount(r.proposed_cost),
+             _amount(r.cost), status_label(r.status),
+             (reason_label(r.refusal_category) + " : " + (r.refusal_text or ""))
+             if r.status == "non_recevable" else ""] for r in self.rows)
         set_options(self.project, [(f"{r.code}. {r.title}", r.code) for r in self.rows],
                     keep=self.project.value)
         set_options(self.merge, [(f"{r.code}. {r.title}", r.code) for r in self.rows
                                  if r.status == "recevable"], keep=self.merge.value)
+
+    def _pick(self) -> None:
+        """A row selected in the grid is the project to review."""
+        chosen = self.list.selected
+        if chosen and chosen[0] < len(self.rows):
+            self.project.value = self.rows[chosen[0]].code
 
     @staticmethod
     def _place(code: str | None) -> str:

@@ -14,7 +14,8 @@ from workbench.staff import audit
 from workbench.staff.acting import require
 from workbench.staff.roles import Permission
 from workbench.storage import write_transaction
-from workbench.web.markup import download_link, status, table
+from workbench.web.grid import DataGrid
+from workbench.web.markup import download_link, status
 
 __all__ = ["JournalPage"]
 
@@ -43,13 +44,13 @@ class JournalPage:
         export.on_click(lambda _b: self.export())
         self.message = w.HTML()
         self.download = w.HTML()
-        self.entries = w.HTML()
+        self.entries = DataGrid(next(iter(audit.export_rows([]))), caption=_("Audit trail"))
         self.root.children = [
             w.HTML("<h1>" + _("Audit trail") + "</h1><p>" + _(
                 "Every sensitive action of the staff, with who did it and the values before "
                 "and after. Nobody can change or delete an entry.") + "</p>"),
             w.HBox([self.actor, self.action]), w.HBox([self.since, self.until]),
-            w.HBox([show, export]), self.message, self.download, self.entries]
+            w.HBox([show, export]), self.message, self.download, self.entries.widget]
         self.refresh()
 
     def _events(self, limit: int | None) -> list[audit.Event]:
@@ -67,7 +68,7 @@ class JournalPage:
         self.message.value = status(ngettext(
             "{n} entry shown (the newest first).", "{n} entries shown (the newest first).",
             len(found)).format(n=len(found)))
-        self.entries.value = table(rows[0], rows[1:]) if found else ""
+        self.entries.update(rows[1:])
 
     def export(self) -> None:
         try:

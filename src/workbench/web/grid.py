@@ -7,9 +7,10 @@ the filter is a labelled search box, the pager is a list of buttons — where ca
 (ipydatagrid) give screen readers nothing. Cells are data, never markup (``allow_html`` off:
 member and participant text is escaped). Every string DataTables shows is French.
 
-Dates are shown dd/mm/yyyy and sorted as days: each date column is ordered by a hidden copy
-holding the ISO day (DataTables' ``orderData``; the page's Content Security Policy allows
-no JavaScript from options, so no render function).
+Dates are shown dd/mm/yyyy and numbers the French way (12 345,5), and both sort by value:
+each such column is ordered by a hidden copy holding the raw value (DataTables'
+``orderData``; the page's Content Security Policy allows no JavaScript from options, so no
+render function).
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def french_language() -> dict:
     }
 
 
-def _french(value: object) -> object:
+def _french_day(value: object) -> object:
     """An ISO day as dd/mm/yyyy (anything else as it is)."""
     if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
         return f"{value[8:]}/{value[5:7]}/{value[:4]}"
@@ -87,25 +88,43 @@ class DataGrid:
         self.widget.add_class("wb-grid-box")
         self.rows: list[list] = []
 
+    @property
+    def _sorted(self) -> list[int]:
+        """Columns shown formatted and ordered by a hidden raw copy."""
+        return sorted(set(self.numeric) | set(self.dates))
+
     def _column_defs(self) -> list[dict]:
         defs: list[dict] = []
         if self.numeric:
             defs.append({"targets": self.numeric, "className": "dt-right wb-num"})
         hidden = len(self.columns)
-        for offset, column in enumerate(self.dates):
+        for offset, column in enumerate(self._sorted):
             defs.append({"targets": column, "orderData": [hidden + offset]})
-        if self.dates:
-            defs.append({"targets": list(range(hidden, hidden + len(self.dates))),
+        if self._sorted:
+            defs.append({"targets": list(range(hidden, hidden + len(self._sorted))),
                          "visible": False, "searchable": False})
         return defs
+
+    def _shown(self, index: int, value: object) -> object:
+        if index in self.dates:
+            return _french_day(value)
+        if index in self.numeric and isinstance(value, int | float):
+            from workbench.french import french_number
+
+            return french_number(value)
+        return value
 
     def update(self, rows: Iterable[Sequence[object]]) -> None:
         import pandas as pd
 
         self.rows = [[_cell(v) for v in row] for row in rows]
-        shown = [[_french(v) if i in self.dates else v for i, v in enumerate(row)]
-                 + [row[i] for i in self.dates] for row in self.rows]
-        columns = self.columns + [f"_{i}" for i in self.dates]
+        raw = self._sorted
+        # The hidden sort copies are text (numeric text sorts as numbers): a float column
+        # would bring itables' own render function, which the pages' CSP refuses.
+        shown = [[self._shown(i, v) for i, v in enumerate(row)]
+                 + [str(row[i]) if isinstance(row[i], int | float) or i in self.dates
+                    else None for i in raw] for row in self.rows]
+        columns = self.columns + [f"_{i}" for i in raw]
         frame = pd.DataFrame(shown, columns=columns) if shown else pd.DataFrame(
             {c: pd.Series(dtype="object") for c in columns})
         self.widget.update(frame, selected_rows=[], caption=self.caption, **self.options)
