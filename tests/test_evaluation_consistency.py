@@ -214,3 +214,28 @@ def test_an_unknown_study_says_which_identifiers_exist() -> None:
             load("inconnue")
         assert folder in str(error.value) and "mobilite-2040" in str(error.value)
         assert str(ROOT) not in str(error.value)
+
+
+def test_page_and_report_count_the_survey_and_name_the_workshop_answers_apart(
+        demo_url) -> None:
+    """The demo page said « 323 réponses »: 300 to the survey, 23 given in live workshops."""
+    from workbench.evaluation.page import EvaluationPage
+    from workbench.reports import evaluation as report
+    from workbench.storage import get_engine, write_transaction
+    from workbench.storage.forms import latest_version
+    from workbench.storage.responses import insert_response
+    from workbench.workshops.sessions import create_session
+
+    engine = get_engine(demo_url)
+    session = create_session("evaluation-transport", "Atelier", False, engine)
+    with write_transaction(engine) as conn:
+        version = latest_version(conn, "evaluation-transport")
+        for i in range(23):
+            insert_response(conn, form_version_id=version.id, submission_id=f"atelier-{i}",
+                            receipt=f"A{i}", submitted_at=datetime(2026, 11, 20, 18, 0, i),
+                            answers={"satisfaction": 4}, session_id=session.id)
+    header = EvaluationPage("evaluation-transport").root.children[0].value
+    assert "300 réponses" in header and "23 réponses données en atelier" in header
+    evaluation = report.load("evaluation-transport", 2026)
+    assert len(evaluation.data.responses) == 300
+    assert "23 réponses données en atelier" in report.method(evaluation)[0].markdown

@@ -150,7 +150,8 @@ def _signed(value: float) -> str:
 def _sentence(row: ComparisonRow, side: int, sample_name: str) -> str:
     values = {"who": row.group or row.category, "mine": _percent(row.respondent_share),
               "sample": sample_name, "theirs": _percent(row.population_share),
-              "residual": _signed(row.residual or 0.0), "threshold": french_number(tidy(RESIDUAL))}
+              "residual": _signed(row.residual or 0.0),
+              "threshold": french_number(tidy(RESIDUAL))}
     if side > 0:
         return _("{who} are over-represented ({mine} of the {sample} against {theirs} of the "
                  "population; adjusted residual {residual}, beyond ±{threshold}).").format(
