@@ -89,7 +89,7 @@ def test_the_staff_page_keeps_the_registry_meetings_and_follow_up(engine, monkey
     members.inputs["nom"].value = "<b>Nouvelle</b> Membre"
     members.inputs["email"].value = "pas-une-adresse"
     members._save()
-    assert "Champ « email »" in members.message.value
+    assert "Champ « Courriel »" in members.message.value
     members.inputs["email"].value = "nouvelle@exemple.invalid"
     members._save()
     assert "Membre enregistré" in members.message.value

@@ -116,10 +116,10 @@ def test_staff_add_and_edit_members_with_french_errors(engine) -> None:
     save_member({**FIELDS, "college": "associations"}, member, engine)
     record = next(r for r in list_members(engine) if r.id == member)
     assert record.fields["college"] == "associations" and record.fields["commune"] == "22162"
-    for field, value, expected in (("sexe", "X", "Champ « sexe »"),
-                                   ("entree", "demain", "Champ « entree »"),
+    for field, value, expected in (("sexe", "X", "Champ « Sexe »"),
+                                   ("entree", "demain", "Champ « Entrée »"),
                                    ("sortie", "2025-01-01", "la date de sortie précède"),
-                                   ("commune", "Brest", "Champ « commune »")):
+                                   ("commune", "Brest", "Champ « Commune »")):
         with pytest.raises(WorkbenchError, match=expected):
             save_member({**FIELDS, field: value}, member, engine)
     with pytest.raises(WorkbenchError, match="déjà cette adresse"):

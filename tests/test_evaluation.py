@@ -75,10 +75,12 @@ def test_the_verdict_names_over_and_under_represented_groups() -> None:
                      {"jeunes": 0.25, "aînés": 0.35, "actifs": 0.40},
                      who=lambda c: f"Les {c}")
     text = " ".join(result.verdict)
-    # Shares to one decimal, as in the tables (the age text said "20 %" beside 20,3 before).
+    # Shares to one decimal, as in the tables (the age text said "20 %" beside 20,3 before),
+    # and the adjusted residual that calls the group out.
     assert "Les jeunes sont sur-représentés (60,0 % des répondants contre 25,0 % de la " \
-        "population)" in text
-    assert "Les aînés sont sous-représentés" in text and "diffèrent nettement" in text
+        "population\u00a0; résidu ajusté +8,1, au-delà de ±2)" in text
+    assert "Les aînés sont sous-représentés" in text and "résidu ajusté −3,1" in text
+    assert "diffèrent nettement" in text
     assert result.dissimilarity == pytest.approx(35.0)
 
 
@@ -419,6 +421,6 @@ def test_an_unknown_evaluation_is_named_without_a_server_path(slug) -> None:
 
     with pytest.raises(WorkbenchError) as error:
         framework_path(slug)
-    assert str(error.value) == f"L'évaluation « {slug} » n'existe pas."
+    assert str(error.value).startswith(f"L'évaluation « {slug} » n'existe pas. ")
     text = EvaluationPage(slug).message.value
     assert "n&#x27;existe pas" in text and str(ROOT) not in text and ".yaml" not in text

@@ -40,7 +40,7 @@ from workbench.storage import read_connection, write_transaction
 from workbench.storage.schema import council_member
 
 __all__ = ["MemberRecord", "anonymise_members", "expired_members", "export_members",
-           "list_members", "members_csv", "purge_expired", "save_member"]
+           "field_labels", "list_members", "members_csv", "purge_expired", "save_member"]
 
 ANONYMOUS = "Membre retiré {id}"
 # Fields whose values the audit trail may show (the others are personal: only their names).
@@ -52,6 +52,23 @@ STORED = tuple(c for c in COLUMNS if c != "date_consentement")
 FIELD_COLUMNS = dict(zip(("name", "email", "phone", "commune", "sex", "age_band", "college",
                           "community_councillor", "entry_date", "exit_date", "consent",
                           "retention_until"), STORED, strict=True))
+
+
+def field_labels() -> dict[str, str]:
+    """Each import column's French label, as the staff form shows it."""
+    return {"nom": _("Name"), "email": _("E-mail"), "telephone": _("Telephone"),
+            "commune": _("Commune"), "sexe": _("Sex"), "tranche_age": _("Age band"),
+            "college": _("College"), "elu_communautaire": _("Community councillor"),
+            "entree": _("Entry"), "sortie": _("Exit"),
+            "consentement": _("Has consented to keeping their e-mail and phone (signed "
+                              "form)"),
+            "date_consentement": _("Signed on"), "conservation_jusqu_au": _("Keep data until")}
+
+
+def _field_label(column: str) -> str:
+    """The label of an import column, or of a stored column (``phone``: a value too long)."""
+    column = FIELD_COLUMNS.get(column, column)
+    return field_labels().get(column, column)
 
 
 @dataclass(frozen=True)
@@ -81,13 +98,14 @@ def _audit_values(fields: list[str], values: dict) -> dict:
 
 
 def save_member(fields: dict[str, str], member_id: int | None = None, engine=None) -> int:
-    """Add (``member_id`` None) or change a member; French error naming the field."""
+    """Add (``member_id`` None) or change a member; French error naming the field by its
+    label on the staff form ("Courriel"), not its import column."""
     require(Permission.COUNCIL, engine=engine)
     try:
         member = parse_member(fields)
     except FieldError as error:
         raise WorkbenchError(_("Field '{name}': {message}").format(
-            name=error.column, message=error.message)) from None
+            name=_field_label(error.column), message=error.message)) from None
     signed_on = member.pop("consent_signed_on")
     with write_transaction(engine) as conn:
         other = find_member(conn, member)

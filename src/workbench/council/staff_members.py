@@ -12,6 +12,7 @@ from workbench.council.composition import check_composition
 from workbench.council.members import AGE_BANDS, COLLEGES, active_members
 from workbench.council.registry import (
     MemberRecord,
+    field_labels,
     list_members,
     members_csv,
     purge_expired,
@@ -50,24 +51,26 @@ class MembersTab:
         self.chosen = w.Dropdown(description=_("Member"), layout={"width": "32em"})
         self.chosen.observe(lambda _c: self._fill(), "value")
         field = {"style": {"description_width": "12em"}, "layout": {"width": "32em"}}
+        label = field_labels()
         self.inputs = {
-            "nom": w.Text(description=_("Name"), **field),
-            "email": w.Text(description=_("E-mail"), **field),
-            "telephone": w.Text(description=_("Telephone"), **field),
-            "commune": w.Dropdown(description=_("Commune"), options=[
+            "nom": w.Text(description=label["nom"], **field),
+            "email": w.Text(description=label["email"], **field),
+            "telephone": w.Text(description=label["telephone"], **field),
+            "commune": w.Dropdown(description=label["commune"], options=[
                 ("—", ""), *sorted((n, c) for c, n in self.names.items())], **field),
-            "sexe": w.Dropdown(description=_("Sex"), options=[(_("Woman"), "F"),
-                                                              (_("Man"), "H")], **field),
-            "tranche_age": w.Dropdown(description=_("Age band"), options=AGE_BANDS, **field),
-            "college": w.Dropdown(description=_("College"), options=COLLEGES, **field),
-            "entree": w.DatePicker(description=_("Entry"), **field),
-            "sortie": w.DatePicker(description=_("Exit"), **field),
-            "conservation_jusqu_au": w.DatePicker(description=_("Keep data until"), **field),
-            "elu_communautaire": w.Checkbox(description=_("Community councillor"),
+            "sexe": w.Dropdown(description=label["sexe"], options=[(_("Woman"), "F"),
+                                                                   (_("Man"), "H")], **field),
+            "tranche_age": w.Dropdown(description=label["tranche_age"], options=AGE_BANDS,
+                                      **field),
+            "college": w.Dropdown(description=label["college"], options=COLLEGES, **field),
+            "entree": w.DatePicker(description=label["entree"], **field),
+            "sortie": w.DatePicker(description=label["sortie"], **field),
+            "conservation_jusqu_au": w.DatePicker(description=label["conservation_jusqu_au"],
+                                                  **field),
+            "elu_communautaire": w.Checkbox(description=label["elu_communautaire"],
                                             indent=False),
-            "consentement": w.Checkbox(description=_("Has consented to keeping their e-mail "
-                                                     "and phone (signed form)"), indent=False),
-            "date_consentement": w.DatePicker(description=_("Signed on"), **field),
+            "consentement": w.Checkbox(description=label["consentement"], indent=False),
+            "date_consentement": w.DatePicker(description=label["date_consentement"], **field),
         }
         save = w.Button(description=_("Save the member"), button_style="primary")
         save.on_click(lambda _b: self._save())

@@ -3,7 +3,8 @@
 The policy evaluated, its period and commissioning body; evaluative questions tagged with
 OECD-DAC / SFE criteria, with judgement criteria and indicators, each indicator computed from
 a questionnaire question or given as an external figure; and how respondents map onto the
-census (profile). Read like form specs: every problem as ``file:line: field : message``.
+census (profile); whether answers given in live workshop sessions count (``workshops``).
+Read like form specs: every problem as ``file:line: field : message``.
 """
 
 from __future__ import annotations
@@ -128,6 +129,8 @@ class EvaluationFramework(_Model):
     recruitment: str = ""  # channels, dates, invitations: what a reader needs to judge bias
     stakeholders: str = ""  # the evaluation body (instance d'évaluation) and who took part
     validation: str = ""  # how findings and recommendations were discussed and validated
+    # Answers given in live workshop sessions: kept apart (counted, shown) or analysed too.
+    workshops: Literal["exclude", "include"] = "exclude"
     profile: list[ProfileDimension] = Field(default_factory=list)
     questions: Annotated[list[EvaluativeQuestion], Field(min_length=1, max_length=30)]
 
@@ -136,7 +139,7 @@ def framework_path(slug: str) -> Path:
     """The file of the evaluation ``slug`` (``data/evaluations/<slug>.yaml``); an unknown or
     malformed identifier is a ``WorkbenchError`` naming the identifier only."""
     return data_file(project_home() / "data" / "evaluations", slug, "{slug}.yaml",
-                     _("The evaluation '{slug}' does not exist."))
+                     _("The evaluation '{slug}' does not exist."), hint=True)
 
 
 def _duplicate_indicators(framework: EvaluationFramework) -> list[SpecIssue]:

@@ -17,6 +17,7 @@ from workbench.evaluation import analysis, records
 from workbench.evaluation.census import load_census
 from workbench.evaluation.framework import framework_path, load_framework
 from workbench.evaluation.judgement import target_text
+from workbench.evaluation.responses import evaluation_answers
 from workbench.forms.reading import form_answers
 from workbench.french import french_number, tidy
 from workbench.i18n import _
@@ -49,12 +50,14 @@ class EvaluationPage:
         except WorkbenchError as error:  # an unknown evaluation, or a framework with errors
             self.message.value = "<pre class='wb-error'>" + html.escape(str(error)) + "</pre>"
             return
-        data = form_answers(self.framework.form, record=False)
-        if data is None:
+        read = form_answers(self.framework.form, record=False)
+        if read is None:
             self.message.value = html.escape(_("The questionnaire '{slug}' does not exist or "
                                                "is not published.").format(
                                                    slug=self.framework.form))
             return
+        answers = evaluation_answers(self.framework, read)
+        data = answers.data
         census = load_census()
         self.respondents = analysis.profiles(self.framework, data.spec,
                                              [r["answers"] for r in data.responses])
@@ -100,7 +103,8 @@ class EvaluationPage:
         self.root.children = [
             w.HTML(f"<h1>{_e(self.framework.title)}</h1><p>{_e(self.framework.policy)} — "
                    f"{_e(self.framework.period)} — {_e(len(data.responses))} "
-                   + html.escape(_("responses")) + "</p>"),
+                   + html.escape(_("responses")) + "</p>"
+                   + (f"<p>{_e(answers.note)}</p>" if answers.note else "")),
             w.HTML("<h2>" + html.escape(_("Framework and indicators")) + "</h2>"),
             self.weighted, self.framework_table,
             w.HTML("<h2>" + html.escape(_("Who took part")) + "</h2>"

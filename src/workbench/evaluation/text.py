@@ -28,21 +28,46 @@ def _nlp():
     return spacy.load("fr_core_news_sm", exclude=["parser", "ner", "senter"])
 
 
+def _analyse(texts: Sequence[str]) -> tuple[list[list[str]], dict[str, str]]:
+    """Each text's lemmas (as :func:`lemmatise`), and each lemma's most frequent written
+    form: spaCy's small model mislemmatises some words ("abonnement" → "abonnemer"), so
+    people read the forms they wrote."""
+    nlp = _nlp()
+    out: list[list[str]] = []
+    written: dict[str, Counter[str]] = {}
+    for doc in nlp.pipe((t or "" for t in texts), batch_size=256):
+        words = [token for token in doc
+                 if token.is_alpha and not token.is_stop and len(token) > 1]
+        out.append([token.lemma_.lower() for token in words])
+        for token in words:
+            written.setdefault(token.lemma_.lower(), Counter())[token.lower_] += 1
+    return out, {lemma: min(forms.items(), key=lambda f: (-f[1], f[0]))[0]
+                 for lemma, forms in written.items()}
+
+
 def lemmatise(texts: Sequence[str]) -> list[list[str]]:
     """For each text, its lower-case lemmas of words, without stopwords or punctuation."""
-    nlp = _nlp()
-    out = []
-    for doc in nlp.pipe((t or "" for t in texts), batch_size=256):
-        out.append([token.lemma_.lower() for token in doc
-                    if token.is_alpha and not token.is_stop and len(token) > 1])
-    return out
+    return _analyse(texts)[0]
+
+
+def _readable(term: str, written: dict[str, str]) -> str:
+    """A term of lemmas in the words people wrote ("prix abonnemer" → "prix abonnement")."""
+    return " ".join(written.get(word, word) for word in term.split())
+
+
+def _theme_terms(ranked: Iterable[str], count: int = 6) -> tuple[str, ...]:
+    """The theme's terms, most important first, less the single words a pair shown holds
+    ("école bienvenue" makes "école" and "bienvenue" redundant)."""
+    ranked = list(ranked)
+    paired = {word for term in ranked if " " in term for word in term.split()}
+    return tuple(term for term in ranked if " " in term or term not in paired)[:count]
 
 
 @dataclass(frozen=True)
 class Theme:
-    terms: tuple[str, ...]  # the theme's most important lemmas
+    terms: tuple[str, ...]  # the theme's most important words, as people wrote them
     size: int  # answers whose main theme it is
-    quotes: tuple[str, ...]  # up to three different representative answers, verbatim
+    quotes: tuple[str, ...]  # up to three different answers of the theme, verbatim
 
 
 @dataclass(frozen=True)
@@ -64,9 +89,11 @@ def _distinct(quotes: Iterable[str], count: int = 3) -> tuple[str, ...]:
 
 
 def summarise(texts: Sequence[str], top: int = 15, themes: int = 5) -> TextSummary:
-    """Frequent lemmas and bigrams, and up to ``themes`` themes with quotes."""
+    """Frequent words and pairs of words (counted by lemma, shown as written), and up to
+    ``themes`` themes, each quoting answers whose main theme it is: no answer is quoted
+    twice, in one theme or across themes."""
     texts = [t.strip() for t in texts if t and t.strip()]
-    lemmas = lemmatise(texts)
+    lemmas, written = _analyse(texts)
     terms = Counter(lemma for doc in lemmas for lemma in set(doc))
     bigrams = Counter(f"{a} {b}" for doc in lemmas for a, b in set(itertools.pairwise(doc)))
     found: list[Theme] = []
@@ -90,12 +117,19 @@ def summarise(texts: Sequence[str], top: int = 15, themes: int = 5) -> TextSumma
             vocabulary = vectorizer.get_feature_names_out()
             main = weights.argmax(axis=1)
             for k in range(count):
-                order = model.components_[k].argsort()[::-1][:6]
-                ranked = sorted(range(len(usable)), key=lambda r: (-weights[r, k], r))
-                found.append(Theme(tuple(vocabulary[j] for j in order),
-                                   int((main == k).sum()),
-                                   _distinct(texts[usable[r]] for r in ranked)))
+                members = sorted((r for r in range(len(usable)) if main[r] == k),
+                                 key=lambda r: (-weights[r, k], r))
+                if not members:
+                    continue
+                order = model.components_[k].argsort()[::-1][:8]
+                found.append(Theme(
+                    _theme_terms(_readable(vocabulary[j], written) for j in order),
+                    len(members), _distinct(texts[usable[r]] for r in members)))
             found.sort(key=lambda t: (-t.size, t.terms))
-    return TextSummary(len(texts), tuple(sorted(terms.items(), key=lambda x: (-x[1], x[0]))[
-        :top]), tuple(sorted(bigrams.items(), key=lambda x: (-x[1], x[0]))[:top]),
+    return TextSummary(
+        len(texts),
+        tuple((_readable(t, written), n) for t, n in sorted(
+            terms.items(), key=lambda x: (-x[1], x[0]))[:top]),
+        tuple((_readable(t, written), n) for t, n in sorted(
+            bigrams.items(), key=lambda x: (-x[1], x[0]))[:top]),
         tuple(found))

@@ -89,7 +89,7 @@ def _finite(value: object) -> float:
 
 def load_delphi(slug: str, root: Path | None = None) -> DelphiStudy:
     path = data_file(root or project_home() / "data" / "delphi", slug, "{slug}.yaml",
-                     _("The Delphi study '{slug}' does not exist."))
+                     _("The Delphi study '{slug}' does not exist."), hint=True)
     data = load_yaml_mapping(path)
     try:
         low, high = (int(x) for x in data.get("scale", [1, 5]))

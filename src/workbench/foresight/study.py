@@ -29,7 +29,7 @@ class Study:
 
 def load_study(slug: str, root: Path | None = None) -> Study:
     path = data_file(root or project_home() / "data" / "foresight", slug, "{slug}/study.yaml",
-                     _("The foresight study '{slug}' does not exist."))
+                     _("The foresight study '{slug}' does not exist."), hint=True)
     folder = path.parent
     data = load_yaml_mapping(path)
     files = {}

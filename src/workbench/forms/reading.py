@@ -39,18 +39,20 @@ class FormAnswers:
 
     spec: FormSpec
     version: int
-    responses: list[dict]  # {"receipt", "submitted_at", "version", "synthetic", "answers"}
+    # {"receipt", "submitted_at", "version", "synthetic", "in_session", "answers"}
+    responses: list[dict]
 
 
 def form_answers(slug: str, year: int | None = None, engine=None,
                  session: str | None = None, record: bool = True) -> FormAnswers | None:
     """The answers to ``slug`` (in ``year``, in live ``session`` when given), in submission
-    order; None if the questionnaire is unknown. ``record=False`` outside a report (a page):
+    order, each saying whether it was given in a live workshop session (``in_session``);
+    None if the questionnaire is unknown. ``record=False`` outside a report (a page):
     no input fingerprint is displayed."""
     query = (
         select(response.c.id, response.c.receipt, response.c.submitted_at,
-               response.c.is_synthetic, form_version.c.version, answer.c.question_id,
-               answer.c.value_json)
+               response.c.is_synthetic, response.c.session_id, form_version.c.version,
+               answer.c.question_id, answer.c.value_json)
         .join(form_version, form_version.c.id == response.c.form_version_id)
         .join(form, form.c.id == form_version.c.form_id)
         .outerjoin(answer, answer.c.response_id == response.c.id)
@@ -72,7 +74,8 @@ def form_answers(slug: str, year: int | None = None, engine=None,
         if not responses or responses[-1]["id"] != row.id:
             responses.append({"id": row.id, "receipt": row.receipt,
                               "submitted_at": row.submitted_at, "version": row.version,
-                              "synthetic": bool(row.is_synthetic), "answers": {}})
+                              "synthetic": bool(row.is_synthetic),
+                              "in_session": row.session_id is not None, "answers": {}})
         if row.question_id is not None:
             responses[-1]["answers"][row.question_id] = json.loads(row.value_json)
     if record:

@@ -17,13 +17,13 @@ from workbench.evaluation.census import Census, load_census
 from workbench.evaluation.framework import EvaluationFramework, framework_path, load_framework
 from workbench.evaluation.published import ReportDisclosure, likert_questions, protect_report
 from workbench.evaluation.representativeness import Comparison, compare
+from workbench.evaluation.responses import evaluation_answers
 from workbench.evaluation.suppression import SECRET
 from workbench.evaluation.weighting import RakingResult
 from workbench.french import french_date, french_number
 from workbench.i18n import _, ngettext
 from workbench.reports.data import FormAnswers, form_answers
 from workbench.reports.participation import answers_count
-from workbench.territory import commune_by_code
 from workbench.workshops.results import small_cell_threshold
 
 __all__ = ["Evaluation", "context", "cover", "crosstabs", "findings", "free_text", "load",
@@ -41,6 +41,7 @@ class Evaluation:
     comparisons: list[Comparison]
     weighted_comparisons: list[Comparison]
     weighting_refused: str = ""  # why no weights were computed (French), if refused
+    workshop_note: str = ""  # what became of the answers given in workshops (French)
 
     @cached_property
     def disclosure(self) -> ReportDisclosure:
@@ -52,10 +53,12 @@ class Evaluation:
 
 def load(slug: str, year: int) -> Evaluation:
     framework = load_framework(framework_path(slug))
-    data = form_answers(framework.form, year or None)
-    if data is None:
+    read = form_answers(framework.form, year or None)
+    if read is None:
         raise ValueError(_("The questionnaire '{slug}' is not published.").format(
             slug=framework.form))
+    answers = evaluation_answers(framework, read)
+    data = answers.data
     census = load_census()
     respondents = analysis.profiles(framework, data.spec, [r["answers"] for r in
                                                             data.responses])
@@ -67,7 +70,7 @@ def load(slug: str, year: int) -> Evaluation:
                       analysis.representativeness(framework, respondents, census),
                       analysis.representativeness(framework, respondents, census,
                                                   raking.weights if raking else None),
-                      refused)
+                      refused, answers.note)
 
 
 def cover(evaluation: Evaluation) -> Cover:
@@ -109,6 +112,8 @@ def method(evaluation: Evaluation) -> list:
         text += _(", from {first} to {last}").format(first=french_date(min(moments).date()),
                                                      last=french_date(max(moments).date()))
     text += "."
+    if evaluation.workshop_note:
+        text += " " + evaluation.workshop_note
     if synthetic:
         text += " " + ngettext("**{n} of these answers is synthetic** (generated "
                                "demonstration data, not a real person).",
@@ -131,20 +136,22 @@ def _secrecy_note() -> str:
 
 
 def _public_statistics(comparison: Comparison, hidden: frozenset[str]) -> Comparison:
-    """The dissimilarity index and χ² test with the secret categories counted as one group,
-    whose count the published total and counts give anyway: computed per category, they
-    would tell something of each secret count."""
+    """The dissimilarity index, χ² test and groups called out with the secret categories
+    counted as one group, whose count the published total and counts give anyway: computed
+    per category, they would tell something of each secret count."""
     if not hidden:
         return comparison
     group = _("secret categories")
     sample = {group: sum(r.respondents for r in comparison.rows if r.category in hidden)}
     population = {group: sum(r.population_share for r in comparison.rows
                              if r.category in hidden) / 100}
+    groups = {group: group}
     for row in comparison.rows:
         if row.category not in hidden:
             sample[row.category] = row.respondents
             population[row.category] = row.population_share / 100  # shares of 1
-    return compare(comparison.dimension, sample, population)
+            groups[row.category] = row.group or row.category
+    return compare(comparison.dimension, sample, population, who=groups.__getitem__)
 
 
 def _comparison_table(comparison: Comparison, weighted: Comparison | None,
@@ -184,26 +191,20 @@ def _comparison_table(comparison: Comparison, weighted: Comparison | None,
                  decimals=(None, 0, 1, 1, 2, 1))
 
 
-def _published_verdict(comparison: Comparison, census: str, hidden: frozenset[str]
-                       ) -> list[str]:
+def _published_verdict(comparison: Comparison, hidden: frozenset[str]) -> list[str]:
     """The verdict, without a word on the categories whose count is secret: their share, or
-    even their being called under-represented (or not), would narrow the count down; the χ²
-    sentence from ``_public_statistics``."""
-    verdict = list(comparison.verdict)
+    even their being called under-represented (or not), would narrow the count down. The
+    test and the groups called out are those of ``_public_statistics``, as in the table."""
     if not hidden:
-        return verdict
-    first = int(comparison.p_value is not None)  # the χ² sentence comes first
+        return list(comparison.verdict)
     public = _public_statistics(comparison, hidden)
-    kept = list(public.verdict[:int(public.p_value is not None)])
-    first_kept = len(kept)
-    for key, sentence in zip(comparison.called_out, verdict[first:], strict=False):
-        commune = commune_by_code(key) if census == "commune" else None
-        if (commune.nom if commune else key) not in hidden:
-            kept.append(sentence)
-    if len(kept) == first_kept:
-        kept.append(_("No group whose count is published is clearly over- or "
-                      "under-represented."))
-    return [*kept, _("Categories whose count is secret ('s') are not assessed.")]
+    secret = _("secret categories")
+    named = [sentence for category, sentence in zip(public.called_out, public.sentences,
+                                                    strict=True) if category != secret]
+    return [*((public.test,) if public.test else ()),
+            *(named or [_("No group whose count is published is clearly over- or "
+                          "under-represented.")]),
+            _("Categories whose count is secret ('s') are not assessed.")]
 
 
 def _comparison_chart(comparison: Comparison, hidden: frozenset[str] = frozenset()
@@ -236,7 +237,7 @@ def representativeness(evaluation: Evaluation) -> list:
                                           evaluation.weighted_comparisons, strict=True):
         is_margin = dimension.census != "commune"
         hidden = disclosure.categories.get(dimension.census, frozenset())
-        verdict = _published_verdict(plain, dimension.census, hidden)
+        verdict = _published_verdict(plain, hidden)
         blocks.append(Text("### " + _("By {dimension}").format(dimension=plain.dimension)
                            + "\n\n" + "\n".join(f"- {sentence}" for sentence in verdict)))
         blocks.append(_comparison_table(plain, weighted if is_margin and evaluation.raking

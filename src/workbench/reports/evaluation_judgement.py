@@ -434,7 +434,7 @@ def limits(evaluation: Evaluation) -> list:
 
 def statistical_methods() -> list:
     """The estimators and rules used, for the reader who checks."""
-    from workbench.evaluation.representativeness import OVER, UNDER
+    from workbench.evaluation.representativeness import MIN_EXPECTED, RESIDUAL
     from workbench.workshops.results import small_cell_threshold
 
     items = [
@@ -459,9 +459,12 @@ def statistical_methods() -> list:
           "drawn at random, and lower when the weighting changes the conclusion or the base "
           "is under 100 answers."),
         _("**Representation ratio**: share among respondents divided by share in the "
-          "population; a group is called over-represented from {over} and under-represented "
-          "up to {under}, and only where at least 5 people are seen or expected.").format(
-            over=french_number(OVER), under=french_number(UNDER)),
+          "population (1: a faithful representation). A group is called over- or "
+          "under-represented only when the χ² test finds a significant gap, and then only "
+          "where its **adjusted residual** (the gap between the people seen and expected, in "
+          "standard errors) lies beyond ±{threshold}, at least {expected} people are expected "
+          "and the shares differ at the precision shown.").format(
+            threshold=french_number(tidy(RESIDUAL)), expected=MIN_EXPECTED),
         _("**χ² goodness-of-fit test** at the 5-percent level, groups with an expected count under "
           "5 merged; **dissimilarity index** (Duncan): the share of respondents who would "
           "have to change group to match the population."),
