@@ -101,7 +101,7 @@ def test_the_staff_page_keeps_the_registry_meetings_and_follow_up(engine, monkey
 
     meetings = page.meetings
     meetings.body.value = next(v for _n, v in meetings.body.options if v)
-    meetings.held_on.value = local_today()
+    meetings.held_on.day = local_today()
     meetings.place.value = "Pontrieux"
     meetings.documents.value = "Projet d'avis\nDiaporama"
     meetings._plan()
@@ -119,7 +119,7 @@ def test_the_staff_page_keeps_the_registry_meetings_and_follow_up(engine, monkey
     avis.only_pending.value = True
     target = avis.recommendation.value
     avis.position.value = "retenue"
-    avis.answered_on.value = date(2026, 11, 21)
+    avis.answered_on.day = date(2026, 11, 21)
     avis._save_answer()
     assert "Réponse enregistrée" in avis.message.value
     avis.only_pending.value = False

@@ -124,3 +124,25 @@ def test_behind_a_proxy_a_kernel_calls_its_own_server_back(monkeypatch) -> None:
     monkeypatch.setenv("VOILA_APP_PORT", "")
     monkeypatch.setenv(SERVER_ADDRESS, "http://127.0.0.1:8872")
     assert _release_url("k-1") == "http://127.0.0.1:8872/workbench/release/k-1"
+
+
+def test_a_french_date_input_reads_dd_mm_yyyy_whatever_the_browser() -> None:
+    """Issue 20: the native date input showed mm/dd/yyyy in an English browser."""
+    from datetime import date
+
+    import pytest
+
+    from workbench.errors import WorkbenchError
+    from workbench.web.date_input import FrenchDate
+    from workbench.web.fields import fill_widgets, read_widgets
+
+    field = FrenchDate("Entrée", date(2026, 3, 1))
+    assert (field.value, field.placeholder) == ("01/03/2026", "jj/mm/aaaa")
+    field.value = "2026-03-02"
+    assert field.day == date(2026, 3, 2)
+    field.value = "31/02/2026"
+    with pytest.raises(WorkbenchError, match="Entrée : « 31/02/2026 » n’est pas une date"):
+        field.day  # noqa: B018
+    fill_widgets({"entree": field}, {"entree": "2025-12-24"})
+    assert field.value == "24/12/2025" and read_widgets({"entree": field}) == {
+        "entree": "2025-12-24"}

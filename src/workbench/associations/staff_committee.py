@@ -18,6 +18,7 @@ from workbench.i18n import _
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.web.choices import set_options
+from workbench.web.date_input import FrenchDate
 from workbench.web.grid import DataGrid
 from workbench.web.markup import status, table
 
@@ -48,7 +49,7 @@ class CommitteeTab:
         self.request = w.Dropdown(description=_("File"), layout={"width": "48em"})
         self.amount = w.BoundedFloatText(description=_("Amount (€)"), min=0, max=10**8)
         self.reference = w.Text(description=_("Deliberation"), placeholder="DEL-2026-042")
-        self.voted_on = w.DatePicker(description=_("Date"), value=date.today())
+        self.voted_on = FrenchDate(description=_("Date"), value=date.today())
         adjust_button = w.Button(description=_("Set the amount proposed"),
                                  layout={"width": "auto"})
         adjust_button.on_click(lambda _b: self._act(
@@ -58,7 +59,7 @@ class CommitteeTab:
                         layout={"width": "auto"})
         vote.on_click(lambda _b: self._act(
             lambda _e: record_decision(self.request.value, self.amount.value,
-                                       self.reference.value, self.voted_on.value),
+                                       self.reference.value, self.voted_on.day),
             _("Vote recorded.")))
         self.message = w.HTML()
         self.totals = w.HTML()

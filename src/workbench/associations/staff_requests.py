@@ -26,6 +26,7 @@ from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.territory import communes
 from workbench.web.choices import set_options
+from workbench.web.date_input import FrenchDate
 from workbench.web.fields import fill_widgets, read_widgets
 from workbench.web.grid import DataGrid
 from workbench.web.markup import status, table
@@ -65,12 +66,12 @@ class RequestsTab:
             "pluriannuel": w.Checkbox(description=_("Multi-year"), indent=False),
             "description": w.Textarea(description=_("Description"), **field),
             "objectifs": w.Textarea(description=_("Objectives"), **field),
-            "debut": w.DatePicker(description=_("Start"), **field),
-            "fin": w.DatePicker(description=_("End"), **field),
+            "debut": FrenchDate(description=_("Start"), **field),
+            "fin": FrenchDate(description=_("End"), **field),
             "statut": w.Dropdown(description=_("Status"), options=STATUSES, **field),
-            "convention": w.DatePicker(description=_("Convention signed on"), **field),
-            "versement": w.DatePicker(description=_("Paid on"), **field),
-            "bilan_recu": w.DatePicker(description=_("Financial report received on"),
+            "convention": FrenchDate(description=_("Convention signed on"), **field),
+            "versement": FrenchDate(description=_("Paid on"), **field),
+            "bilan_recu": FrenchDate(description=_("Financial report received on"),
                                        **field),
             "pieces": w.SelectMultiple(description=_("Documents received"),
                                        options=[(label, code) for code, label in

@@ -21,6 +21,7 @@ from workbench.errors import WorkbenchError
 from workbench.french import french_date, french_number
 from workbench.i18n import _
 from workbench.web.choices import set_options
+from workbench.web.date_input import FrenchDate
 from workbench.web.markup import download_link, status, table
 
 __all__ = ["AvisTab"]
@@ -38,13 +39,13 @@ class AvisTab:
         self.recommendation.observe(lambda _c: self._show(), "value")
         self.state = w.HTML()
         self.position = w.Dropdown(options=list(POSITIONS), description=_("Position"), **field)
-        self.answered_on = w.DatePicker(description=_("Date"), value=date.today(), **field)
+        self.answered_on = FrenchDate(description=_("Date"), value=date.today(), **field)
         self.answer = w.Textarea(description=_("Answer"),
                                  placeholder=_("Text of the answer."), **field)
         save_answer = w.Button(description=_("Save the answer"), button_style="primary")
         save_answer.on_click(lambda _b: self._save_answer())
         self.status = w.Dropdown(options=list(STATUSES), description=_("Status"), **field)
-        self.milestone_on = w.DatePicker(description=_("Date"), value=date.today(), **field)
+        self.milestone_on = FrenchDate(description=_("Date"), value=date.today(), **field)
         self.evidence = w.Text(description=_("Evidence"),
                                placeholder=_("Decision, document, address…"), **field)
         save_milestone = w.Button(description=_("Add the milestone"), button_style="primary")
@@ -104,18 +105,18 @@ class AvisTab:
 
     def _save_answer(self) -> None:
         def save() -> None:
-            if self.answered_on.value is None:
+            if self.answered_on.day is None:
                 raise WorkbenchError(_("Choose a recommendation and a date."))
-            record_answer(self.recommendation.value, self.answered_on.value,
+            record_answer(self.recommendation.value, self.answered_on.day,
                           self.position.value, self.answer.value)
 
         self._act(save, _("Answer recorded."))
 
     def _save_milestone(self) -> None:
         def save() -> None:
-            if self.milestone_on.value is None:
+            if self.milestone_on.day is None:
                 raise WorkbenchError(_("Choose a recommendation and a date."))
-            add_milestone(self.recommendation.value, self.milestone_on.value,
+            add_milestone(self.recommendation.value, self.milestone_on.day,
                           self.status.value, self.evidence.value.strip())
 
         self._act(save, _("Milestone recorded."))

@@ -27,6 +27,7 @@ from workbench.french import french_date, french_number
 from workbench.i18n import _
 from workbench.territory.clock import local_time, local_today
 from workbench.web.choices import set_options
+from workbench.web.date_input import FrenchDate
 from workbench.web.markup import status, table
 from workbench.web.urls import signin_url
 from workbench.workshops.qr import qr_svg
@@ -46,7 +47,7 @@ class MeetingsTab:
         self.body = w.Dropdown(description=_("Body"), **field)
         self.new_body = w.Text(description=_("New body"), **field)
         self.kind = w.Dropdown(options=list(BODY_KINDS), description=_("Kind"), **field)
-        self.held_on = w.DatePicker(description=_("Date"), value=local_today(), **field)
+        self.held_on = FrenchDate(description=_("Date"), value=local_today(), **field)
         self.place = w.Text(description=_("Place"), **field)
         self.agenda = w.Textarea(description=_("Agenda"), **field)
         self.documents = w.Textarea(description=_("Documents"),
@@ -107,14 +108,14 @@ class MeetingsTab:
 
     def _plan(self) -> None:
         try:
-            if self.held_on.value is None:
+            if self.held_on.day is None:
                 raise WorkbenchError(_("Give the date of the meeting."))
             body = self.body.value
             if body == NEW_BODY:
                 if not self.new_body.value.strip():
                     raise WorkbenchError(_("Choose a body or name a new one."))
                 body = create_body(self.new_body.value.strip(), self.kind.value)
-            meeting = plan_meeting(body, self.held_on.value, self.place.value,
+            meeting = plan_meeting(body, self.held_on.day, self.place.value,
                                    self.agenda.value, self.documents.value, self.invited.value)
         except WorkbenchError as error:
             self.message.value = status(str(error), error=True)

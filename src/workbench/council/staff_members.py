@@ -22,6 +22,7 @@ from workbench.errors import WorkbenchError
 from workbench.i18n import _
 from workbench.territory import communes
 from workbench.web.choices import set_options
+from workbench.web.date_input import FrenchDate
 from workbench.web.fields import fill_widgets, read_widgets
 from workbench.web.grid import DataGrid
 from workbench.web.markup import download_link, status
@@ -63,14 +64,14 @@ class MembersTab:
             "tranche_age": w.Dropdown(description=label["tranche_age"], options=AGE_BANDS,
                                       **field),
             "college": w.Dropdown(description=label["college"], options=COLLEGES, **field),
-            "entree": w.DatePicker(description=label["entree"], **field),
-            "sortie": w.DatePicker(description=label["sortie"], **field),
-            "conservation_jusqu_au": w.DatePicker(description=label["conservation_jusqu_au"],
+            "entree": FrenchDate(description=label["entree"], **field),
+            "sortie": FrenchDate(description=label["sortie"], **field),
+            "conservation_jusqu_au": FrenchDate(description=label["conservation_jusqu_au"],
                                                   **field),
             "elu_communautaire": w.Checkbox(description=label["elu_communautaire"],
                                             indent=False),
             "consentement": w.Checkbox(description=label["consentement"], indent=False),
-            "date_consentement": w.DatePicker(description=label["date_consentement"], **field),
+            "date_consentement": FrenchDate(description=label["date_consentement"], **field),
         }
         save = w.Button(description=_("Save the member"), button_style="primary")
         save.on_click(lambda _b: self._save())

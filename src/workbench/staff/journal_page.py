@@ -14,6 +14,7 @@ from workbench.staff import audit
 from workbench.staff.acting import require
 from workbench.staff.roles import Permission
 from workbench.storage import write_transaction
+from workbench.web.date_input import FrenchDate
 from workbench.web.grid import DataGrid
 from workbench.web.markup import download_link, status
 
@@ -36,8 +37,8 @@ class JournalPage:
             return
         self.actor = w.Text(description=_("Who"), placeholder=_("e-mail (part of)"))
         self.action = w.Text(description=_("Action"), placeholder=_("e.g. form., account."))
-        self.since = w.DatePicker(description=_("From"))
-        self.until = w.DatePicker(description=_("To"))
+        self.since = FrenchDate(description=_("From"))
+        self.until = FrenchDate(description=_("To"))
         show = w.Button(description=_("Filter"), button_style="primary")
         show.on_click(lambda _b: self.refresh())
         export = w.Button(description=_("Export (CSV)"))
@@ -54,16 +55,16 @@ class JournalPage:
         self.refresh()
 
     def _events(self, limit: int | None) -> list[audit.Event]:
-        return audit.events(self.since.value, self.until.value, self.actor.value,
+        return audit.events(self.since.day, self.until.day, self.actor.value,
                             self.action.value.strip(), limit=limit, engine=self.engine)
 
     def refresh(self) -> None:
         try:
             require(Permission.ACCOUNTS, engine=self.engine)
+            found = self._events(SHOWN)  # a malformed date: a French message
         except WorkbenchError as error:
             self.message.value = status(str(error), error=True)
             return
-        found = self._events(SHOWN)
         rows = list(audit.export_rows(found))
         self.message.value = status(ngettext(
             "{n} entry shown (the newest first).", "{n} entries shown (the newest first).",
@@ -73,17 +74,17 @@ class JournalPage:
     def export(self) -> None:
         try:
             require(Permission.ACCOUNTS, engine=self.engine)
+            found = self._events(None)
         except WorkbenchError as error:
             self.message.value = status(str(error), error=True)
             return
         from workbench.spreadsheets import csv_bytes
 
-        found = self._events(None)
         data = csv_bytes(audit.export_rows(found))
         with write_transaction(self.engine) as conn:
             audit.record(conn, "audit.export", "audit_event", len(found), _(
                 "Audit trail exported ({n} entries).").format(n=len(found)),
                 after={"actor": self.actor.value, "action": self.action.value,
-                       "since": self.since.value, "until": self.until.value})
+                       "since": self.since.day, "until": self.until.day})
         self.download.value = download_link("journal-audit.csv", data, _(
             "Download the audit trail (CSV)"))

@@ -7,14 +7,16 @@ from datetime import date
 
 import ipywidgets as w
 
+from workbench.web.date_input import FrenchDate
+
 __all__ = ["fill_widgets", "read_widgets"]
 
 
 def fill_widgets(inputs: dict[str, w.Widget], fields: dict[str, str]) -> None:
     for column, widget in inputs.items():
         value = fields.get(column, "") or ""
-        if isinstance(widget, w.DatePicker):
-            widget.value = date.fromisoformat(value) if value else None
+        if isinstance(widget, FrenchDate):
+            widget.day = date.fromisoformat(value) if value else None
         elif isinstance(widget, w.Checkbox):
             widget.value = value == "oui"
         elif isinstance(widget, w.SelectMultiple):
@@ -26,8 +28,9 @@ def fill_widgets(inputs: dict[str, w.Widget], fields: dict[str, str]) -> None:
 def read_widgets(inputs: dict[str, w.Widget]) -> dict[str, str]:
     out = {}
     for column, widget in inputs.items():
-        if isinstance(widget, w.DatePicker):
-            out[column] = widget.value.isoformat() if widget.value else ""
+        if isinstance(widget, FrenchDate):
+            day = widget.day
+            out[column] = day.isoformat() if day else ""
         elif isinstance(widget, w.Checkbox):
             out[column] = "oui" if widget.value else "non"
         elif isinstance(widget, w.SelectMultiple):

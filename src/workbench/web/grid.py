@@ -36,13 +36,15 @@ def french_language() -> dict:
         "infoFiltered": _("(filtered from _MAX_)"),
         "zeroRecords": _("No row matches the filter"),
         "emptyTable": _("No row"),
+        "lengthLabels": {"-1": _("all")},
         "decimal": ",",
         "thousands": "\u202f",
         "paginate": {"first": _("First page"), "last": _("Last page"),
                      "next": _("Next page"), "previous": _("Previous page")},
-        "aria": {"orderable": _("Sort by this column"),
-                 "orderableReverse": _("Sort in the other order"),
-                 "orderableRemove": _("Remove this sort"),
+        # Said after the column's title ("Nom : trier selon cette colonne").
+        "aria": {"orderable": "\u00a0: " + _("sort by this column"),
+                 "orderableReverse": "\u00a0: " + _("sort in the other order"),
+                 "orderableRemove": "\u00a0: " + _("remove this sort"),
                  "paginate": {"first": _("First page"), "last": _("Last page"),
                               "next": _("Next page"), "previous": _("Previous page")}},
         "select": {"rows": {"_": _("%d rows selected"), "0": "", "1": _("1 row selected")}},
@@ -97,6 +99,8 @@ class DataGrid:
         defs: list[dict] = []
         if self.numeric:
             defs.append({"targets": self.numeric, "className": "dt-right wb-num"})
+        if self.dates:
+            defs.append({"targets": self.dates, "className": "wb-day"})
         hidden = len(self.columns)
         for offset, column in enumerate(self._sorted):
             defs.append({"targets": column, "orderData": [hidden + offset]})
@@ -128,6 +132,9 @@ class DataGrid:
         frame = pd.DataFrame(shown, columns=columns) if shown else pd.DataFrame(
             {c: pd.Series(dtype="object") for c in columns})
         self.widget.update(frame, selected_rows=[], caption=self.caption, **self.options)
+        # The widget draws a new table for new data, without its caption (the grid's
+        # accessible name): DataTables' own ``caption`` option puts it back.
+        self.widget._dt_args = {**self.widget._dt_args, "caption": self.caption}
 
     @property
     def selected(self) -> list[int]:

@@ -107,6 +107,10 @@ class StaffPageHandler(RoomHandler):
             _page_actor.reset(token)
 
 
+def _staff_page_config(page_config: dict, **_context) -> dict:
+    return {**page_config, "workbenchStaff": True}
+
+
 def _start_kernels_as_their_page(manager) -> None:
     """Staff kernels get their page's session; each kernel is its person's alone."""
     from workbench.staff.acting import SESSION_VARIABLE, SIDE_VARIABLE
@@ -247,6 +251,8 @@ class WorkbenchVoila(Voila):
         # Not the contents API: it listed the notebooks (and nothing needs it).
         if self.staff:
             _start_kernels_as_their_page(self.kernel_manager)
+            # The pages know they are staff pages (a desktop layout: templates' page_config).
+            self.voila_configuration.page_config_hook = _staff_page_config
         page = StaffPageHandler if self.staff else RoomHandler
         # Staff: a page's kernel is shut down by its owner only (web.staff_login).
         shutdown = StaffShutdownHandler if self.staff else VoilaShutdownKernelHandler
