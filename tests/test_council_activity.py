@@ -61,7 +61,7 @@ def test_the_activity_report_runs_on_the_demo_council(tmp_path, monkeypatch) -> 
     for expected in ("Rapport d&#x27;activité du conseil de développement",
                      "Réunions et présence par instance", "Parité respectée : 30 femmes et "
                      "30 hommes", "Droit de suite des avis", "Participation par commune",
-                     "Les 15-29 ans sont"):
+                     "Les 30-44 ans sont sous-représentés"):
         assert expected in text, expected
     assert "Membre fictif" not in text  # no personal data in the published report
     assert "des membres contre" in text

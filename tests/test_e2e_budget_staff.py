@@ -31,10 +31,11 @@ def test_the_services_refuse_a_project_with_a_public_reason(apps: Apps,
     assert http_status(url) in (302, 403)  # no token: refused
     page = new_page(browser, {"width": 1280, "height": 900})
     apps.sign_in(page, "animateur", then=url)
-    page.wait_for_selector(".wb-staff", timeout=120_000)
+    page.wait_for_selector(".wb-pb-review", timeout=120_000)
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Budget participatif : étude de faisabilité")
-    expect(page.locator(".wb-table")).to_contain_text("Piscine couverte (fictif)")
+    expect(page.get_by_role("table", name="Projets")).to_contain_text(
+        "Piscine couverte (fictif)")
     assert_accessible(page, "budget review page")
     page.get_by_label("Projet").select_option(label="1. Aire de jeux inclusive (fictif)")
     page.get_by_label("Statut").select_option(label="non recevable")

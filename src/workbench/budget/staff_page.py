@@ -67,7 +67,7 @@ class ReviewPage:
         save.on_click(lambda _b: self._save())
         self.message = w.HTML()
         self.root = w.VBox()
-        self.root.add_class("wb-staff")
+        self.root.add_class("wb-pb-review")
         try:
             self._refresh()
         except WorkbenchError as error:

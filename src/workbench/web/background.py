@@ -48,7 +48,7 @@ class BackgroundJob:
         self.bar.add_class("wb-progress-bar")
         self.step = w.HTML()
         self.step.add_class("wb-status")
-        self.cancel_button = w.Button(description=_("Cancel"), button_style="warning",
+        self.cancel_button = w.Button(description=_("Cancel"),
                                       tooltip=_("Stop after the step in progress"))
         self.cancel_button.on_click(lambda _b: self.cancel())
         self.label = label
