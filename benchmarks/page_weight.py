@@ -404,6 +404,7 @@ def staff_main(args) -> None:
     """``--staff``: first byte and usable for each staff page at 1366 × 900, unthrottled."""
     from playwright.sync_api import sync_playwright
 
+    commit = measured_commit()  # at the start: what was measured
     folder = Path(tempfile.mkdtemp(prefix="page-weight-staff-"))
     results: dict[str, list[dict]] = {}
     warm_up: dict[str, dict] = {}
@@ -426,7 +427,7 @@ def staff_main(args) -> None:
                 visit.page.context.close()
         wall = time.perf_counter() - started
         browser.close()
-    report = {"commit": measured_commit(), "runs": args.runs, "viewport": DESK,
+    report = {"commit": commit, "runs": args.runs, "viewport": DESK,
               "throttling": None, "goal_usable_s": 3,
               "warm_up": {name: {k: v[k] for k in ("first_byte_s", "usable_s")}
                           for name, v in warm_up.items()}}
