@@ -28,6 +28,20 @@ commit measured, as one JSON object.
 
 ``--proxy`` goes through ``deploy/haproxy/haproxy.cfg`` over HTTPS, as deployed (the
 protocols it offers, ``alpn``, are in the output).
+
+``--staff``: the staff pages instead (issue 20: usable in ≤ 3 s). Starts the public and the
+staff app on a temporary SQLite database seeded as ``make demo`` does (questionnaire and 300
+answers, council, associations, participatory budget, the demo's staff accounts) with one
+workshop session open; signs in once on ``/login`` as the demo administrator (and as one of
+the demo committee's assessors, for ``commission.ipynb``); after one warm-up visit of each page,
+each run visits every page of ``notebooks/staff/`` (with its default parameters,
+``workbench.staff.pages.STAFF_PAGES``) in a fresh context with the sign-in cookie, at
+1366 × 900, unthrottled. Measured: time to the page's first byte (Navigation Timing
+``responseStart``) and to usable: the page's ``h1`` and its first control visible, enabled and
+not covered (``READY`` below names both per page), both on the page's clock; bytes and
+requests too.
+
+    .venv/bin/python benchmarks/page_weight.py --staff [--runs 3]
 """
 
 from __future__ import annotations
@@ -44,6 +58,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -100,21 +115,33 @@ def start_server(folder: Path, expect: int) -> tuple[subprocess.Popen, str]:
     base = f"http://127.0.0.1:{port}"
     env = public_app_environment(public_url=base)
     env.update({"WORKBENCH_DATABASE_URL": url, "WORKBENCH_RUNTIME_DIR": str(folder / "pool")})
-    log = (folder / "voila.log").open("w")
-    server = subprocess.Popen(public_app_command("127.0.0.1", port, expect=expect),
-                              env=env, stdout=log, stderr=subprocess.STDOUT,
+    return launch(public_app_command("127.0.0.1", port, expect=expect), env, base,
+                  folder / "voila.log"), base
+
+
+def launch(command: list[str], env: dict, base: str, log_path: Path) -> subprocess.Popen:
+    """Start a server (its own process group) and wait until ``base/healthz`` answers."""
+    log = log_path.open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)
     deadline = time.monotonic() + 90
     while True:
         try:
             with urllib.request.urlopen(base + "/healthz", timeout=5):
-                break
+                return server
         except OSError:
             if time.monotonic() > deadline or server.poll() is not None:
                 log.close()
-                raise SystemExit(f"the server did not start: {folder / 'voila.log'}") from None
+                raise SystemExit(f"the server did not start: {log_path}") from None
             time.sleep(0.3)
-    return server, base
+
+
+def stop(*processes: subprocess.Popen) -> None:
+    """SIGTERM to each server's process group (its kernels with it), then wait."""
+    for process in processes:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
 
 
 class Proxy:
@@ -137,12 +164,12 @@ class Proxy:
         time.sleep(7)  # the proxy's checks see the instance up (rise 2 × inter 3 s)
 
 
-def cpu_ticks(root: int, exclude: int) -> dict[int, int]:
-    """utime + stime of ``root`` and its descendants, leaving out ``exclude``'s tree."""
+def cpu_ticks(root: int, *exclude: int) -> dict[int, int]:
+    """utime + stime of ``root`` and its descendants, leaving out the trees of ``exclude``."""
     ticks, todo = {}, [root]
     while todo:
         pid = todo.pop()
-        if pid == exclude:
+        if pid in exclude:
             continue
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -199,7 +226,8 @@ class Visit:
         headers = {k.lower(): v for k, v in event["response"]["headers"].items()}
         self.deflate = "permessage-deflate" in headers.get("sec-websocket-extensions", "")
 
-    def load(self, url: str | None) -> dict:
+    def load(self, url: str | None, usable_when: str = USABLE, arg: object = None) -> dict:
+        """``usable_when``: a function of ``arg`` returning the page's clock once usable."""
         self.requests.clear()
         self.cached.clear()
         self.bytes = self.websocket = 0
@@ -207,7 +235,7 @@ class Visit:
             self.page.goto(url, wait_until="commit")
         else:
             self.page.reload(wait_until="commit")
-        usable = self.page.wait_for_function(USABLE, polling=100).json_value()
+        usable = self.page.wait_for_function(usable_when, arg=arg, polling=100).json_value()
         self.page.wait_for_timeout(1000)  # late requests (fonts, lazy chunks) counted too
         # Requests that went to the server (a 304 did; a copy from the cache did not).
         return {"bytes": self.bytes, "requests": len(self.requests - self.cached),
@@ -215,6 +243,203 @@ class Visit:
                 # Kernel messages (payload as the page reads it, after any inflating).
                 "websocket_kib": round(self.websocket / 1024, 1), "deflate": self.deflate,
                 "usable_s": round(usable / 1000, 2)}
+
+
+# Staff pages (``--staff``) ----------------------------------------------------------------
+
+DESK = {"width": 1366, "height": 900}
+# Each staff page is usable when its root (``root``) holds a visible ``h1`` starting with
+# ``heading`` and its first control (``control``, a CSS selector; ``text``: its text, label or
+# value, if several match) is visible, enabled and not covered. The French texts are the
+# page's own.
+READY: dict[str, dict] = {
+    "associations.ipynb": {"root": ".wb-associations", "heading": "Associations",
+                           "control": "input", "text": "Rechercher une association"},
+    "budget.ipynb": {"root": ".wb-staff", "heading": "Budget participatif",
+                     "control": "select", "text": "Projet"},
+    "commission.ipynb": {"root": ".wb-committee", "heading": "Commission d'attribution",
+                         "control": "select", "text": "Dossier"},
+    # The members' data grid (itables) drawn: its filter.
+    "conseil.ipynb": {"root": ".wb-council", "heading": "Conseil de développement",
+                      "control": "input", "text": "Filtrer :"},
+    "console.ipynb": {"root": ".wb-console", "heading": "Console d'animation",
+                      "control": "select", "text": "Séance"},
+    "donnees.ipynb": {"root": ".wb-rgpd", "heading": "Données personnelles",
+                      "control": "input", "text": "Courriel"},
+    "evaluation.ipynb": {"root": ".wb-evaluation", "heading": "Évaluation participative",
+                         "control": "button", "text": "Non pondéré"},
+    "journal.ipynb": {"root": ".wb-journal", "heading": "Journal d'audit",
+                      "control": "input", "text": "Qui"},
+    # Nothing to operate on the projected page: its QR code shown.
+    "projection.ipynb": {"root": ".wb-projection", "heading": "Atelier mobilités, Paimpol",
+                         "control": ".wb-qr-large", "text": ""},
+    "scenarios.ipynb": {"root": ".wb-main", "heading": "Mobilités 2040",
+                        "control": "select", "text": "Réseau de bus"},
+}
+# Staff pages the demo data open as an assessor of the demo committee, not as its
+# administrator (the committee's staff are sent to the associations page).
+AS_ASSESSOR = {"commission.ipynb"}
+STAFF_USABLE = """({root, heading, control, text}) => {
+  const shown = e => e && e.offsetParent !== null && !e.disabled && !e.closest("[disabled]");
+  const page = document.querySelector(root);
+  const title = page && page.querySelector("h1");
+  const plain = t => t.trim().replaceAll("\u2019", "'");  // either apostrophe
+  if (!shown(title) || !plain(title.textContent).startsWith(heading)) return false;
+  const named = e => !text || [e.textContent, e.value, e.getAttribute("aria-label"),
+    ...[...(e.labels || [])].map(l => l.textContent)].some(t => t && plain(t) === text);
+  const input = [...page.querySelectorAll(control)].find(named);
+  if (!shown(input)) return false;
+  const box = input.getBoundingClientRect();
+  const x = box.left + Math.min(box.width / 2, 10), y = box.top + box.height / 2;
+  if (y >= 0 && y < window.innerHeight) {
+    const top = document.elementFromPoint(x, y);
+    if (!top || !(top === input || input.contains(top) || top.contains(input)
+                  || (top.tagName === "LABEL" && page.contains(top)))) return false;
+  }
+  return performance.now();
+}"""
+FIRST_BYTE = """() => performance.getEntriesByType("navigation")[0].responseStart"""
+
+
+class StaffApps:
+    """The public and the staff app (``workbench serve``'s commands) on a temporary SQLite
+    database seeded as ``make demo`` does (questionnaire and 300 answers, council,
+    associations, participatory budget, the demo's staff accounts), with one workshop session
+    open; a context manager that stops both servers."""
+
+    def __init__(self, folder: Path) -> None:
+        from workbench.demo.associations import seed_associations
+        from workbench.demo.budget import seed_budget
+        from workbench.demo.council import seed_council
+        from workbench.demo.seed import DEMO_SLUG, seed_demo
+        from workbench.demo.staff import demo_accounts, seed_staff
+        from workbench.staff.roles import Role
+        from workbench.storage import get_engine
+        from workbench.storage.migrate import upgrade
+        from workbench.web.serve import (
+            public_app_command,
+            public_app_environment,
+            staff_app_command,
+            staff_app_environment,
+        )
+        from workbench.workshops.sessions import create_session, open_session
+
+        self.url = f"sqlite:///{folder / 'staff.sqlite'}"
+        engine = get_engine(self.url)
+        upgrade(engine)
+        seed_demo(300, engine)
+        seed_council(date.today().year, engine)
+        seed_associations(engine)
+        seed_budget(engine)
+        self.admin, self.password = seed_staff(engine)
+        self.assessor = next(e for e, _n, role in demo_accounts() if role is Role.ASSESSEUR)
+        self.session = create_session(DEMO_SLUG, "Atelier mobilités, Paimpol", True,
+                                      engine).code
+        open_session(self.session, engine)
+        engine.dispose()
+        public_port, staff_port = free_port(), free_port()
+        self.public = f"http://127.0.0.1:{public_port}"
+        self.base = f"http://127.0.0.1:{staff_port}"
+        env = public_app_environment(public_url=self.public)
+        env.update({"WORKBENCH_DATABASE_URL": self.url,
+                    "WORKBENCH_RUNTIME_DIR": str(folder / "pool")})
+        self.servers = [launch(public_app_command("127.0.0.1", public_port), env, self.public,
+                               folder / "voila.log")]
+        self.servers.append(launch(staff_app_command("127.0.0.1", staff_port),
+                                   staff_app_environment(env), self.base,
+                                   folder / "staff.log"))
+
+    def __enter__(self) -> StaffApps:
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        stop(*self.servers)
+
+    def pages(self) -> dict[str, str]:
+        """Every staff page (``notebooks/staff/``) and its address with the demo's parameters."""
+        from workbench.staff.pages import STAFF_PAGES
+
+        found = {path.name for path in (HERE.parent / "notebooks" / "staff").glob("*.ipynb")}
+        if found != set(STAFF_PAGES) or found != set(READY):
+            raise SystemExit("notebooks/staff/, workbench.staff.pages.STAFF_PAGES and READY "
+                             f"differ: {sorted(found ^ set(READY))}")
+        queries = {name: page.query for name, page in STAFF_PAGES.items()}
+        queries["projection.ipynb"] = f"session={self.session}"
+        return {name: f"{self.base}/voila/render/{name}" + (f"?{q}" if q else "")
+                for name, q in sorted(queries.items())}
+
+    def signed_in(self, browser, email: str) -> dict:
+        """The storage state (the sign-in cookie) after signing in on the /login form."""
+        context = browser.new_context(viewport=DESK)
+        page = context.new_page()
+        page.goto(f"{self.base}/login")
+        page.get_by_label("Adresse électronique").fill(email)
+        page.get_by_label("Mot de passe").fill(self.password)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Se connecter").click()
+        state = context.storage_state()
+        context.close()
+        if not any(c["name"] == "workbench-staff" for c in state["cookies"]):
+            raise SystemExit(f"signing in as {email} failed")
+        return state
+
+    def states(self, browser) -> dict[str, dict]:
+        """Each page's storage state: the administrator's, the assessor's for theirs."""
+        admin, assessor = self.signed_in(browser, self.admin), self.signed_in(browser,
+                                                                              self.assessor)
+        return {name: assessor if name in AS_ASSESSOR else admin for name in READY}
+
+
+def staff_visit(browser, url: str, state: dict, ready: dict) -> tuple[dict, Visit]:
+    """A first visit of a staff page in a fresh context signed in with ``state``: time to
+    first byte and to usable (page's clock), bytes and requests; the visit (to close)."""
+    context = browser.new_context(viewport=DESK, storage_state=state)
+    visit = Visit(context, None)
+    figures = visit.load(url, STAFF_USABLE, ready)
+    figures["first_byte_s"] = round(visit.page.evaluate(FIRST_BYTE) / 1000, 2)
+    return figures, visit
+
+
+def staff_main(args) -> None:
+    """``--staff``: first byte and usable for each staff page at 1366 × 900, unthrottled."""
+    from playwright.sync_api import sync_playwright
+
+    commit = measured_commit()  # at the start: what was measured
+    folder = Path(tempfile.mkdtemp(prefix="page-weight-staff-"))
+    results: dict[str, list[dict]] = {}
+    warm_up: dict[str, dict] = {}
+    load_before = os.getloadavg()
+    seen: dict[int, int] = {}
+    with StaffApps(folder) as apps, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        states, pages = apps.states(browser), apps.pages()
+        for name, url in pages.items():  # the servers' caches warm, as after a while
+            warm_up[name], visit = staff_visit(browser, url, states[name], READY[name])
+            visit.page.context.close()
+        started = time.perf_counter()
+        baseline = cpu_ticks(os.getpid(), *(s.pid for s in apps.servers))
+        for _ in range(args.runs):
+            for name, url in pages.items():
+                figures, visit = staff_visit(browser, url, states[name], READY[name])
+                results.setdefault(name, []).append(figures)
+                for pid, ticks in cpu_ticks(os.getpid(), *(s.pid for s in apps.servers)).items():
+                    seen[pid] = max(seen.get(pid, 0), ticks)  # before its renderer goes
+                visit.page.context.close()
+        wall = time.perf_counter() - started
+        browser.close()
+    report = {"commit": commit, "runs": args.runs, "viewport": DESK,
+              "throttling": None, "goal_usable_s": 3,
+              "warm_up": {name: {k: v[k] for k in ("first_byte_s", "usable_s")}
+                          for name, v in warm_up.items()}}
+    for name, runs in results.items():
+        usable = summary([v["usable_s"] for v in runs])
+        report[name] = {"first_byte_s": summary([v["first_byte_s"] for v in runs]),
+                        "usable_s": usable,
+                        "kib": summary([v["bytes"] / 1024 for v in runs]),
+                        "requests": summary([v["requests"] for v in runs]),
+                        "over_goal": usable["worst"] > 3}
+    report.update(machine(load_before, cpu_share(seen, baseline, wall)))
+    print(json.dumps(report))
 
 
 def summary(values: list[float]) -> dict:
@@ -230,7 +455,13 @@ def main() -> None:
                         help="preheated kernels (0: each visit starts its kernel)")
     parser.add_argument("--proxy", action="store_true",
                         help="through deploy/haproxy/haproxy.cfg (HTTPS, as deployed)")
+    parser.add_argument("--staff", action="store_true",
+                        help="the staff pages at 1366 × 900, unthrottled (not --profiles, "
+                             "--expect, --proxy)")
     args = parser.parse_args()
+    if args.staff:
+        staff_main(args)
+        return
     profiles = args.profiles.split(",")
     if unknown := set(profiles) - set(PROFILES):
         parser.error(f"unknown profiles: {', '.join(sorted(unknown))}")
@@ -270,17 +501,9 @@ def main() -> None:
             wall = time.perf_counter() - started
             browser.close()
     finally:
-        for process in filter(None, (haproxy and haproxy.process, server)):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
-    client_cpu = sum(t - baseline.get(pid, 0) for pid, t in seen.items()) / os.sysconf(
-        "SC_CLK_TCK") / wall
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                            text=True, cwd=HERE).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
-                           capture_output=True, text=True, cwd=HERE).stdout.strip()
-    report = {"commit": commit + ("+changes" if dirty else ""), "runs": args.runs,
+        stop(*filter(None, (haproxy and haproxy.process, server)))
+    client_cpu = cpu_share(seen, baseline, wall)
+    report = {"commit": measured_commit(), "runs": args.runs,
               "expect": args.expect, "proxy": haproxy.protocols if haproxy else None,
               "warm_up": warm_up}
     for profile, visits in results.items():
@@ -292,12 +515,32 @@ def main() -> None:
                    "websocket_deflate": all(v["deflate"] for v in runs),
                    "usable_s": summary([v["usable_s"] for v in runs])}
             for kind, runs in visits.items()}
-    report.update({"load_before": [round(x, 2) for x in load_before],
-                   "load_after": [round(x, 2) for x in os.getloadavg()],
-                   "cpus": os.cpu_count(),
-                   "client_cpu_share_of_one_core": round(client_cpu, 2),
-                   "python": sys.version.split()[0]})
+    report.update(machine(load_before, client_cpu))
     print(json.dumps(report))
+
+
+def cpu_share(seen: dict[int, int], baseline: dict[int, int], wall: float) -> float:
+    """The client's CPU time over ``wall`` seconds (``cpu_ticks`` before and at its peak)."""
+    return sum(t - baseline.get(pid, 0) for pid, t in seen.items()) / os.sysconf(
+        "SC_CLK_TCK") / wall
+
+
+def measured_commit() -> str:
+    """The short commit, with ``+changes`` if tracked files differ from it."""
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True, cwd=HERE).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           capture_output=True, text=True, cwd=HERE).stdout.strip()
+    return commit + ("+changes" if dirty else "")
+
+
+def machine(load_before: tuple[float, ...], client_cpu: float) -> dict:
+    """The load before and now, the cores, the client's CPU share, Python."""
+    return {"load_before": [round(x, 2) for x in load_before],
+            "load_after": [round(x, 2) for x in os.getloadavg()],
+            "cpus": os.cpu_count(),
+            "client_cpu_share_of_one_core": round(client_cpu, 2),
+            "python": sys.version.split()[0]}
 
 
 if __name__ == "__main__":
