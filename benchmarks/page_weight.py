@@ -255,7 +255,7 @@ DESK = {"width": 1366, "height": 900}
 READY: dict[str, dict] = {
     "associations.ipynb": {"root": ".wb-associations", "heading": "Associations",
                            "control": "input", "text": "Rechercher une association"},
-    "budget.ipynb": {"root": ".wb-staff", "heading": "Budget participatif",
+    "budget.ipynb": {"root": ".wb-pb-review", "heading": "Budget participatif",
                      "control": "select", "text": "Projet"},
     "commission.ipynb": {"root": ".wb-committee", "heading": "Commission d'attribution",
                          "control": "select", "text": "Dossier"},
