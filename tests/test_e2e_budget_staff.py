@@ -37,14 +37,16 @@ def test_the_services_refuse_a_project_with_a_public_reason(apps: Apps,
     expect(page.get_by_role("table", name="Projets")).to_contain_text(
         "Piscine couverte (fictif)")
     assert_accessible(page, "budget review page")
-    page.get_by_label("Projet").select_option(label="1. Aire de jeux inclusive (fictif)")
-    page.get_by_label("Statut").select_option(label="non recevable")
+    page.get_by_label("Projet", exact=True).select_option(
+        label="1. Aire de jeux inclusive (fictif)")
+    page.get_by_label("Statut", exact=True).select_option(label="non recevable")
     page.get_by_role("button", name="Enregistrer l'étude").click()
     expect(page.get_by_role("alert")).to_contain_text("demande un motif et un texte public")
-    page.get_by_label("Motif").select_option(label="déjà prévu ou financé")
-    page.get_by_label("Texte public").fill("Une aire de jeux est déjà prévue en 2027.")
+    page.get_by_label("Motif", exact=True).select_option(label="déjà prévu ou financé")
+    page.get_by_label("Texte public", exact=True).fill("Une aire de jeux est déjà prévue en 2027.")
     page.get_by_role("button", name="Enregistrer l'étude").click()
-    expect(page.get_by_role("status")).to_contain_text("Étude du projet 1 enregistrée.")
+    expect(page.get_by_role("status").filter(has_text="Étude du projet")).to_contain_text(
+        "Étude du projet 1 enregistrée.")
     row = next(r for r in projects(EDITION, apps.engine) if r.code == "1")
     assert (row.status, row.refusal_category) == ("non_recevable", "existant")
     assert_accessible(page, "budget review page, after a review")

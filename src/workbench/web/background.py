@@ -4,7 +4,7 @@ result back on the kernel's event loop, where widget updates are safe.
 
 The work is a function ``work(progress)``; it calls ``progress(done, total, step)`` now and
 then, which raises ``Cancelled`` once the cancel button was pressed (so work stops at its
-next step). Without a running event loop (a script, a test), the job runs at once, inline.
+next step). Outside a page's kernel (a script, a test), the job runs at once, inline.
 """
 
 from __future__ import annotations
@@ -88,11 +88,12 @@ class BackgroundJob:
         self._draw()
         # The work runs as whoever started it (the acting staff member's context).
         self._future = self._pool.submit(contextvars.copy_context().run, work, self._progress)
-        if self._poller is None:
-            self._poller = every(POLL_S, self.poll)
-        if self._poller is None:  # no event loop: wait here
+        if not _in_kernel():  # a script or a test: no page to keep usable, wait here
             self._future.exception()
             self.poll()
+            return
+        if self._poller is None:
+            self._poller = every(POLL_S, self.poll)
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -127,3 +128,13 @@ class BackgroundJob:
             log.error("background job failed", exc_info=error)
             on_error(_("{label} failed because of a technical problem.").format(
                 label=self.label))
+
+
+def _in_kernel() -> bool:
+    """Whether this runs in a page's kernel, whose event loop will call ``poll``."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with the kernel
+        return False
+    shell = get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None

@@ -224,6 +224,8 @@ class WorkbenchVoila(Voila):
         # port of the page's Host header, which behind a proxy is the proxy's (or none).
         host = "127.0.0.1" if self.ip in ("", "0.0.0.0", "::", "[::]") else self.ip
         os.environ[SERVER_ADDRESS] = f"http://{host}:{self.port}"
+        if self.staff:  # the pages know they are staff pages (a desktop layout)
+            self.voila_configuration.page_config_hook = _staff_page_config
         assets.version_bundle_urls(self)  # Voilà's bundle at a URL that changes with it
 
     def init_handlers(self):
@@ -251,8 +253,6 @@ class WorkbenchVoila(Voila):
         # Not the contents API: it listed the notebooks (and nothing needs it).
         if self.staff:
             _start_kernels_as_their_page(self.kernel_manager)
-            # The pages know they are staff pages (a desktop layout: templates' page_config).
-            self.voila_configuration.page_config_hook = _staff_page_config
         page = StaffPageHandler if self.staff else RoomHandler
         # Staff: a page's kernel is shut down by its owner only (web.staff_login).
         shutdown = StaffShutdownHandler if self.staff else VoilaShutdownKernelHandler

@@ -91,8 +91,7 @@ class FacilitatorConsole:
                                      button_style="danger",
                                      tooltip=_("Asks for a confirmation"))
         self.freeze_button = w.ToggleButton(description=_("Freeze the results"), value=False)
-        self.open_button.on_click(lambda _b: self._act(
-            lambda: sessions.open_session(self.code, self.engine), relabel=True))
+        self.open_button.on_click(lambda _b: self._open())
         self.close_button.on_click(lambda _b: self._ask_close())
         self.confirm_text = w.HTML()
         self.confirm_button = w.Button(description=_("Yes, close the session"),
@@ -220,6 +219,12 @@ class FacilitatorConsole:
 
     def _hide_confirm(self) -> None:
         self.confirm_box.layout.display = "none"
+
+    def _open(self) -> None:
+        """Open, or reopen a closed session: it stays chosen, whatever the list shows."""
+        if self.shown.value == "closed":
+            self.shown.value = "all"
+        self._act(lambda: sessions.open_session(self.code, self.engine), relabel=True)
 
     def _close(self) -> None:
         """Close (confirmed); the session stays chosen, with its documents and reopening."""
