@@ -388,6 +388,10 @@ def test_the_staff_page_records_a_finding_and_escapes_text(demo_url) -> None:
     assert "&lt;img src=x" in page.findings.value and "<img" not in page.findings.value
     page.weighted.value = True
     assert "<td class='wb-num'>" in page.framework_table.value
+    # The free-text analysis runs as a background job (inline here: no page kernel).
+    page.themes_button.click()
+    assert "<h3>" in page.themes.value and not page.themes_button.disabled
+    assert page.themes_job.root.layout.display == "none"
 
 
 def test_an_insee_workbook_with_title_lines_is_imported(tmp_path, monkeypatch) -> None:

@@ -5,8 +5,8 @@ page shows the registered office and the RNA and SIRET numbers. Light imports (p
 
 The search runs on Enter in the box or with the "Search" button; the number of results is
 announced in a polite live region. No box on the page scrolls on its own (ipywidgets' boxes
-do by default): what does not fit wraps; the staff table, which scrolls on a phone, can be
-reached with the keyboard.
+do by default): what does not fit wraps. The staff page lists them in a data grid
+(``workbench.web.grid``: sort, filter, pages), which the public page never loads.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from workbench.associations.directory import LIMIT, Entry, search
 from workbench.associations.nomenclature import themes
 from workbench.i18n import _, ngettext
 from workbench.territory import communes
-from workbench.web.markup import table
 
 __all__ = ["DirectoryView"]
 
@@ -57,7 +56,16 @@ class DirectoryView:
                  self.theme, self.commune, self.dissolved]
         if not staff:  # h1, h2, then one h3 per association
             parts.append(w.HTML("<h2>" + html.escape(_("Results")) + "</h2>"))
-        self.root = w.VBox([*parts, self.status, self.results], layout=STILL)
+        self.grid = None
+        if staff:  # a data grid (sort, filter, pages): only the staff page loads it
+            from workbench.web.grid import DataGrid
+
+            self.grid = DataGrid(
+                (_("Association"), _("Theme"), _("Commune"), _("Created"), _("Object"),
+                 _("RNA"), _("SIRET"), _("Registered office")),
+                caption=_("Associations found"), numeric=(3,))
+        shown = self.grid.widget if self.grid is not None else self.results
+        self.root = w.VBox([*parts, self.status, shown], layout=STILL)
         self.root.add_class("wb-directory")
         self.refresh()
 
@@ -77,7 +85,10 @@ class DirectoryView:
                 limit=LIMIT)
         self.status.value = (f"<p role='status' aria-live='polite' aria-atomic='true'>"
                              f"{html.escape(count)}</p>")
-        self.results.value = self._table(found) if self.staff else self._cards(found)
+        if self.grid is not None:
+            self.grid.update(self._rows(found))
+        else:
+            self.results.value = self._cards(found)
 
     @staticmethod
     def _name(entry: Entry) -> str:
@@ -94,16 +105,7 @@ class DirectoryView:
                        f"<p>{html.escape(e.object[:300])}</p></article>")
         return "".join(out)
 
-    def _table(self, found: list[Entry]) -> str:
-        if not found:
-            return ""
-        listing = table(
-            (_("Association"), _("Theme"), _("Commune"), _("Created"), _("Object"), _("RNA"),
-             _("SIRET"), _("Registered office")),
-            [(self._name(e), e.theme, e.commune, e.created or "—", e.object[:160],
-              e.rna or "—", e.siret or "—",
-              " ".join(filter(None, (e.address, e.postcode))) or "—") for e in found])
-        # named, and focusable: on a phone the table scrolls sideways within itself
-        name = html.escape(_("Associations found"), quote=True)
-        return listing.replace("<table class='wb-table'>",
-                               f"<table class='wb-table' tabindex='0' aria-label='{name}'>", 1)
+    def _rows(self, found: list[Entry]) -> list[tuple]:
+        return [(self._name(e), e.theme, e.commune, e.created, e.object[:160],
+                 e.rna or "—", e.siret or "—",
+                 " ".join(filter(None, (e.address, e.postcode))) or "—") for e in found]

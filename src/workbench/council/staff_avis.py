@@ -22,7 +22,8 @@ from workbench.french import french_date, french_number
 from workbench.i18n import _
 from workbench.web.choices import set_options
 from workbench.web.date_input import FrenchDate
-from workbench.web.markup import download_link, status, table
+from workbench.web.grid import DataGrid
+from workbench.web.markup import download_link, status
 
 __all__ = ["AvisTab"]
 
@@ -54,6 +55,9 @@ class AvisTab:
                                      min=2000, max=2100)
         self.year.observe(lambda _c: self._draw_indicators(), "value")
         self.indicators = w.HTML()
+        self.overdue = DataGrid((_("No."), _("Avis"), _("Recommendation"), _("Addressed to"),
+                                 _("Due")), caption=_("Overdue recommendations"),
+                                numeric=(0,), dates=(4,))
         self.message = w.HTML()
         self.root = w.VBox([
             w.HTML("<h2>" + html.escape(_("Recommendations")) + "</h2>"), self.only_pending,
@@ -63,7 +67,7 @@ class AvisTab:
             w.HTML("<h3>" + html.escape(_("Follow-up milestone")) + "</h3>"),
             self.status, self.milestone_on, self.evidence, save_milestone, self.message,
             w.HTML("<h2>" + html.escape(_("Droit de suite indicators")) + "</h2>"),
-            self.year, self.indicators])
+            self.year, self.indicators, self.overdue.widget])
         self.root.add_class("wb-avis-staff")
         self._refresh()
 
@@ -124,17 +128,14 @@ class AvisTab:
     def _draw_indicators(self) -> None:
         today = date.today()
         result = indicators(list(self.ledger.values()), self.year.value, today)
+        self.overdue.update((e.id, e.avis, e.text, e.addressee, e.due)
+                            for e in result.overdue)
         if not result.recommendations:
             self.indicators.value = "<p>" + html.escape(
                 _("No recommendation issued this year.")) + "</p>"
             return
         summary = indicators_summary(result, french_number)
-        overdue = ""
-        if result.overdue:
-            overdue = table(
-                (_("No."), _("Avis"), _("Recommendation"), _("Addressed to"), _("Due")),
-                [(e.id, e.avis, e.text, e.addressee, french_date(e.due))
-                 for e in result.overdue]) + download_link(
-                f"relances-{self.year.value}.csv", reminders_csv(result.overdue, today),
-                _("Reminders to send (CSV for a mail merge)"))
+        overdue = download_link(
+            f"relances-{self.year.value}.csv", reminders_csv(result.overdue, today),
+            _("Reminders to send (CSV for a mail merge)")) if result.overdue else ""
         self.indicators.value = f"<p>{html.escape(summary)}</p>{overdue}"

@@ -28,6 +28,7 @@ from workbench.i18n import _
 from workbench.territory.clock import local_time, local_today
 from workbench.web.choices import set_options
 from workbench.web.date_input import FrenchDate
+from workbench.web.grid import DataGrid
 from workbench.web.markup import status, table
 from workbench.web.urls import signin_url
 from workbench.workshops.qr import qr_svg
@@ -68,6 +69,8 @@ class MeetingsTab:
                                      min=2000, max=2100)
         self.year.observe(lambda _c: self._draw_stats(), "value")
         self.stats = w.HTML()
+        self.by_member = DataGrid((_("Member"), _("Invitations"), _("Attendance rate (%)")),
+                                  caption=_("Attendance by member"), numeric=(1, 2))
         self.message = w.HTML()
         self.root = w.VBox([
             w.HTML("<h2>" + html.escape(_("Plan a meeting")) + "</h2>"),
@@ -75,7 +78,8 @@ class MeetingsTab:
             self.documents, self.invited, plan,
             w.HTML("<h2>" + html.escape(_("Sign-in sheet")) + "</h2>"),
             self.meeting, self.details, self.sheet, save, self.message,
-            w.HTML("<h2>" + html.escape(_("Attendance")) + "</h2>"), self.year, self.stats])
+            w.HTML("<h2>" + html.escape(_("Attendance")) + "</h2>"), self.year, self.stats,
+            self.by_member.widget])
         self.root.add_class("wb-meetings")
         self._refresh()
 
@@ -184,6 +188,7 @@ class MeetingsTab:
 
     def _draw_stats(self) -> None:
         stats = attendance_stats(self.year.value)
+        self.by_member.update((m, n, r) for m, n, r in stats.by_member)
         if not stats.meetings:
             self.stats.value = "<p>" + html.escape(_("No meeting this year.")) + "</p>"
             return
@@ -193,6 +198,4 @@ class MeetingsTab:
         self.stats.value = (
             table((_("Body"), _("Meetings"), _("Attendance rate (%)")),
                   [(b, n, french_number(r)) for b, n, r in stats.by_body], (1, 2))
-            + flagged
-            + table((_("Member"), _("Invitations"), _("Attendance rate (%)")),
-                    [(m, n, french_number(r)) for m, n, r in stats.by_member], (1, 2)))
+            + flagged)

@@ -23,6 +23,7 @@ from workbench.french import french_number, tidy
 from workbench.i18n import _
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
+from workbench.web.background import BackgroundJob
 from workbench.web.markup import status
 
 __all__ = ["EvaluationPage"]
@@ -72,8 +73,9 @@ class EvaluationPage:
         self.weighted.observe(lambda _c: self._draw_framework(), names="value")
         self.framework_table = w.HTML()
         self.themes = w.HTML()
-        themes_button = w.Button(description=_("Analyse the free text"))
-        themes_button.on_click(lambda _b: self._draw_themes())
+        self.themes_button = themes_button = w.Button(description=_("Analyse the free text"))
+        themes_button.on_click(lambda _b: self._analyse())
+        self.themes_job = BackgroundJob(_("The analysis of the free text"))
         self.findings = w.HTML()
         self.question_choice = w.Dropdown(
             options=[(f"{i}. {q.text}", q.id) for i, q in enumerate(self.framework.questions,
@@ -109,7 +111,8 @@ class EvaluationPage:
             self.weighted, self.framework_table,
             w.HTML("<h2>" + html.escape(_("Who took part")) + "</h2>"
                    + self._representativeness()),
-            w.HTML("<h2>" + html.escape(_("Free text")) + "</h2>"), themes_button, self.themes,
+            w.HTML("<h2>" + html.escape(_("Free text")) + "</h2>"), themes_button,
+            self.themes_job.root, self.themes,
             w.HTML("<h2>" + html.escape(_("Findings and recommendations")) + "</h2>"),
             self.findings, *writing, self.message]
         self._draw_framework()
@@ -155,13 +158,20 @@ class EvaluationPage:
                         n=len(self.raking.weights))) + "</p>")
         return "".join(parts)
 
-    def _draw_themes(self) -> None:
+    def _analyse(self) -> None:
+        """The themes of each free-text question, in the background (spaCy takes seconds):
+        a progress bar per question, a cancel button, the page usable meanwhile."""
+        self.themes_button.disabled = True
+        self.themes.value = ""
+        self.themes_job.start(self._themes, self._show_themes, self._themes_failed)
+
+    def _themes(self, progress) -> str:
         from workbench.evaluation.text import summarise
 
+        questions = [q for q in self.respondents.spec.questions if q.type == "long_text"]
         blocks = []
-        for question in self.respondents.spec.questions:
-            if question.type != "long_text":
-                continue
+        for number, question in enumerate(questions):
+            progress(number, len(questions), question.label)
             texts = [a[question.id] for a in self.respondents.answers
                      if isinstance(a.get(question.id), str)]
             summary = summarise(texts)
@@ -170,7 +180,16 @@ class EvaluationPage:
                 + " / ".join(f"« {_e(q)} »" for q in t.quotes) + "</li>"
                 for t in summary.themes)
             blocks.append(f"<h3>{_e(question.label)}</h3><ul>{items}</ul>")
-        self.themes.value = "".join(blocks)
+        progress(len(questions), len(questions), "")
+        return "".join(blocks)
+
+    def _show_themes(self, blocks: str) -> None:
+        self.themes_button.disabled = False
+        self.themes.value = blocks
+
+    def _themes_failed(self, message: str) -> None:
+        self.themes_button.disabled = False
+        self.themes.value = status(message, error=True)
 
     def _draw_records(self) -> None:
         texts = {q.id: q.text for q in self.framework.questions}
