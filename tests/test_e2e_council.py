@@ -102,7 +102,8 @@ def test_the_staff_page_needs_the_token_and_shows_the_room_qr_code(browser: Brow
     # The registry is a data grid: sorted, filtered, paged; a row selected is edited.
     grid = staff.get_by_role("table", name="Membres du conseil")
     expect(grid).to_contain_text("Membre fictif 01")
-    expect(staff.get_by_text("Lignes 1 à 25 sur 60", exact=True)).to_be_visible()
+    members = staff.locator(".wb-members")
+    expect(members.get_by_text("Lignes 1 à 25 sur 60", exact=True)).to_be_visible()
     header = grid.get_by_role("columnheader").first
     sort = header.get_by_role("button")
     expect(sort).to_have_accessible_name("Nom\u00a0: trier selon cette colonne")
@@ -111,8 +112,8 @@ def test_the_staff_page_needs_the_token_and_shows_the_room_qr_code(browser: Brow
     sort.click()
     expect(header).to_have_attribute("aria-sort", "descending")
     expect(grid.locator("tbody tr").first).to_contain_text("Membre fictif 60")
-    staff.get_by_role("searchbox").fill("fictif 07")
-    expect(staff.get_by_text("Lignes 1 à 1 sur 1 (filtrées parmi 60)", exact=True)
+    members.get_by_role("searchbox").fill("fictif 07")
+    expect(members.get_by_text("Lignes 1 à 1 sur 1 (filtrées parmi 60)", exact=True)
            ).to_be_visible()
     assert_accessible(staff, "council members grid, sorted and filtered")
     grid.locator("tbody tr").first.click()
