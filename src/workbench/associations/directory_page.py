@@ -63,7 +63,7 @@ class DirectoryView:
             self.grid = DataGrid(
                 (_("Association"), _("Theme"), _("Commune"), _("Created"), _("Object"),
                  _("RNA"), _("SIRET"), _("Registered office")),
-                caption=_("Associations found"), numeric=(3,))
+                caption=_("Associations found"))
         shown = self.grid.widget if self.grid is not None else self.results
         self.root = w.VBox([*parts, self.status, shown], layout=STILL)
         self.root.add_class("wb-directory")
@@ -106,6 +106,6 @@ class DirectoryView:
         return "".join(out)
 
     def _rows(self, found: list[Entry]) -> list[tuple]:
-        return [(self._name(e), e.theme, e.commune, e.created, e.object[:160],
+        return [(self._name(e), e.theme, e.commune, str(e.created or "—"), e.object[:160],
                  e.rna or "—", e.siret or "—",
                  " ".join(filter(None, (e.address, e.postcode))) or "—") for e in found]
