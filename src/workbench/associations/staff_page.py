@@ -18,6 +18,7 @@ from workbench.i18n import _
 from workbench.staff.acting import Refused
 from workbench.staff.roles import Permission
 from workbench.web.markup import status
+from workbench.web.tabs import LazyTabs
 
 __all__ = ["AssociationsPage"]
 
@@ -29,11 +30,18 @@ class AssociationsPage:
         except Refused as refused:
             self.root = w.VBox([w.HTML(status(str(refused), error=True))])
             return
-        self.directory = DirectoryView(staff=True)
-        self.requests = RequestsTab()
-        self.committee = CommitteeTab()
-        tabs = w.Tab(children=[self.directory.root, self.requests.root, self.committee.root])
-        for index, title in enumerate((_("Directory"), _("Requests"), _("Committee"))):
-            tabs.set_title(index, title)
-        self.root = w.VBox([w.HTML("<h1>" + html.escape(_("Associations")) + "</h1>"), tabs])
+        # The requests and committee tabs are built when first shown.
+        self.tabs = LazyTabs((_("Directory"), _("Requests"), _("Committee")),
+                             (lambda: DirectoryView(staff=True), RequestsTab, CommitteeTab))
+        self.directory = self.tabs.tab(0)
+        self.root = w.VBox([w.HTML("<h1>" + html.escape(_("Associations")) + "</h1>"),
+                            self.tabs.widget])
         self.root.add_class("wb-associations")
+
+    @property
+    def requests(self) -> RequestsTab:
+        return self.tabs.tab(1)
+
+    @property
+    def committee(self) -> CommitteeTab:
+        return self.tabs.tab(2)

@@ -1,5 +1,6 @@
 """The council's staff page: members and composition, meetings and attendance, avis and their
-follow-up, one tab each. Personal data (members' names, contacts) stays on this staff page."""
+follow-up, one tab each (the meetings and avis tabs built when first shown). Personal data
+(members' names, contacts) stays on this staff page."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from workbench.i18n import _
 from workbench.staff.acting import Refused, require
 from workbench.staff.roles import Permission
 from workbench.web.markup import status
+from workbench.web.tabs import LazyTabs
 
 __all__ = ["CouncilPage"]
 
@@ -25,12 +27,18 @@ class CouncilPage:
         except Refused as refused:  # the refusal is the page's only content
             self.root = w.VBox([w.HTML(status(str(refused), error=True))])
             return
-        self.members = MembersTab()
-        self.meetings = MeetingsTab(public_base)
-        self.avis = AvisTab()
-        tabs = w.Tab(children=[self.members.root, self.meetings.root, self.avis.root])
-        for index, title in enumerate((_("Members"), _("Meetings"), _("Avis"))):
-            tabs.set_title(index, title)
+        self.tabs = LazyTabs((_("Members"), _("Meetings"), _("Avis")),
+                             (MembersTab, lambda: MeetingsTab(public_base), AvisTab))
+        self.members = self.tabs.tab(0)
         self.root = w.VBox([
-            w.HTML("<h1>" + html.escape(_("Conseil de développement")) + "</h1>"), tabs])
+            w.HTML("<h1>" + html.escape(_("Conseil de développement")) + "</h1>"),
+            self.tabs.widget])
         self.root.add_class("wb-council")
+
+    @property
+    def meetings(self) -> MeetingsTab:
+        return self.tabs.tab(1)
+
+    @property
+    def avis(self) -> AvisTab:
+        return self.tabs.tab(2)
