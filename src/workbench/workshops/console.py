@@ -22,6 +22,7 @@ from workbench.storage.forms import published_titles
 from workbench.storage.workshops import answer_counts, count_present, find_session, list_sessions
 from workbench.web.background import BackgroundJob
 from workbench.web.live import every
+from workbench.web.markup import download_link
 from workbench.web.markup import status as status_line
 from workbench.web.urls import participant_session_url, results_url
 from workbench.workshops import sessions
@@ -30,10 +31,6 @@ from workbench.workshops.qr import qr_svg
 __all__ = ["FacilitatorConsole"]
 
 REFRESH_S = 2.0
-MIMES = {"html": "text/html",
-         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
-
 
 def _status(status: str) -> str:
     return {"draft": _("not opened yet"), "open": _("open"), "closed": _("closed")}[status]
@@ -198,12 +195,8 @@ class FacilitatorConsole:
 
     def _offer(self, code: str, documents: dict) -> None:
         self.report_button.disabled = False
-        links = []
-        for extension, path in documents.items():
-            payload = base64.b64encode(path.read_bytes()).decode()
-            name = f"rapport-seance-{code}.{extension}"
-            links.append(f"<a download='{name}' href='data:{MIMES[extension]};base64,"
-                         f"{payload}'>{html.escape(name)}</a>")
+        links = [download_link(f"rapport-seance-{code}.{extension}", path.read_bytes())
+                 for extension, path in documents.items()]
         folder = next(iter(documents.values())).parent
         self.download.value = (html.escape(_("Report ready (also in {folder}):").format(
             folder=folder)) + " " + " · ".join(links))
@@ -214,7 +207,7 @@ class FacilitatorConsole:
         self.confirm_text.value = "<p>" + html.escape(_(
             "Close session {code}? Participants can no longer answer; its answers, export "
             "and report stay. You can reopen it within {hours} hours.").format(
-                code=self.code, hours=_reopen_hours())) + "</p>"
+                code=self.code, hours=round(sessions.reopen_hours()))) + "</p>"
         self.confirm_box.layout.display = None
 
     def _hide_confirm(self) -> None:
@@ -321,12 +314,6 @@ class FacilitatorConsole:
         self.counts.value = (f"<p class='wb-live'>{html.escape(connected)}</p>"
                              f"{_room()}"
                              f"<p>{html.escape(heading)}</p><ul>{rows}</ul>")
-
-
-def _reopen_hours() -> int:
-    import os
-
-    return round(float(os.environ.get("WORKBENCH_REOPEN_HOURS", "24") or 24))
 
 
 def _link(caption: str, url: str) -> str:

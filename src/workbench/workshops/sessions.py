@@ -102,13 +102,17 @@ def _change(code: str, engine: Engine | None, action, audited=None) -> SessionSt
     return get_session(code, engine)
 
 
+def reopen_hours() -> float:
+    """How long after closing a session may be reopened (``WORKBENCH_REOPEN_HOURS``, 24)."""
+    return float(os.environ.get("WORKBENCH_REOPEN_HOURS", "24") or 24)
+
+
 def reopen_until(session: SessionState) -> datetime | None:
     """Until when a closed session may be reopened (``WORKBENCH_REOPEN_HOURS`` after it
     closed, 24 by default); None if it is not closed."""
     if session.status != "closed" or session.closed_at is None:
         return None
-    hours = float(os.environ.get("WORKBENCH_REOPEN_HOURS", "24") or 24)
-    return session.closed_at + timedelta(hours=hours)
+    return session.closed_at + timedelta(hours=reopen_hours())
 
 
 def _open(conn, session: SessionState) -> None:
@@ -119,7 +123,7 @@ def _open(conn, session: SessionState) -> None:
             "{hours} hours of closing. Create a new session.").format(
                 code=session.code, day=session.closed_at.strftime("%d/%m/%Y"),
                 time=session.closed_at.strftime("%H:%M"),
-                hours=round((until - session.closed_at).total_seconds() / 3600)))
+                hours=round(reopen_hours())))
     set_session(conn, session.id, status="open", opened_at=_now(), closed_at=None)
 
 
